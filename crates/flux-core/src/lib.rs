@@ -1,0 +1,14 @@
+//! The vocabulary every Flux crate shares: exact money, currencies, Mexican identifiers
+//! (CLABE, card numbers, RFC), the SPEI participants catalog, secrets that never print,
+//! and the timestamp formats providers use.
+
+pub mod banks;
+pub mod card;
+pub mod clabe;
+pub mod money;
+pub mod rfc;
+pub mod secret;
+pub mod time;
+
+pub use money::{Amount, AmountError, Currency};
+pub use secret::Secret;

@@ -1,0 +1,179 @@
+//! The audit trail: append-only and hash-chained. Record n stores sha256(hash(n-1) ‖ record n),
+//! and a one-row head holds the last (seq, hash). Changing, removing or reordering any record
+//! breaks the chain at that record, which `verify_audit` names.
+//!
+//! Appends take the head row's lock first (`UPDATE audit_head … WHERE id = 1`), which
+//! serialises appenders across Flux instances on PostgreSQL; on SQLite the single writer
+//! thread already does.
+
+use crate::sql::{tx_fn, Row};
+use crate::*;
+use sha2::{Digest, Sha256};
+
+/// The hash of one record given the previous record's hash.
+pub fn chain_hash(prev_hash: &str, seq: i64, r: &NewAudit) -> String {
+    let canonical = serde_json::json!([
+        seq,
+        flux_core::time::to_micros(r.at),
+        r.partner_id.map(|p| p.to_string()),
+        r.key_prefix,
+        r.method,
+        r.path,
+        r.status,
+        r.latency_us,
+        r.request_id,
+        r.correlation_id,
+        r.request_body,
+        r.response_body,
+    ]);
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(b"\n");
+    h.update(canonical.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The outcome of walking the chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditVerification {
+    /// Records checked.
+    pub records: u64,
+    /// The first record that fails, and why. None means the chain is intact.
+    pub first_bad: Option<(i64, String)>,
+}
+
+fn audit_record(row: &Row) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        seq: row.int(0)?,
+        record: NewAudit {
+            at: instant(row, 1)?,
+            partner_id: row.opt_uuid(2)?,
+            key_prefix: row.opt_text(3)?,
+            method: row.text(4)?,
+            path: row.text(5)?,
+            status: u16::try_from(row.int(6)?).unwrap_or(0),
+            latency_us: row.int(7)?,
+            request_id: row.text(8)?,
+            correlation_id: row.opt_text(9)?,
+            request_body: row.opt_text(10)?,
+            response_body: row.opt_text(11)?,
+        },
+        prev_hash: row.text(12)?,
+        hash: row.text(13)?,
+    })
+}
+
+impl Store {
+    /// Appends records in order, chaining each to the last one stored.
+    pub async fn append_audit(&self, records: Vec<NewAudit>) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                tx.exec("UPDATE audit_head SET seq = seq WHERE id = 1", &[]).await?;
+                let head = tx
+                    .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let (mut seq, mut hash) = (head.int(0)?, head.text(1)?);
+                for r in &records {
+                    seq += 1;
+                    let next = chain_hash(&hash, seq, r);
+                    tx.exec(
+                        "INSERT INTO audit_log (seq, at, partner_id, key_prefix, method, path, status, latency_us,
+                           request_id, correlation_id, request_body, response_body, prev_hash, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                        &[
+                            seq.into(),
+                            micros(r.at),
+                            r.partner_id.into(),
+                            r.key_prefix.clone().into(),
+                            r.method.clone().into(),
+                            r.path.clone().into(),
+                            i64::from(r.status).into(),
+                            r.latency_us.into(),
+                            r.request_id.clone().into(),
+                            r.correlation_id.clone().into(),
+                            r.request_body.clone().into(),
+                            r.response_body.clone().into(),
+                            hash.clone().into(),
+                            next.clone().into(),
+                        ],
+                    )
+                    .await?;
+                    hash = next;
+                }
+                tx.exec(
+                    "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+                    &[seq.into(), hash.into()],
+                )
+                .await?;
+                Ok(())
+            })
+        }))
+        .await
+    }
+
+    /// Records with seq > `after`, in order, at most `limit`.
+    pub async fn audit_records(&self, after: i64, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows = self
+            .query(
+                "SELECT seq, at, partner_id, key_prefix, method, path, status, latency_us, request_id,
+                   correlation_id, request_body, response_body, prev_hash, hash
+                 FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                vec![after.into(), limit.into()],
+            )
+            .await?;
+        rows.iter().map(audit_record).collect()
+    }
+
+    /// Walks the whole chain and names the first record that was altered, removed or reordered.
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        let head = self
+            .query("SELECT seq, hash FROM audit_head WHERE id = 1", vec![])
+            .await?;
+        let (head_seq, head_hash) = match head.first() {
+            Some(r) => (r.int(0)?, r.text(1)?),
+            None => (0, "genesis".to_string()),
+        };
+        let (mut expected_seq, mut prev) = (1i64, "genesis".to_string());
+        let mut checked = 0u64;
+        loop {
+            let page = self.audit_records(expected_seq - 1, 1000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for rec in page {
+                checked += 1;
+                let bad = if rec.seq != expected_seq {
+                    Some(format!("record {expected_seq} is missing"))
+                } else if rec.prev_hash != prev {
+                    Some("previous-hash link does not match the record before it".into())
+                } else if chain_hash(&prev, rec.seq, &rec.record) != rec.hash {
+                    Some("content does not match its hash (altered)".into())
+                } else {
+                    None
+                };
+                if let Some(reason) = bad {
+                    return Ok(AuditVerification {
+                        records: checked,
+                        first_bad: Some((expected_seq, reason)),
+                    });
+                }
+                prev = rec.hash;
+                expected_seq += 1;
+            }
+        }
+        let last = expected_seq - 1;
+        let first_bad = if last != head_seq || prev != head_hash {
+            Some((last + 1, format!("chain ends at record {last} but the head says {head_seq}: records removed from the end")))
+        } else {
+            None
+        };
+        Ok(AuditVerification {
+            records: checked,
+            first_bad,
+        })
+    }
+}

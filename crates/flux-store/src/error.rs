@@ -1,0 +1,49 @@
+//! Store errors: what went wrong, in terms a caller can act on.
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the write (the named constraint or column, when known).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    /// The database could not be reached or refused to work; retrying later may succeed.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// A value read back does not have the shape the schema promises.
+    #[error("corrupt row (column {column}): {reason}")]
+    Corrupt { column: usize, reason: String },
+}
+
+impl StoreError {
+    pub fn backend(e: impl std::fmt::Display) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+
+    pub fn corrupt(column: usize, reason: &str) -> Self {
+        StoreError::Corrupt {
+            column,
+            reason: reason.to_string(),
+        }
+    }
+
+    pub(crate) fn from_sqlite(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, msg)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict(msg.clone().unwrap_or_else(|| e.to_string()))
+            }
+            _ => StoreError::backend(e),
+        }
+    }
+
+    pub(crate) fn from_sqlx(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                return StoreError::Conflict(db.constraint().unwrap_or("unique").to_string());
+            }
+        }
+        StoreError::backend(e)
+    }
+}

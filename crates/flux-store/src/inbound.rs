@@ -1,0 +1,115 @@
+//! Provider webhooks. The raw event and its effect on Flux's books commit in one transaction,
+//! deduplicated on the provider's message id: a repeat changes nothing.
+
+use crate::sql::tx_fn;
+use crate::transactions::insert_if_new;
+use crate::*;
+
+/// What an inbound event does to Flux's state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InboundEffect {
+    /// Nothing beyond keeping the event (e.g. a money-in for an unknown account, kept unmatched).
+    None,
+    /// A new transaction (a money-in).
+    InsertTransaction(TransactionRecord),
+    /// A status change of the transaction with this provider reference.
+    UpdateStatus {
+        provider_reference: String,
+        status: String,
+        failure_code: Option<String>,
+        failure_description: Option<String>,
+        updated_at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboundOutcome {
+    /// First time this message id was seen; its effect was applied.
+    Applied,
+    /// Seen before; nothing changed.
+    Duplicate,
+}
+
+impl Store {
+    pub async fn record_inbound(
+        &self,
+        event: InboundEvent,
+        effect: InboundEffect,
+    ) -> Result<InboundOutcome> {
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                let inserted = tx
+                    .exec(
+                        "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id, received_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                        &[
+                            event.provider.clone().into(),
+                            event.id_msg.clone().into(),
+                            event.msg_name.clone().into(),
+                            event.raw.clone().into(),
+                            event.client_id.into(),
+                            event.transaction_id.into(),
+                            micros(event.received_at),
+                        ],
+                    )
+                    .await?;
+                if inserted == 0 {
+                    return Ok(InboundOutcome::Duplicate);
+                }
+                match &effect {
+                    InboundEffect::None => {}
+                    InboundEffect::InsertTransaction(t) => {
+                        insert_if_new(tx, t).await?;
+                    }
+                    InboundEffect::UpdateStatus {
+                        provider_reference,
+                        status,
+                        failure_code,
+                        failure_description,
+                        updated_at,
+                    } => {
+                        tx.exec(
+                            "UPDATE transactions SET status = $3, failure_code = $4, failure_description = $5, updated_at = $6
+                             WHERE provider = $1 AND provider_reference = $2",
+                            &[
+                                event.provider.clone().into(),
+                                provider_reference.clone().into(),
+                                status.clone().into(),
+                                failure_code.clone().into(),
+                                failure_description.clone().into(),
+                                micros(*updated_at),
+                            ],
+                        )
+                        .await?;
+                    }
+                }
+                Ok(InboundOutcome::Applied)
+            })
+        }))
+        .await
+    }
+
+    /// Inbound events whose account matched no client: for an operator to resolve.
+    pub async fn unmatched_inbound(&self, limit: i64) -> Result<Vec<InboundEvent>> {
+        let rows = self
+            .query(
+                "SELECT provider, id_msg, msg_name, raw, client_id, transaction_id, received_at FROM inbound_events
+                 WHERE client_id IS NULL AND msg_name = 'MONEY_IN' ORDER BY received_at LIMIT $1",
+                vec![limit.into()],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InboundEvent {
+                    provider: r.text(0)?,
+                    id_msg: r.text(1)?,
+                    msg_name: r.text(2)?,
+                    raw: r.text(3)?,
+                    client_id: r.opt_uuid(4)?,
+                    transaction_id: r.opt_uuid(5)?,
+                    received_at: instant(r, 6)?,
+                })
+            })
+            .collect()
+    }
+}

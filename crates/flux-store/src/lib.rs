@@ -1,0 +1,148 @@
+//! Flux's durable state. [`Store`] is the one abstraction the rest of Flux uses; it runs every
+//! query, written once, on either backend: SQLite (the embedded default, see [`sqlite`]) or
+//! PostgreSQL (several instances sharing the load, see [`postgres`]).
+
+mod audit;
+mod error;
+mod idempotency;
+mod inbound;
+pub mod models;
+mod partners;
+pub mod postgres;
+pub mod sql;
+pub mod sqlite;
+mod transactions;
+mod webhooks;
+
+pub use audit::{chain_hash, AuditVerification};
+pub use error::StoreError;
+pub use idempotency::{IdempotencyClaim, IdempotencyCompletion};
+pub use inbound::{InboundEffect, InboundOutcome};
+pub use models::*;
+
+pub(crate) use chrono::{DateTime, Utc};
+use sql::{tx_fn, AnyResult, Backend, Row, TxFn, Value};
+use std::path::Path;
+use std::sync::Arc;
+pub(crate) use uuid::Uuid;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Handle to Flux's database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    backend: Arc<dyn Backend>,
+}
+
+const MIGRATIONS_SQLITE: &[(&str, &str)] = &[(
+    "0001_init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[(
+    "0001_init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];
+
+impl Store {
+    /// Opens the store a database URL names: `sqlite://PATH` (or a bare path) or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store> {
+        let backend: Arc<dyn Backend> =
+            if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+                Arc::new(postgres::PgBackend::connect(url, 16).await?)
+            } else {
+                let path = url
+                    .strip_prefix("sqlite://")
+                    .or_else(|| url.strip_prefix("sqlite:"))
+                    .unwrap_or(url);
+                Arc::new(sqlite::SqliteBackend::open(Path::new(path))?)
+            };
+        Ok(Store { backend })
+    }
+
+    /// "sqlite" or "postgres".
+    pub fn backend_name(&self) -> &'static str {
+        self.backend.name()
+    }
+
+    /// Applies every migration. Each is idempotent, so running it again (or from two instances
+    /// at once, which PostgreSQL serialises with an advisory lock) is harmless.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrations = match self.backend.name() {
+            "postgres" => MIGRATIONS_POSTGRES,
+            _ => MIGRATIONS_SQLITE,
+        };
+        self.backend
+            .exec_script(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        for (version, sql) in migrations {
+            self.backend.exec_script(sql).await?;
+            self.exec(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                vec![(*version).into(), chrono::Utc::now().to_rfc3339().into()],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Readiness: the database answers a query.
+    pub async fn ping(&self) -> Result<()> {
+        self.query("SELECT 1", vec![]).await.map(|_| ())
+    }
+
+    /// Runs `body` in one write transaction. Everything it writes commits together or not at all.
+    pub async fn write<T: Send + 'static>(&self, body: TxFn<T>) -> Result<T> {
+        let erased: TxFn<AnyResult> = tx_fn(move |tx| {
+            Box::pin(async move { body(tx).await.map(|v| Box::new(v) as AnyResult) })
+        });
+        let any = self.backend.write(erased).await?;
+        any.downcast::<T>()
+            .map(|b| *b)
+            .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
+    }
+
+    /// Runs `body` against a read connection.
+    pub async fn read<T: Send + 'static>(&self, body: TxFn<T>) -> Result<T> {
+        let erased: TxFn<AnyResult> = tx_fn(move |tx| {
+            Box::pin(async move { body(tx).await.map(|v| Box::new(v) as AnyResult) })
+        });
+        let any = self.backend.read(erased).await?;
+        any.downcast::<T>()
+            .map(|b| *b)
+            .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
+    }
+
+    /// One write statement in its own transaction; returns the rows changed.
+    pub async fn exec(&self, sql: &'static str, params: Vec<Value>) -> Result<u64> {
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move { tx.exec(sql, &params).await })
+        }))
+        .await
+    }
+
+    /// One read query.
+    pub async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>> {
+        self.read(tx_fn(move |tx| {
+            Box::pin(async move { tx.query(sql, &params).await })
+        }))
+        .await
+    }
+}
+
+pub(crate) fn micros(t: chrono::DateTime<chrono::Utc>) -> Value {
+    Value::Int(Some(flux_core::time::to_micros(t)))
+}
+
+pub(crate) fn opt_micros(t: Option<chrono::DateTime<chrono::Utc>>) -> Value {
+    Value::Int(t.map(flux_core::time::to_micros))
+}
+
+pub(crate) fn instant(row: &Row, i: usize) -> Result<chrono::DateTime<chrono::Utc>> {
+    Ok(flux_core::time::from_micros(row.int(i)?))
+}
+
+pub(crate) fn opt_instant(row: &Row, i: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(row.opt_int(i)?.map(flux_core::time::from_micros))
+}

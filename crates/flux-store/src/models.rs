@@ -1,0 +1,133 @@
+//! The records Flux keeps. Field names match the columns.
+
+use chrono::{DateTime, Utc};
+use flux_core::Secret;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partner {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An API key as stored: only a keyed hash and a short display prefix, never the key itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiKeyRecord {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub prefix: String,
+    pub hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A provider-side client (Fincore `clientId`) and the partner that owns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientRecord {
+    pub client_id: Uuid,
+    pub partner_id: Uuid,
+    pub provider: String,
+    /// The provider credential (Fincore `client_secret`) Flux uses to get tokens for this client.
+    pub provider_secret: Option<Secret<String>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which client owns a CLABE: how an inbound MONEY_IN finds its client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountLink {
+    pub clabe: String,
+    pub client_id: Uuid,
+    pub provider_account_id: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TransactionRecord {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    /// MONEY_IN, MONEY_OUT or REFUND.
+    pub kind: String,
+    /// SUBMITTING, UNKNOWN, INITIALIZED, PENDING, COMPLETED, REJECTED, FAILED.
+    pub status: String,
+    pub amount: String,
+    pub currency: String,
+    pub description: Option<String>,
+    pub external_reference: Option<String>,
+    pub tracking_key: Option<String>,
+    pub source_instrument_id: Option<Uuid>,
+    pub destination_instrument_id: Option<Uuid>,
+    /// For a refund: the transaction it refunds.
+    pub related_transaction_id: Option<Uuid>,
+    pub provider: String,
+    pub provider_reference: Option<String>,
+    pub failure_code: Option<String>,
+    pub failure_description: Option<String>,
+    /// Counterparty details as JSON (payer of a money-in), already free of secrets.
+    pub counterparty: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TransactionFilter {
+    pub client_id: Uuid,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookRecord {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    pub url: String,
+    /// Sent back to the partner as `X-Webhook-Token`; never shown in listings.
+    pub token: Secret<String>,
+    pub webhook_type: String,
+    pub webhook_status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A provider webhook exactly as received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboundEvent {
+    pub provider: String,
+    pub id_msg: String,
+    pub msg_name: String,
+    pub raw: String,
+    pub client_id: Option<Uuid>,
+    pub transaction_id: Option<Uuid>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// An audit record before it is chained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAudit {
+    pub at: DateTime<Utc>,
+    pub partner_id: Option<Uuid>,
+    pub key_prefix: Option<String>,
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+    pub latency_us: i64,
+    pub request_id: String,
+    pub correlation_id: Option<String>,
+    pub request_body: Option<String>,
+    pub response_body: Option<String>,
+}
+
+/// An audit record as stored: `hash` chains it to the one before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub seq: i64,
+    pub record: NewAudit,
+    pub prev_hash: String,
+    pub hash: String,
+}

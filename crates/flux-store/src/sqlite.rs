@@ -1,0 +1,231 @@
+//! SQLite backend: one file in WAL mode, `synchronous=FULL` (a commit is on disk before it is
+//! acknowledged). SQLite allows one writer at a time, so instead of letting connections fight
+//! over the write lock, a single writer thread takes every pending write, runs each in its own
+//! SAVEPOINT (one failing body does not undo the others) and commits the whole batch with one
+//! fsync: group commit. Readers run on a few threads of their own, each with its own connection,
+//! and see every committed batch.
+
+use crate::sql::{AnyResult, Backend, Row, Tx, TxFn, Value};
+use crate::StoreError;
+use rusqlite::{types::ValueRef, Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use tokio::sync::oneshot;
+
+/// The most writes folded into one commit: bounds the latency one batch can add.
+const MAX_BATCH: usize = 1024;
+const READERS: usize = 4;
+
+type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
+type WriteJob = Box<dyn FnOnce(&mut SqliteTx) -> (bool, Finish) + Send>;
+type ReadJob = Box<dyn FnOnce(&mut SqliteTx) + Send>;
+
+pub struct SqliteBackend {
+    writer: flume::Sender<WriteJob>,
+    readers: flume::Sender<ReadJob>,
+    path: PathBuf,
+}
+
+/// A connection in the middle of a transaction (or a read).
+pub struct SqliteTx {
+    conn: Connection,
+}
+
+fn open(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(StoreError::backend)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL;
+         PRAGMA synchronous=FULL;
+         PRAGMA foreign_keys=ON;
+         PRAGMA busy_timeout=10000;
+         PRAGMA temp_store=MEMORY;",
+    )
+    .map_err(StoreError::backend)?;
+    conn.set_prepared_statement_cache_capacity(256);
+    Ok(conn)
+}
+
+impl SqliteBackend {
+    /// Opens (creating if needed) the database file and starts the writer and reader threads.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(StoreError::backend)?;
+        }
+        let (writer, write_rx) = flume::unbounded::<WriteJob>();
+        let conn = open(path)?;
+        std::thread::Builder::new()
+            .name("flux-sqlite-writer".into())
+            .spawn(move || writer_loop(SqliteTx { conn }, write_rx))
+            .map_err(StoreError::backend)?;
+        let (readers, read_rx) = flume::unbounded::<ReadJob>();
+        for i in 0..READERS {
+            let mut tx = SqliteTx { conn: open(path)? };
+            let rx = read_rx.clone();
+            std::thread::Builder::new()
+                .name(format!("flux-sqlite-reader-{i}"))
+                .spawn(move || {
+                    while let Ok(job) = rx.recv() {
+                        job(&mut tx);
+                    }
+                })
+                .map_err(StoreError::backend)?;
+        }
+        Ok(SqliteBackend {
+            writer,
+            readers,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn writer_loop(mut tx: SqliteTx, rx: flume::Receiver<WriteJob>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = tx.conn.execute_batch("BEGIN IMMEDIATE") {
+            let err = StoreError::backend(e);
+            for job in jobs {
+                // Still run each body's finisher so every caller gets an answer.
+                let (_, finish) = job(&mut tx);
+                finish(Err(err.clone()));
+            }
+            continue;
+        }
+        let mut finishers = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let savepoint = tx.conn.execute_batch("SAVEPOINT job");
+            let (ok, finish) = job(&mut tx);
+            let end = if ok {
+                "RELEASE job"
+            } else {
+                "ROLLBACK TO job; RELEASE job"
+            };
+            let ended = savepoint.and_then(|_| tx.conn.execute_batch(end));
+            finishers.push((finish, ended.map_err(StoreError::backend)));
+        }
+        let committed = tx.conn.execute_batch("COMMIT").map_err(StoreError::backend);
+        if committed.is_err() {
+            let _ = tx.conn.execute_batch("ROLLBACK");
+        }
+        for (finish, ended) in finishers {
+            finish(ended.and(committed.clone()));
+        }
+    }
+}
+
+/// Runs an async body to completion on the current (blocking) thread. SQLite calls never
+/// suspend, so the future is ready on the first poll; `block_on` is only the adapter.
+fn run_now<T>(tx: &mut SqliteTx, body: TxFn<T>) -> Result<T, StoreError> {
+    futures::executor::block_on(body(tx))
+}
+
+#[async_trait::async_trait]
+impl Backend for SqliteBackend {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn write(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {
+        let (done, answer) = oneshot::channel();
+        let job: WriteJob = Box::new(move |tx| {
+            let result = run_now(tx, body);
+            let ok = result.is_ok();
+            let finish: Finish = Box::new(move |committed| {
+                let _ = done.send(committed.and(result));
+            });
+            (ok, finish)
+        });
+        self.writer
+            .send(job)
+            .map_err(|_| StoreError::Unavailable("sqlite writer stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("sqlite writer stopped".into()))?
+    }
+
+    async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {
+        let (done, answer) = oneshot::channel();
+        let job: ReadJob = Box::new(move |tx| {
+            let _ = done.send(run_now(tx, body));
+        });
+        self.readers
+            .send(job)
+            .map_err(|_| StoreError::Unavailable("sqlite readers stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("sqlite readers stopped".into()))?
+    }
+
+    async fn exec_script(&self, sql: &str) -> Result<(), StoreError> {
+        let conn = open(&self.path)?;
+        let sql = sql.to_string();
+        tokio::task::spawn_blocking(move || conn.execute_batch(&sql).map_err(StoreError::backend))
+            .await
+            .map_err(StoreError::backend)?
+    }
+}
+
+fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> Result<(), StoreError> {
+    for (i, value) in params.iter().enumerate() {
+        let Some(index) = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .map_err(StoreError::backend)?
+        else {
+            continue;
+        };
+        let bound = match value {
+            Value::Int(v) => stmt.raw_bind_parameter(index, v),
+            Value::Text(v) => stmt.raw_bind_parameter(index, v),
+            Value::Blob(v) => stmt.raw_bind_parameter(index, v),
+        };
+        bound.map_err(StoreError::backend)?;
+    }
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Tx for SqliteTx {
+    async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(StoreError::backend)?;
+        bind(&mut stmt, params)?;
+        let changed = stmt.raw_execute().map_err(StoreError::from_sqlite)?;
+        Ok(changed as u64)
+    }
+
+    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(StoreError::backend)?;
+        bind(&mut stmt, params)?;
+        let columns = stmt.column_count();
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(StoreError::from_sqlite)? {
+            let mut values = Vec::with_capacity(columns);
+            for i in 0..columns {
+                let v = match row.get_ref(i).map_err(StoreError::backend)? {
+                    ValueRef::Null => Value::Text(None),
+                    ValueRef::Integer(n) => Value::Int(Some(n)),
+                    ValueRef::Real(f) => Value::Text(Some(f.to_string())),
+                    ValueRef::Text(t) => Value::Text(Some(String::from_utf8_lossy(t).into_owned())),
+                    ValueRef::Blob(b) => Value::Blob(Some(b.to_vec())),
+                };
+                values.push(v);
+            }
+            out.push(Row(values));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,491 @@
+//! One conformance suite, run against both backends: a real SQLite file and a real PostgreSQL
+//! database (from FLUX_TEST_DATABASE_URL; each run creates its own database and drops it).
+
+use chrono::{Duration, Utc};
+use flux_core::Secret;
+use flux_store::*;
+use sqlx::Connection;
+use uuid::Uuid;
+
+async fn suite(store: Store) {
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap(); // idempotent
+    store.ping().await.unwrap();
+    settings(&store).await;
+    let partner = partners_and_keys(&store).await;
+    let client = clients_and_accounts(&store, partner).await;
+    idempotency(&store, partner).await;
+    transactions(&store, partner, client).await;
+    webhooks(&store, partner, client).await;
+    inbound(&store, partner, client).await;
+    audit(&store).await;
+}
+
+async fn settings(store: &Store) {
+    assert_eq!(store.get_setting("k").await.unwrap(), None);
+    assert_eq!(
+        store.put_setting_if_absent("k", "one").await.unwrap(),
+        "one"
+    );
+    assert_eq!(
+        store.put_setting_if_absent("k", "two").await.unwrap(),
+        "one"
+    );
+}
+
+async fn partners_and_keys(store: &Store) -> Uuid {
+    let p = Partner {
+        id: Uuid::new_v4(),
+        name: "Acme".into(),
+        created_at: Utc::now(),
+    };
+    store.create_partner(&p).await.unwrap();
+    let got = store.get_partner(p.id).await.unwrap().unwrap();
+    assert_eq!(got.name, "Acme");
+    assert!(store.get_partner(Uuid::new_v4()).await.unwrap().is_none());
+    let key = ApiKeyRecord {
+        id: Uuid::new_v4(),
+        partner_id: p.id,
+        prefix: "flux_test_abcd".into(),
+        hash: "h1".into(),
+        created_at: Utc::now(),
+        revoked_at: None,
+    };
+    store.insert_api_key(&key).await.unwrap();
+    let dup = ApiKeyRecord {
+        id: Uuid::new_v4(),
+        ..key.clone()
+    };
+    assert!(matches!(
+        store.insert_api_key(&dup).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.find_api_key("h1").await.unwrap().unwrap().partner_id,
+        p.id
+    );
+    assert_eq!(
+        store
+            .revoke_api_keys("flux_test_abcd", Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .revoke_api_keys("flux_test_abcd", Utc::now())
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(store
+        .find_api_key("h1")
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some());
+    p.id
+}
+
+async fn clients_and_accounts(store: &Store, partner: Uuid) -> Uuid {
+    let c = ClientRecord {
+        client_id: Uuid::new_v4(),
+        partner_id: partner,
+        provider: "fincore".into(),
+        provider_secret: Some(Secret::new("s3cret".into())),
+        created_at: Utc::now(),
+    };
+    store.add_client(&c).await.unwrap();
+    assert!(matches!(
+        store.add_client(&c).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let got = store.get_client(c.client_id).await.unwrap().unwrap();
+    assert_eq!(got.provider_secret.unwrap().expose(), "s3cret");
+    let link = AccountLink {
+        clabe: "734180000001233635".into(),
+        client_id: c.client_id,
+        provider_account_id: "acc-1".into(),
+        updated_at: Utc::now(),
+    };
+    store.upsert_account_link(&link).await.unwrap();
+    store
+        .upsert_account_link(&AccountLink {
+            provider_account_id: "acc-2".into(),
+            ..link.clone()
+        })
+        .await
+        .unwrap();
+    let found = store
+        .find_account_link("734180000001233635")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.provider_account_id, "acc-2");
+    c.client_id
+}
+
+async fn idempotency(store: &Store, partner: Uuid) {
+    let now = Utc::now();
+    let claim = |key: &'static str, fp: &'static str, at: chrono::DateTime<Utc>| {
+        let store = store.clone();
+        async move {
+            store
+                .claim_idempotency(
+                    partner,
+                    key,
+                    fp,
+                    at,
+                    at + Duration::hours(24),
+                    at - Duration::seconds(60),
+                )
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(claim("k1", "fp", now).await, IdempotencyClaim::Claimed);
+    assert_eq!(
+        claim("k1", "fp", now).await,
+        IdempotencyClaim::InFlight {
+            fingerprint: "fp".into()
+        }
+    );
+    store
+        .complete_idempotency(IdempotencyCompletion {
+            partner_id: partner,
+            key: "k1".into(),
+            status: 201,
+            body: b"{}".to_vec(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        claim("k1", "other", now).await,
+        IdempotencyClaim::Completed {
+            fingerprint: "fp".into(),
+            status: 201,
+            body: b"{}".to_vec()
+        }
+    );
+    // After 24 h the key is free again.
+    assert_eq!(
+        claim("k1", "fp2", now + Duration::hours(25)).await,
+        IdempotencyClaim::Claimed
+    );
+    // Released keys can be claimed again.
+    assert_eq!(claim("k2", "fp", now).await, IdempotencyClaim::Claimed);
+    store.release_idempotency(partner, "k2").await.unwrap();
+    assert_eq!(claim("k2", "fp", now).await, IdempotencyClaim::Claimed);
+    // A stale in-flight claim (its process died) is taken over.
+    assert_eq!(
+        claim("k2", "fp", now + Duration::seconds(120)).await,
+        IdempotencyClaim::Claimed
+    );
+    // Concurrent claims: exactly one wins.
+    let results = futures::future::join_all((0..20).map(|_| claim("k3", "fp", now))).await;
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| **r == IdempotencyClaim::Claimed)
+            .count(),
+        1
+    );
+}
+
+fn txn(
+    partner: Uuid,
+    client: Uuid,
+    kind: &str,
+    reference: &str,
+    minutes_ago: i64,
+) -> TransactionRecord {
+    let at = flux_core::time::now() - Duration::minutes(minutes_ago);
+    TransactionRecord {
+        id: Uuid::new_v4(),
+        partner_id: partner,
+        client_id: client,
+        kind: kind.into(),
+        status: "INITIALIZED".into(),
+        amount: "100.00".into(),
+        currency: "MXN".into(),
+        description: Some("d".into()),
+        external_reference: None,
+        tracking_key: None,
+        source_instrument_id: None,
+        destination_instrument_id: Some(Uuid::new_v4()),
+        related_transaction_id: None,
+        provider: "fincore".into(),
+        provider_reference: Some(reference.into()),
+        failure_code: None,
+        failure_description: None,
+        counterparty: None,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
+    let a = txn(partner, client, "MONEY_OUT", "ref-a", 30);
+    let b = txn(partner, client, "MONEY_IN", "ref-b", 20);
+    let c = txn(partner, client, "MONEY_OUT", "ref-c", 10);
+    for t in [&a, &b, &c] {
+        assert!(store.insert_transaction(t).await.unwrap());
+    }
+    // Same provider reference → not inserted twice.
+    assert!(!store
+        .insert_transaction(&txn(partner, client, "MONEY_IN", "ref-b", 0))
+        .await
+        .unwrap());
+    assert_eq!(store.get_transaction(a.id).await.unwrap().unwrap(), a);
+    let mut done = a.clone();
+    done.status = "COMPLETED".into();
+    done.tracking_key = Some("TK".into());
+    store.save_outcome(Some(done.clone()), None).await.unwrap();
+    assert_eq!(
+        store.get_transaction(a.id).await.unwrap().unwrap().status,
+        "COMPLETED"
+    );
+    let by_ref = store
+        .find_transaction_by_provider_ref("fincore", "ref-c")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_ref.id, c.id);
+    let all = TransactionFilter {
+        client_id: client,
+        page: 1,
+        per_page: 2,
+        ..Default::default()
+    };
+    let (page, total) = store.list_transactions(&all).await.unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(
+        page.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![c.id, b.id]
+    );
+    let (page2, _) = store
+        .list_transactions(&TransactionFilter {
+            page: 2,
+            ..all.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page2[0].id, a.id);
+    let outs = TransactionFilter {
+        kind: Some("MONEY_OUT".into()),
+        ..all.clone()
+    };
+    assert_eq!(store.list_transactions(&outs).await.unwrap().1, 2);
+    let recent = TransactionFilter {
+        created_from: Some(Utc::now() - Duration::minutes(15)),
+        ..all.clone()
+    };
+    assert_eq!(store.list_transactions(&recent).await.unwrap().1, 1);
+    let completed = TransactionFilter {
+        status: Some("COMPLETED".into()),
+        ..all
+    };
+    assert_eq!(
+        store.list_transactions(&completed).await.unwrap().0[0].id,
+        a.id
+    );
+}
+
+async fn webhooks(store: &Store, partner: Uuid, client: Uuid) {
+    let w = WebhookRecord {
+        id: Uuid::new_v4(),
+        partner_id: partner,
+        client_id: client,
+        url: "https://example.com/h".into(),
+        token: Secret::new("tok".into()),
+        webhook_type: "MONEY_IN".into(),
+        webhook_status: "ACTIVE".into(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    store.insert_webhook(&w).await.unwrap();
+    assert_eq!(store.list_webhooks(client).await.unwrap().len(), 1);
+    assert!(store
+        .get_webhook(Uuid::new_v4(), w.id)
+        .await
+        .unwrap()
+        .is_none());
+    let mut changed = w.clone();
+    changed.webhook_status = "INACTIVE".into();
+    store.update_webhook(&changed).await.unwrap();
+    assert_eq!(
+        store
+            .get_webhook(client, w.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .webhook_status,
+        "INACTIVE"
+    );
+    store
+        .delete_webhook(client, w.id, Utc::now())
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.delete_webhook(client, w.id, Utc::now()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(store.get_webhook(client, w.id).await.unwrap().is_none());
+    assert!(store.list_webhooks(client).await.unwrap().is_empty());
+}
+
+async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
+    let money_in = txn(partner, client, "MONEY_IN", "prov-in-1", 0);
+    let event = InboundEvent {
+        provider: "fincore".into(),
+        id_msg: "msg-1".into(),
+        msg_name: "MONEY_IN".into(),
+        raw: r#"{"id_msg":"msg-1"}"#.into(),
+        client_id: Some(client),
+        transaction_id: Some(money_in.id),
+        received_at: Utc::now(),
+    };
+    let effect = InboundEffect::InsertTransaction(money_in.clone());
+    assert_eq!(
+        store
+            .record_inbound(event.clone(), effect.clone())
+            .await
+            .unwrap(),
+        InboundOutcome::Applied
+    );
+    assert_eq!(
+        store.record_inbound(event.clone(), effect).await.unwrap(),
+        InboundOutcome::Duplicate
+    );
+    let status = InboundEffect::UpdateStatus {
+        provider_reference: "prov-in-1".into(),
+        status: "REJECTED".into(),
+        failure_code: Some("CANCELLED_ACCOUNT".into()),
+        failure_description: Some("Cuenta cancelada".into()),
+        updated_at: Utc::now(),
+    };
+    let status_event = InboundEvent {
+        id_msg: "msg-2".into(),
+        msg_name: "STATUS_UPDATE".into(),
+        ..event.clone()
+    };
+    store.record_inbound(status_event, status).await.unwrap();
+    let t = store.get_transaction(money_in.id).await.unwrap().unwrap();
+    assert_eq!(
+        (t.status.as_str(), t.failure_code.as_deref()),
+        ("REJECTED", Some("CANCELLED_ACCOUNT"))
+    );
+    let unmatched = InboundEvent {
+        id_msg: "msg-3".into(),
+        client_id: None,
+        transaction_id: None,
+        ..event
+    };
+    store
+        .record_inbound(unmatched, InboundEffect::None)
+        .await
+        .unwrap();
+    assert_eq!(store.unmatched_inbound(10).await.unwrap().len(), 1);
+}
+
+fn audit_rec(i: usize) -> NewAudit {
+    NewAudit {
+        at: Utc::now(),
+        partner_id: Some(Uuid::new_v4()),
+        key_prefix: Some("flux_test_ab".into()),
+        method: "GET".into(),
+        path: format!("/api/partners/banks?i={i}"),
+        status: 200,
+        latency_us: 1234,
+        request_id: Uuid::new_v4().to_string(),
+        correlation_id: None,
+        request_body: None,
+        response_body: Some("{}".into()),
+    }
+}
+
+async fn audit(store: &Store) {
+    let ok = store.verify_audit().await.unwrap();
+    assert_eq!(
+        ok,
+        AuditVerification {
+            records: 0,
+            first_bad: None
+        }
+    );
+    // Concurrent appenders still produce one gap-free chain.
+    let batches =
+        (0..10).map(|b| store.append_audit((0..5).map(|i| audit_rec(b * 5 + i)).collect()));
+    for r in futures::future::join_all(batches).await {
+        r.unwrap();
+    }
+    assert_eq!(
+        store.verify_audit().await.unwrap(),
+        AuditVerification {
+            records: 50,
+            first_bad: None
+        }
+    );
+    store
+        .exec("UPDATE audit_log SET status = 500 WHERE seq = 17", vec![])
+        .await
+        .unwrap();
+    let bad = store.verify_audit().await.unwrap();
+    assert_eq!(bad.first_bad.unwrap().0, 17);
+    store
+        .exec("UPDATE audit_log SET status = 200 WHERE seq = 17", vec![])
+        .await
+        .unwrap();
+    store
+        .exec("DELETE FROM audit_log WHERE seq = 30", vec![])
+        .await
+        .unwrap();
+    assert_eq!(store.verify_audit().await.unwrap().first_bad.unwrap().0, 30);
+}
+
+#[tokio::test]
+async fn sqlite_conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("flux.db");
+    let store = Store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    assert_eq!(store.backend_name(), "sqlite");
+    suite(store).await;
+    assert!(path.exists());
+}
+
+/// Creates a fresh database on the server FLUX_TEST_DATABASE_URL names, runs `f`, drops it.
+pub async fn with_postgres<F, Fut>(f: F)
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Ok(url) = std::env::var("FLUX_TEST_DATABASE_URL") else {
+        eprintln!("FLUX_TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
+        return;
+    };
+    let name = format!("flux_test_{}", Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+    f(format!("{base}/{name}")).await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn postgres_conformance() {
+    with_postgres(|url| async move {
+        let store = Store::open(&url).await.unwrap();
+        assert_eq!(store.backend_name(), "postgres");
+        suite(store).await;
+    })
+    .await;
+}
