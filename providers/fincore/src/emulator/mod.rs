@@ -1,0 +1,131 @@
+//! A stateful Fincore emulator: every endpoint of the Fincore API document, on real HTTP, with
+//! the documented request and response JSON. It keeps clients with credentials, issues HS256
+//! JWTs that expire, serves the SPEI catalog, creates private accounts with valid CLABEs under
+//! prefix 734 (Finco Pay), registers instruments (validating cards and CLABEs), executes
+//! money-out against the source account's available balance with Idempotency-Key semantics,
+//! moves each transfer INITIALIZED → PENDING → COMPLETED (or REJECTED) in the background and
+//! reports every change to registered STATUS_UPDATE webhooks, refunds money-ins in full, and
+//! simulates incoming SPEI credits (MONEY_IN). Faults (latency, errors, timeouts) are set per
+//! test through `/_emulator/faults` or [`EmulatorHandle::set_faults`].
+//!
+//! Sandbox rules (also in the README): a destination whose card or CLABE ends in `0002` is
+//! rejected by the "receiving bank" with CANCELLED_ACCOUNT. State lives in memory: restarting
+//! the emulator resets the sandbox provider (Flux re-seeds the demo client on start).
+
+mod auth;
+mod faults;
+mod notify;
+mod routes;
+mod state;
+
+pub use faults::Faults;
+pub use state::{EmuError, Stats};
+
+use parking_lot::Mutex;
+use rust_decimal::Decimal;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How the emulator behaves.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// The platform key expected in `x-api-key` for credential and token calls.
+    pub api_key: String,
+    /// HS256 signing key for credential tokens.
+    pub jwt_secret: Vec<u8>,
+    pub token_ttl: Duration,
+    /// Delay between two status changes of a transfer.
+    pub status_step: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            api_key: "fincore-sandbox-api-key".into(),
+            jwt_secret: rand::random::<[u8; 32]>().to_vec(),
+            token_ttl: Duration::from_secs(3600),
+            status_step: Duration::from_millis(500),
+        }
+    }
+}
+
+/// A client to create at start-up.
+#[derive(Debug, Clone)]
+pub struct SeedClient {
+    pub client_id: Uuid,
+    pub client_secret: String,
+    pub bank_adapter_id: Uuid,
+    /// Opening balance of the client's first private account; None creates no account.
+    pub funded_account: Option<Decimal>,
+}
+
+pub(crate) struct Shared {
+    pub config: EmulatorConfig,
+    pub state: Mutex<state::State>,
+    pub faults: Mutex<Faults>,
+    pub notifier: notify::Notifier,
+}
+
+/// A running emulator.
+#[derive(Clone)]
+pub struct EmulatorHandle {
+    pub addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+impl EmulatorHandle {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.shared.faults.lock() = faults;
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.shared.state.lock().stats.clone()
+    }
+
+    /// Adds a client (and optionally a funded account) to a running emulator.
+    pub fn seed_client(&self, seed: &SeedClient) -> Result<(), EmuError> {
+        self.shared.state.lock().seed_client(seed)
+    }
+
+    /// Available balance of an account, by CLABE.
+    pub fn balance(&self, clabe: &str) -> Option<Decimal> {
+        self.shared.state.lock().balance_by_clabe(clabe)
+    }
+}
+
+/// Starts the emulator on `addr` (use port 0 for an ephemeral port) and serves it in the
+/// background.
+pub async fn start(
+    addr: SocketAddr,
+    config: EmulatorConfig,
+    seeds: &[SeedClient],
+) -> anyhow::Result<EmulatorHandle> {
+    let shared = Arc::new(Shared {
+        config,
+        state: Mutex::new(state::State::default()),
+        faults: Mutex::new(Faults::default()),
+        notifier: notify::Notifier::new(),
+    });
+    for seed in seeds {
+        shared
+            .state
+            .lock()
+            .seed_client(seed)
+            .map_err(|e| anyhow::anyhow!("seeding client {}: {}", seed.client_id, e.message))?;
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let app = routes::router(shared.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "fincore emulator stopped");
+        }
+    });
+    Ok(EmulatorHandle { addr, shared })
+}
