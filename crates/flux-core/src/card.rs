@@ -21,7 +21,7 @@ pub fn luhn_ok(digits: &str) -> bool {
         }
         sum += d;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Validates a 16-digit debit card number.

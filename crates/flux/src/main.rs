@@ -1,1 +1,246 @@
-fn main() {}
+//! `flux`: serve the gateway, run the sandbox emulator alone, administer partners, keys and the
+//! audit trail.
+
+use clap::{Parser, Subcommand};
+use flux::{admin, Config};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "flux",
+    version,
+    about = "Flux: one API for Mexican and Latin American financial rails"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command that touches the store takes.
+#[derive(clap::Args, Clone)]
+struct StoreArgs {
+    /// Configuration file (see config/flux.default.toml).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Data directory (SQLite database, demo key, generated secrets).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://… (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+}
+
+impl StoreArgs {
+    fn load(&self) -> anyhow::Result<Config> {
+        let mut c = Config::load(self.config.as_deref())?;
+        if let Some(d) = &self.data_dir {
+            c.server.data_dir = d.clone();
+        }
+        if let Some(u) = &self.database_url {
+            c.server.database_url = u.clone();
+        }
+        Ok(c)
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway (in sandbox mode, with the Fincore emulator, when no Fincore URL is set).
+    Serve {
+        #[arg(long)]
+        addr: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Partners and the provider clients they own.
+    Partner {
+        #[command(subcommand)]
+        command: PartnerCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// API keys.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Provider emulators, alone.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PartnerCommand {
+    /// Create a partner; prints its id.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Give a partner a Fincore client.
+    AddClient {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        client_id: String,
+        /// The client's Fincore client_secret (or FLUX_CLIENT_SECRET, which stays out of shell history).
+        #[arg(long, env = "FLUX_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create an API key for a partner; prints it once.
+    Create {
+        #[arg(long)]
+        partner: String,
+    },
+    /// Revoke every key with this display prefix, immediately.
+    Revoke {
+        #[arg(long)]
+        key_prefix: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 1 naming the first altered or missing record.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum SandboxCommand {
+    /// Run the Fincore emulator alone, with one funded demo client.
+    Fincore {
+        #[arg(long, default_value = "127.0.0.1:8100")]
+        addr: String,
+    },
+}
+
+fn init_logs(format: &str) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("FLUX_LOG").unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "pretty" {
+        builder.init();
+    } else {
+        builder.json().flatten_event(true).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run(Cli::parse()).await {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<bool> {
+    match cli.command {
+        Command::Serve { addr, store } => {
+            let mut config = store.load()?;
+            if let Some(a) = addr {
+                config.server.addr = a;
+            }
+            init_logs(&config.server.log_format);
+            let running = flux::start(config.clone()).await?;
+            println!("Flux listening on {}", running.base_url());
+            println!(
+                "  docs:     {}/docs   (OpenAPI: {}/openapi.json)",
+                running.base_url(),
+                running.base_url()
+            );
+            println!("  store:    {}", running.store.backend_name());
+            if let Some(emu) = &running.emulator {
+                println!("  sandbox:  Fincore emulator at {}", emu.base_url());
+            }
+            if let Some(key) = &running.demo_api_key {
+                println!("  demo API key: {key}");
+                println!(
+                    "  (also in {})",
+                    config.server.data_dir.join("demo-api-key").display()
+                );
+                println!("  demo client:  {}", flux::DEMO_CLIENT_ID);
+            }
+            let stop = tokio::signal::ctrl_c();
+            tokio::select! {
+                _ = stop => { running.stop().await; }
+            }
+            Ok(true)
+        }
+        Command::Migrate { store } => admin::migrate(&store.load()?).await.map(|_| true),
+        Command::Partner { command, store } => {
+            let config = store.load()?;
+            match command {
+                PartnerCommand::Create { name } => admin::partner_create(&config, &name).await?,
+                PartnerCommand::AddClient {
+                    partner,
+                    client_id,
+                    client_secret,
+                } => {
+                    admin::partner_add_client(&config, &partner, &client_id, client_secret).await?
+                }
+            }
+            Ok(true)
+        }
+        Command::Key { command, store } => {
+            let config = store.load()?;
+            match command {
+                KeyCommand::Create { partner } => admin::key_create(&config, &partner).await?,
+                KeyCommand::Revoke { key_prefix } => {
+                    admin::key_revoke(&config, &key_prefix).await?
+                }
+            }
+            Ok(true)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+            store,
+        } => admin::audit_verify(&store.load()?).await,
+        Command::Sandbox {
+            command: SandboxCommand::Fincore { addr },
+        } => {
+            init_logs("pretty");
+            let seed = fincore::emulator::SeedClient {
+                client_id: flux::DEMO_CLIENT_ID.parse()?,
+                client_secret: "sandbox-demo-secret".into(),
+                bank_adapter_id: flux::boot::DEMO_ADAPTER_ID.parse()?,
+                funded_account: Some(rust_decimal::Decimal::from(1_000_000)),
+            };
+            let config = fincore::emulator::EmulatorConfig {
+                api_key: "fincore-sandbox-api-key".into(),
+                ..Default::default()
+            };
+            let emu = fincore::emulator::start(addr.parse()?, config, &[seed]).await?;
+            println!("Fincore emulator listening on {}", emu.base_url());
+            println!("  x-api-key:     fincore-sandbox-api-key");
+            println!("  client_id:     {}", flux::DEMO_CLIENT_ID);
+            println!("  client_secret: sandbox-demo-secret");
+            tokio::signal::ctrl_c().await?;
+            Ok(true)
+        }
+    }
+}

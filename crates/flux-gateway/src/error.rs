@@ -1,0 +1,197 @@
+//! Every error Flux answers with: RFC 9457 `application/problem+json` with a stable `code`, and
+//! for validation a list of `{field, reason}`. Handlers return `Result<_, ApiError>` and use `?`.
+//! Internal details are logged, never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use fincore::FincoreError;
+use flux_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field, dotted for nested objects (`transaction_request.amount`).
+    pub field: String,
+    pub reason: String,
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type: `https://flux.dev/problems/{code}`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// Human-readable explanation of this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stable machine-readable code: branch on this, not on `title` or `detail`.
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The request id, to quote when asking for support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub title: &'static str,
+    pub detail: Option<String>,
+    pub errors: Vec<FieldError>,
+    /// Seconds for `Retry-After` (429, 503).
+    pub retry_after_s: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
+        ApiError {
+            status,
+            code,
+            title,
+            detail: None,
+            errors: vec![],
+            retry_after_s: None,
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn unauthorized(detail: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Missing or invalid credentials",
+        )
+        .detail(detail)
+    }
+
+    /// 404 for anything the caller may not see, so that other partners' ids are not revealed.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Resource not found")
+            .detail(format!("{what} not found"))
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "The request body is invalid",
+        );
+        e.detail = Some(
+            errors
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.reason))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        e.errors = errors;
+        e
+    }
+
+    pub fn field(field: &str, reason: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }])
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, "Bad request").detail(detail)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Internal error",
+        )
+        .detail("an unexpected error occurred; quote the request id when contacting support")
+    }
+
+    pub fn problem(&self, request_id: Option<String>) -> Problem {
+        Problem {
+            kind: format!("https://flux.dev/problems/{}", self.code),
+            title: self.title.into(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.into(),
+            errors: self.errors.clone(),
+            request_id,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::to_vec(&self.problem(None)).unwrap_or_default();
+        let mut resp = (self.status, body).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(s) = self.retry_after_s {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        resp
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => ApiError::not_found("resource"),
+            StoreError::Conflict(what) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(what)
+            }
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "store_unavailable",
+                    "Storage unavailable",
+                )
+                .detail("Flux could not reach its database; retry later")
+            }
+        }
+    }
+}
+
+impl From<FincoreError> for ApiError {
+    fn from(e: FincoreError) -> Self {
+        match e {
+            FincoreError::Timeout(_) => ApiError::new(StatusCode::GATEWAY_TIMEOUT, "upstream_timeout", "Provider timeout")
+                .detail("Fincore did not answer in time; the outcome is unknown. Retry with the same Idempotency-Key."),
+            FincoreError::Unavailable(m) => {
+                tracing::warn!(error = %m, "fincore unavailable");
+                ApiError::new(StatusCode::BAD_GATEWAY, "upstream_unavailable", "Provider unavailable")
+                    .detail("Fincore is not answering correctly; retry later")
+            }
+            FincoreError::Decode(m) => {
+                tracing::error!(error = %m, "unreadable fincore response");
+                ApiError::new(StatusCode::BAD_GATEWAY, "upstream_invalid_response", "Provider answered unexpectedly")
+            }
+            FincoreError::Rejected { status, code, message } => match status {
+                401 | 403 => {
+                    tracing::error!(%code, %message, "fincore refused Flux's credentials");
+                    ApiError::new(StatusCode::BAD_GATEWAY, "upstream_auth_failed", "Provider refused Flux's credentials")
+                }
+                404 => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Resource not found").detail(format!("Fincore: {message}")),
+                409 => ApiError::new(StatusCode::CONFLICT, "provider_conflict", "Provider conflict").detail(format!("Fincore: {message}")),
+                _ if code == "insufficient_funds" => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "insufficient_funds", "Insufficient funds")
+                    .detail(format!("Fincore: {message}")),
+                _ => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "provider_rejected", "The provider rejected the request")
+                    .detail(format!("Fincore ({code}): {message}")),
+            },
+        }
+    }
+}

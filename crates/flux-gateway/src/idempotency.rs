@@ -1,0 +1,164 @@
+//! `Idempotency-Key` for every POST that creates something. The key is scoped per partner and
+//! claimed in the store before any work (so it holds across instances): an identical retry
+//! within the TTL gets the stored status and body with `Idempotency-Replayed: true`; the same key
+//! with a different request → 422; a retry while the first is still running → 409; a malformed
+//! key → 400. The answer is stored in the same transaction as the operation's effects. When the
+//! outcome is unknown (upstream timeout or failure) the key is released instead, so a retry
+//! runs again: toward the provider it carries the same deterministic key, which makes it safe.
+
+use crate::error::ApiError;
+use crate::pipeline::Caller;
+use crate::state::SharedState;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use flux_store::{IdempotencyClaim, IdempotencyCompletion, TransactionRecord};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// A claimed key; the request must end with [`finish`].
+pub struct Claim {
+    pub partner_id: Uuid,
+    pub key: String,
+}
+
+pub enum Begin {
+    /// Do the work. `Some` when the request carried a key.
+    Run(Option<Claim>),
+    /// Answer with this (a replay).
+    Replay(Response),
+}
+
+/// What an operation produced: its answer and the transaction row to save with it.
+pub struct Outcome {
+    pub result: Result<(StatusCode, serde_json::Value), ApiError>,
+    pub txn: Option<TransactionRecord>,
+}
+
+fn valid_key(k: &str) -> bool {
+    !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic())
+}
+
+pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(method.as_bytes());
+    h.update(b" ");
+    h.update(path.as_bytes());
+    h.update(b"\n");
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+/// The key's text, if the request has a (valid) one.
+pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => match v.to_str() {
+            Ok(k) if valid_key(k) => Ok(Some(k.to_string())),
+            _ => Err(ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)",
+            )),
+        },
+    }
+}
+
+pub async fn begin(
+    state: &SharedState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Begin, ApiError> {
+    let Some(key) = key_of(headers)? else {
+        return Ok(Begin::Run(None));
+    };
+    let fp = fingerprint(method, path, body);
+    let now = flux_core::time::now();
+    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
+        .unwrap_or(chrono::Duration::hours(24));
+    let stale = chrono::Duration::from_std(state.config.idempotency_stale_after)
+        .unwrap_or(chrono::Duration::minutes(2));
+    let claim = state
+        .store
+        .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
+        .await?;
+    let mismatch = || {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "Idempotency-Key reused with a different request")
+            .detail("this Idempotency-Key was first used with a different method, path or body; use a new key for a new operation")
+    };
+    match claim {
+        IdempotencyClaim::Claimed => Ok(Begin::Run(Some(Claim {
+            partner_id: caller.partner_id,
+            key,
+        }))),
+        IdempotencyClaim::InFlight { fingerprint } if fingerprint != fp => Err(mismatch()),
+        IdempotencyClaim::InFlight { .. } => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_in_progress",
+            "Request in progress",
+        )
+        .detail("a request with this Idempotency-Key is still being processed; retry shortly")),
+        IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != fp => Err(mismatch()),
+        IdempotencyClaim::Completed { status, body, .. } => {
+            let mut resp =
+                json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body);
+            resp.headers_mut()
+                .insert("idempotency-replayed", HeaderValue::from_static("true"));
+            Ok(Begin::Replay(resp))
+        }
+    }
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
+    let is_problem = status.is_client_error() || status.is_server_error();
+    let ct = if is_problem {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    let mut resp = (status, body).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    resp
+}
+
+/// Saves the outcome (transaction row and stored answer in one transaction) and answers.
+pub async fn finish(state: &SharedState, claim: Option<Claim>, outcome: Outcome) -> Response {
+    let (status, body) = match &outcome.result {
+        Ok((status, value)) => (*status, serde_json::to_vec(value).unwrap_or_default()),
+        Err(e) => (
+            e.status,
+            serde_json::to_vec(&e.problem(None)).unwrap_or_default(),
+        ),
+    };
+    // Unknown outcomes (5xx) are not stored: a retry must run again.
+    let retryable = status.is_server_error();
+    let completion = match (&claim, retryable) {
+        (Some(c), false) => Some(IdempotencyCompletion {
+            partner_id: c.partner_id,
+            key: c.key.clone(),
+            status: status.as_u16(),
+            body: body.clone(),
+        }),
+        _ => None,
+    };
+    if let Err(e) = state.store.save_outcome(outcome.txn, completion).await {
+        tracing::error!(error = %e, "could not save an operation's outcome");
+        if let Some(c) = &claim {
+            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+        }
+        return ApiError::from(e).into_response();
+    }
+    if retryable {
+        if let Some(c) = &claim {
+            if let Err(e) = state.store.release_idempotency(c.partner_id, &c.key).await {
+                tracing::error!(error = %e, "could not release an idempotency key");
+            }
+        }
+    }
+    match outcome.result {
+        Ok(_) => json_response(status, body),
+        Err(e) => e.into_response(),
+    }
+}

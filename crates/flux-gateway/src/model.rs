@@ -1,0 +1,337 @@
+//! Flux's own response JSON: snake_case, RFC 3339 timestamps with offset, amounts as decimal
+//! strings, null where a provider writes "None", stable UPPERCASE enums, and `provider` plus
+//! `provider_reference` on everything a provider holds. Conversions from Fincore's wire types
+//! live here so that no handler sees a provider's shape.
+
+use fincore::wire;
+use flux_core::time;
+use flux_store::{TransactionRecord, WebhookRecord};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One pagination shape for every list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pagination {
+    pub page: u32,
+    pub per_page: u32,
+    pub total_items: u64,
+    pub total_pages: u64,
+}
+
+impl Pagination {
+    pub fn new(page: u32, per_page: u32, total_items: u64) -> Self {
+        let total_pages = total_items.div_ceil(u64::from(per_page.max(1)));
+        Pagination {
+            page,
+            per_page,
+            total_items,
+            total_pages,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T: ToSchema> {
+    pub data: Vec<T>,
+    pub pagination: Pagination,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Bank {
+    pub id: Uuid,
+    pub name: String,
+    /// Banxico institution code (e.g. 40002).
+    pub code: String,
+    /// First three digits of this institution's CLABEs.
+    pub clabe_prefix: String,
+}
+
+impl From<wire::Bank> for Bank {
+    fn from(b: wire::Bank) -> Self {
+        Bank {
+            id: b.id,
+            name: b.name,
+            code: b.code,
+            clabe_prefix: b.clabe_prefix,
+        }
+    }
+}
+
+/// Converts a provider timestamp to RFC 3339; None when absent or unreadable.
+fn ts(text: &str) -> Option<String> {
+    time::parse_provider(text).map(time::to_rfc3339)
+}
+
+fn nullable_ts(n: &wire::Nullable) -> Option<String> {
+    n.as_option().and_then(ts)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Account {
+    /// Fincore's account record id.
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub client_id: Uuid,
+    pub owner_id: Uuid,
+    /// CLIENT or CUSTOMER.
+    pub owner_type: String,
+    pub bank_id: Uuid,
+    pub client_bank_adapter_id: Uuid,
+    /// The CLABE instrument of this account: use it as `source_instrument_id` for money-out.
+    pub instrument_id: Uuid,
+    pub account_number: String,
+    pub clabe: String,
+    /// Available balance as the provider reports it.
+    pub available_balance: String,
+    pub currency: String,
+    /// PRIVATE_ACCOUNT, …
+    pub account_type: String,
+    /// ACTIVE, BLOCKED, SUSPENDED, …
+    pub status: String,
+    pub bank_adapter: String,
+    pub provider: String,
+    pub provider_reference: String,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub activated_at: Option<String>,
+    pub blocked_at: Option<String>,
+    pub suspended_at: Option<String>,
+}
+
+impl From<wire::Account> for Account {
+    fn from(a: wire::Account) -> Self {
+        Account {
+            id: a.id,
+            account_id: a.account_id,
+            client_id: a.client_id,
+            owner_id: a.owner_id,
+            owner_type: a.owner_type,
+            bank_id: a.bank_id,
+            client_bank_adapter_id: a.client_bank_adapter_id,
+            instrument_id: a.instrument_id,
+            account_number: a.account_number,
+            clabe: a.clabe_number,
+            available_balance: a.available_balance,
+            currency: "MXN".into(),
+            account_type: a.account_type,
+            status: a.account_status,
+            bank_adapter: a.bank_adapter,
+            provider: "fincore".into(),
+            provider_reference: a.id.to_string(),
+            created_at: ts(&a.audit.created_at),
+            updated_at: ts(&a.audit.updated_at),
+            activated_at: nullable_ts(&a.audit.activated_at),
+            blocked_at: nullable_ts(&a.audit.blocked_at),
+            suspended_at: nullable_ts(&a.audit.suspended_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DebitCardDetail {
+    /// Only the last four digits: Flux never returns a full card number.
+    pub card_number_masked: String,
+    pub last4: String,
+    pub holder_name: String,
+    pub expiration_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ClabeDetail {
+    pub clabe: String,
+    pub holder_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Instrument {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub owner_id: Uuid,
+    pub customer_id: Option<Uuid>,
+    /// debit_card or virtual_clabe (a private account's own CLABE is also virtual_clabe).
+    pub instrument_kind: String,
+    /// RECEIVER.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub alias: String,
+    pub rfc: String,
+    pub bank_id: Uuid,
+    pub debit_card: Option<DebitCardDetail>,
+    pub virtual_clabe: Option<ClabeDetail>,
+    pub provider: String,
+    pub provider_reference: String,
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+impl From<wire::Instrument> for Instrument {
+    fn from(i: wire::Instrument) -> Self {
+        let (instrument_kind, debit_card, virtual_clabe) = match i.instrument_detail {
+            wire::InstrumentDetail::Card(c) => {
+                let last4 = c
+                    .card_number
+                    .chars()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                (
+                    "debit_card",
+                    Some(DebitCardDetail {
+                        card_number_masked: flux_core::card::mask(&c.card_number),
+                        last4,
+                        holder_name: c.holder_name,
+                        expiration_date: c.expiration_date.as_option().map(str::to_string),
+                    }),
+                    None,
+                )
+            }
+            wire::InstrumentDetail::Clabe(c) => (
+                "virtual_clabe",
+                None,
+                Some(ClabeDetail {
+                    clabe: c.clabe_number,
+                    holder_name: c.holder_name,
+                }),
+            ),
+        };
+        Instrument {
+            id: i.id,
+            client_id: i.client_id,
+            owner_id: i.owner_id,
+            customer_id: i.customer_id,
+            instrument_kind: instrument_kind.into(),
+            kind: i.kind,
+            alias: i.alias,
+            rfc: i.rfc,
+            bank_id: i.bank_id,
+            debit_card,
+            virtual_clabe,
+            provider: "fincore".into(),
+            provider_reference: i.id.to_string(),
+            created_at: ts(&i.audit.created_at),
+            updated_at: ts(&i.audit.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Failure {
+    /// The provider's reason code, e.g. CANCELLED_ACCOUNT (a SPEI return reason).
+    pub code: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Transaction {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    /// MONEY_IN, MONEY_OUT or REFUND.
+    pub kind: String,
+    /// SUBMITTING, UNKNOWN (provider outcome not yet known), INITIALIZED, PENDING, COMPLETED,
+    /// REJECTED or FAILED.
+    pub status: String,
+    pub amount: String,
+    pub currency: String,
+    pub description: Option<String>,
+    pub external_reference: Option<String>,
+    /// SPEI tracking key (clave de rastreo).
+    pub tracking_key: Option<String>,
+    pub source_instrument_id: Option<Uuid>,
+    pub destination_instrument_id: Option<Uuid>,
+    /// For a refund: the money-in it returns.
+    pub refunded_transaction_id: Option<Uuid>,
+    pub failure: Option<Failure>,
+    /// Payer details of a money-in.
+    #[schema(value_type = Option<Object>)]
+    pub counterparty: Option<serde_json::Value>,
+    pub provider: String,
+    pub provider_reference: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&TransactionRecord> for Transaction {
+    fn from(t: &TransactionRecord) -> Self {
+        let failure =
+            (t.failure_code.is_some() || t.failure_description.is_some()).then(|| Failure {
+                code: t.failure_code.clone(),
+                description: t.failure_description.clone(),
+            });
+        Transaction {
+            id: t.id,
+            client_id: t.client_id,
+            kind: t.kind.clone(),
+            status: t.status.clone(),
+            amount: t.amount.clone(),
+            currency: t.currency.clone(),
+            description: t.description.clone(),
+            external_reference: t.external_reference.clone(),
+            tracking_key: t.tracking_key.clone(),
+            source_instrument_id: t.source_instrument_id,
+            destination_instrument_id: t.destination_instrument_id,
+            refunded_transaction_id: t.related_transaction_id,
+            failure,
+            counterparty: t
+                .counterparty
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok()),
+            provider: t.provider.clone(),
+            provider_reference: t.provider_reference.clone(),
+            created_at: time::to_rfc3339(t.created_at),
+            updated_at: time::to_rfc3339(t.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Webhook {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub url: String,
+    /// MONEY_IN, STATUS_UPDATE or CEP.
+    pub webhook_type: String,
+    /// ACTIVE or INACTIVE.
+    pub webhook_status: String,
+    /// The token is write-only; only its last four characters are shown.
+    pub token_last4: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&WebhookRecord> for Webhook {
+    fn from(w: &WebhookRecord) -> Self {
+        let token = w.token.expose();
+        let last4: String = token
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        Webhook {
+            id: w.id,
+            client_id: w.client_id,
+            url: w.url.clone(),
+            webhook_type: w.webhook_type.clone(),
+            webhook_status: w.webhook_status.clone(),
+            token_last4: last4,
+            created_at: time::to_rfc3339(w.created_at),
+            updated_at: time::to_rfc3339(w.updated_at),
+        }
+    }
+}
+
+/// Acknowledgement of an inbound provider webhook.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InboundAck {
+    pub received: bool,
+    /// True when this message id was already processed: nothing changed.
+    pub duplicate: bool,
+    /// The Flux transaction the event created or changed, if any.
+    pub transaction_id: Option<Uuid>,
+}

@@ -1,0 +1,52 @@
+//! The OpenAPI 3.1 description of the Partners API (`/openapi.json`) and a docs page (`/docs`)
+//! that renders it with a few lines of plain JavaScript: nothing is fetched from a CDN.
+
+use crate::{error, model, routes};
+use axum::response::Html;
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct ApiKeyAuth;
+
+impl Modify for ApiKeyAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-API-Key"))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Flux Partners API", version = "1.0.0",
+        description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings."),
+    paths(
+        routes::banks::list,
+        routes::accounts::list, routes::accounts::create_private,
+        routes::instruments::list, routes::instruments::get, routes::instruments::register,
+        routes::transactions::money_out, routes::transactions::refund, routes::transactions::list, routes::transactions::get,
+        routes::webhooks::list, routes::webhooks::create, routes::webhooks::get, routes::webhooks::update, routes::webhooks::delete,
+        routes::inbound::money_in, routes::inbound::status_update, routes::inbound::cep,
+        routes::sandbox::money_in,
+    ),
+    components(schemas(
+        error::Problem, error::FieldError, model::Pagination, model::Bank, model::Account, model::Instrument, model::DebitCardDetail,
+        model::ClabeDetail, model::Transaction, model::Failure, model::Webhook, model::InboundAck,
+        routes::accounts::CreatePrivateAccount, routes::instruments::RegisterInstrument, routes::instruments::DebitCardIn,
+        routes::instruments::VirtualClabeIn, routes::transactions::MoneyOut, routes::transactions::MoneyOutDetails,
+        routes::transactions::Refund, routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook, routes::sandbox::SimulateMoneyIn,
+    )),
+    modifiers(&ApiKeyAuth),
+)]
+pub struct ApiDoc;
+
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub async fn docs() -> Html<&'static str> {
+    Html(include_str!("docs.html"))
+}

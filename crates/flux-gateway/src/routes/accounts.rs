@@ -1,0 +1,139 @@
+//! Client accounts (Fincore `GET /v1/clients/{id}/accounts`) and private accounts (Fincore
+//! `POST /v1/clients/{id}/private_accounts`). Every account seen is remembered by CLABE, so an
+//! inbound MONEY_IN finds the client it belongs to.
+
+use super::*;
+use crate::idempotency::{self, Begin, Outcome};
+use crate::model::{Account, Page, Pagination};
+use crate::pipeline::RequestCtx;
+use crate::validate::{json_object, Fields};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::{Extension, Json};
+use fincore::wire;
+use flux_store::AccountLink;
+
+async fn remember(
+    state: &SharedState,
+    client_id: Uuid,
+    accounts: &[wire::Account],
+) -> Result<(), ApiError> {
+    for a in accounts {
+        let link = AccountLink {
+            clabe: a.clabe_number.clone(),
+            client_id,
+            provider_account_id: a.id.to_string(),
+            updated_at: flux_core::time::now(),
+        };
+        state.store.upsert_account_link(&link).await?;
+    }
+    Ok(())
+}
+
+/// Fetches a client's accounts from Fincore and remembers their CLABEs.
+pub async fn sync_accounts(
+    state: &SharedState,
+    client: &ClientRecord,
+    ctx: &fincore::CallContext,
+) -> Result<Vec<wire::Account>, ApiError> {
+    let page = state
+        .fincore
+        .list_accounts(&state.credentials(client), ctx)
+        .await?;
+    remember(state, client.client_id, &page.data).await?;
+    Ok(page.data)
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", tag = "accounts",
+    params(("clientId" = Uuid, Path)),
+    responses((status = 200, body = Page<Account>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 502, body = crate::error::Problem), (status = 504, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+) -> Result<Json<Page<Account>>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let accounts = sync_accounts(&state, &client, &ctx.call()).await?;
+    let total = accounts.len() as u64;
+    let data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
+    let per_page = (data.len() as u32).max(50);
+    Ok(Json(Page {
+        data,
+        pagination: Pagination::new(1, per_page, total),
+    }))
+}
+
+/// Body of POST …/private-accounts (the seed's shape).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct CreatePrivateAccount {
+    /// The issuing bank: Finco Pay, 9d84b03a-28d1-4898-a69c-38824239e2b1.
+    bank_id: Uuid,
+    owner_id: Uuid,
+    client_bank_adapter_id: Uuid,
+    client_id: Uuid,
+    /// Your id for the account; the nil UUID lets the provider assign one.
+    account_id: Uuid,
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", tag = "accounts",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreatePrivateAccount,
+    responses((status = 201, body = Account), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn create_private(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let bank_id = f.bank_id("bank_id");
+    let owner_id = f.uuid("owner_id");
+    let adapter = f.uuid("client_bank_adapter_id");
+    let body_client = f.uuid("client_id");
+    let account_id = f.uuid("account_id");
+    f.finish()?;
+    same_client(body_client, client.client_id)?;
+    let (Some(bank_id), Some(owner_id), Some(adapter), Some(account_id)) =
+        (bank_id, owner_id, adapter, account_id)
+    else {
+        return Err(ApiError::internal());
+    };
+    let path = format!(
+        "/api/partners/clients/{}/private-accounts",
+        client.client_id
+    );
+    let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let req = wire::CreatePrivateAccountRequest {
+        bank_id,
+        owner_id,
+        client_bank_adapter_id: adapter,
+        client_id: client.client_id,
+        account_id,
+    };
+    let result = async {
+        let created = state
+            .fincore
+            .create_private_account(&state.credentials(&client), &req, &ctx.call())
+            .await?;
+        remember(&state, client.client_id, std::slice::from_ref(&created)).await?;
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(Account::from(created)).unwrap_or_default(),
+        ))
+    }
+    .await;
+    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+}

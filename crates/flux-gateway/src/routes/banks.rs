@@ -1,0 +1,84 @@
+//! GET /api/partners/banks: the SPEI participants catalog, from Fincore `GET /v1/banks`. The
+//! catalog changes a few times a year, so Flux keeps it for ten minutes instead of asking on
+//! every request.
+
+use super::*;
+use crate::model::{Bank, Page, Pagination};
+use crate::pipeline::RequestCtx;
+use crate::validate::page_params;
+use axum::extract::{Query, State};
+use axum::{Extension, Json};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const CACHE_FOR: Duration = Duration::from_secs(600);
+
+#[derive(Default)]
+pub struct BankCache(Mutex<Option<(Instant, Vec<Bank>)>>);
+
+async fn catalog(
+    state: &SharedState,
+    caller: &Caller,
+    ctx: &RequestCtx,
+) -> Result<Vec<Bank>, ApiError> {
+    if let Some((at, banks)) = state.banks.0.lock().as_ref() {
+        if at.elapsed() < CACHE_FOR {
+            return Ok(banks.clone());
+        }
+    }
+    // The catalog is the same for every client; any client's token reads it. Prefer the
+    // caller's own clients, so one partner's provider outage does not hide another's.
+    let clients = state.store.list_clients().await?;
+    let client = clients
+        .iter()
+        .find(|c| c.partner_id == caller.partner_id)
+        .or_else(|| clients.first())
+        .ok_or_else(|| {
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "no_provider_client",
+                "No provider client configured",
+            )
+        })?;
+    let creds = state.credentials(client);
+    let mut banks = Vec::new();
+    for page in 1..=20 {
+        let got = state.fincore.banks(&creds, page, 500, &ctx.call()).await?;
+        let n = got.banks.len();
+        banks.extend(got.banks.into_iter().map(Bank::from));
+        if n == 0 || banks.len() as u64 >= got.total_banks {
+            break;
+        }
+    }
+    *state.banks.0.lock() = Some((Instant::now(), banks.clone()));
+    Ok(banks)
+}
+
+#[utoipa::path(get, path = "/api/partners/banks", tag = "banks",
+    params(("page" = Option<u32>, Query, description = "1-based page"), ("per_page" = Option<u32>, Query, description = "1 to 500, default 50")),
+    responses((status = 200, body = Page<Bank>), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Page<Bank>>, ApiError> {
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        500,
+    )?;
+    let all = catalog(&state, &caller, &ctx).await?;
+    let total = all.len() as u64;
+    let data = all
+        .into_iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .collect();
+    Ok(Json(Page {
+        data,
+        pagination: Pagination::new(page, per_page, total),
+    }))
+}

@@ -1,0 +1,28 @@
+//! Liveness, readiness and metrics: outside /api, unauthenticated, not audited.
+
+use crate::state::SharedState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// Ready when the store answers a query.
+pub async fn readyz(State(state): State<SharedState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ready", "store": state.store.backend_name()}))
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "store": state.store.backend_name()}))).into_response()
+        }
+    }
+}
+
+pub async fn metrics() -> Response {
+    let text = crate::metrics::render();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}

@@ -1,0 +1,205 @@
+//! Instruments: where money can be sent (debit cards, CLABEs) and the accounts it comes from.
+//! Maps to Fincore `…/instruments` (list, get, register). Card numbers are validated (16 digits,
+//! Luhn) before anything reaches the provider, and never returned in full.
+
+use super::*;
+use crate::idempotency::{self, Begin, Outcome};
+use crate::model::{Instrument, Page, Pagination};
+use crate::pipeline::RequestCtx;
+use crate::validate::{json_object, page_params, Fields};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::{Extension, Json};
+use fincore::wire;
+use std::collections::HashMap;
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
+    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 100, default 50")),
+    responses((status = 200, body = Page<Instrument>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Page<Instrument>>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        100,
+    )?;
+    let customer_id = match q.get("customer_id").map(String::as_str) {
+        None | Some("") => None,
+        Some(s) => {
+            Some(Uuid::parse_str(s).map_err(|_| ApiError::field("customer_id", "must be a UUID"))?)
+        }
+    };
+    let got = state
+        .fincore
+        .list_instruments(
+            &state.credentials(&client),
+            customer_id,
+            u64::from(page),
+            u64::from(per_page),
+            &ctx.call(),
+        )
+        .await?;
+    let data = got.data.into_iter().map(Instrument::from).collect();
+    Ok(Json(Page {
+        data,
+        pagination: Pagination::new(page, per_page, got.total_items),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", tag = "instruments",
+    params(("clientId" = Uuid, Path), ("instrumentId" = Uuid, Path)),
+    responses((status = 200, body = Instrument), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, instrument_id)): Path<(String, String)>,
+) -> Result<Json<Instrument>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let id = path_id(&instrument_id, "instrument")?;
+    let got = state
+        .fincore
+        .get_instrument(&state.credentials(&client), id, &ctx.call())
+        .await?;
+    Ok(Json(Instrument::from(got)))
+}
+
+/// Body of POST …/instruments (the seed's shape). Exactly one of `debit_card` or
+/// `virtual_clabe`, matching `instrumentKind`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code, non_snake_case)]
+pub struct RegisterInstrument {
+    /// debit_card or virtual_clabe.
+    instrumentKind: String,
+    source_bank_id: Uuid,
+    client_id: Uuid,
+    customer_id: Option<Uuid>,
+    /// RECEIVER.
+    r#type: String,
+    /// RFC of the holder, or "ND".
+    rfc: String,
+    alias: String,
+    debit_card: Option<DebitCardIn>,
+    virtual_clabe: Option<VirtualClabeIn>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct DebitCardIn {
+    destination_bank_id: Uuid,
+    /// 16 digits passing the Luhn check.
+    card_number: String,
+    holder_name: String,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct VirtualClabeIn {
+    /// 18 digits, a known bank prefix and a correct check digit.
+    clabe: String,
+    holder_name: String,
+}
+
+fn parse_register(
+    body: &[u8],
+    client_id: Uuid,
+) -> Result<wire::RegisterInstrumentRequest, ApiError> {
+    let obj = json_object(body)?;
+    let mut f = Fields::new(&obj);
+    let kind = f.one_of("instrumentKind", &["debit_card", "virtual_clabe"]);
+    let source_bank_id = f.bank_id("source_bank_id");
+    let body_client = f.uuid("client_id");
+    let customer_id = f.opt_uuid("customer_id");
+    let usage = f.one_of("type", &["RECEIVER"]);
+    let rfc = f.rfc("rfc");
+    let alias = f.string("alias", 1, 100);
+    let card = f.object("debit_card", kind.as_deref() == Some("debit_card"), |c| {
+        let bank = c.bank_id("destination_bank_id");
+        let number = c.card_number("card_number");
+        let holder = c.string("holder_name", 1, 120);
+        Some(wire::DebitCardPayload {
+            destination_bank_id: bank?,
+            card_number: number?,
+            holder_name: holder?,
+        })
+    });
+    let clabe = f.object(
+        "virtual_clabe",
+        kind.as_deref() == Some("virtual_clabe"),
+        |c| {
+            let clabe = c.clabe("clabe");
+            let holder = c.string("holder_name", 1, 120);
+            Some(wire::VirtualClabePayload {
+                clabe: clabe?,
+                holder_name: holder?,
+            })
+        },
+    );
+    match kind.as_deref() {
+        Some("debit_card") if obj.contains_key("virtual_clabe") => f.fail(
+            "virtual_clabe",
+            "must be absent when instrumentKind is debit_card",
+        ),
+        Some("virtual_clabe") if obj.contains_key("debit_card") => f.fail(
+            "debit_card",
+            "must be absent when instrumentKind is virtual_clabe",
+        ),
+        _ => {}
+    }
+    f.finish()?;
+    same_client(body_client, client_id)?;
+    Ok(wire::RegisterInstrumentRequest {
+        source_bank_id: source_bank_id.ok_or_else(ApiError::internal)?,
+        client_id,
+        customer_id,
+        kind: usage.ok_or_else(ApiError::internal)?,
+        rfc: rfc.ok_or_else(ApiError::internal)?,
+        alias: alias.ok_or_else(ApiError::internal)?,
+        debit_card: card,
+        virtual_clabe: clabe,
+    })
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = RegisterInstrument,
+    responses((status = 201, body = Instrument), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn register(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let req = parse_register(&body, client.client_id)?;
+    let path = format!("/api/partners/clients/{}/instruments", client.client_id);
+    let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let result = async {
+        let created = state
+            .fincore
+            .register_instrument(&state.credentials(&client), &req, &ctx.call())
+            .await?;
+        Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(Instrument::from(created)).unwrap_or_default(),
+        ))
+    }
+    .await;
+    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+}

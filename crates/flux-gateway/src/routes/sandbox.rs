@@ -1,0 +1,88 @@
+//! Sandbox-only endpoints (404 outside sandbox): simulate an incoming SPEI credit for one of
+//! the caller's clients. The emulator credits the account and sends its MONEY_IN webhook; Flux
+//! also records the event right away from the emulator's answer, and the webhook that follows
+//! is then a duplicate of the same `id_msg`.
+
+use super::*;
+use crate::model::Transaction;
+use crate::pipeline::RequestCtx;
+use crate::validate::{json_object, Fields};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use fincore::wire::SimulateMoneyInRequest;
+
+/// Body of POST /api/sandbox/money-in.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct SimulateMoneyIn {
+    client_id: Uuid,
+    /// Decimal string.
+    amount: String,
+    /// CLABE of one of the client's accounts; default: its first account.
+    beneficiary_account: Option<String>,
+    payer_name: Option<String>,
+    payer_account: Option<String>,
+    payment_concept: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/sandbox/money-in", tag = "sandbox",
+    request_body = SimulateMoneyIn,
+    responses((status = 201, body = Transaction), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn money_in(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Transaction>), ApiError> {
+    if !state.config.sandbox() {
+        return Err(ApiError::not_found("endpoint"));
+    }
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let client_id = f.uuid("client_id");
+    let amount = f.amount("amount", Some(flux_core::Currency::MXN));
+    let beneficiary = match obj.get("beneficiary_account") {
+        Some(v) if !v.is_null() => f.clabe("beneficiary_account"),
+        _ => {
+            f.allow("beneficiary_account");
+            None
+        }
+    };
+    let payer_name = f.opt_string("payer_name", 1, 120);
+    let payer_account = match obj.get("payer_account") {
+        Some(v) if !v.is_null() => f.clabe("payer_account"),
+        _ => {
+            f.allow("payer_account");
+            None
+        }
+    };
+    let concept = f.opt_string("payment_concept", 1, 140);
+    f.finish()?;
+    let (Some(client_id), Some(amount)) = (client_id, amount) else {
+        return Err(ApiError::internal());
+    };
+    let client = owned_client(&state, &caller, client_id).await?;
+    // Make sure the account→client links are known before the webhook arrives.
+    super::accounts::sync_accounts(&state, &client, &ctx.call()).await?;
+    let req = SimulateMoneyInRequest {
+        client_id,
+        amount: amount.to_wire(),
+        beneficiary_account: beneficiary,
+        payer_name,
+        payer_account,
+        payment_concept: concept,
+    };
+    let env = state
+        .fincore
+        .simulate_money_in(&state.credentials(&client), &req, &ctx.call())
+        .await?;
+    let raw = serde_json::to_string(&env).unwrap_or_default();
+    let (_, txn) = super::inbound::ingest_money_in(&state, &env, raw).await?;
+    let txn = txn.ok_or_else(ApiError::internal)?;
+    // If the webhook won the race, the stored row is the one to show.
+    let stored = state.store.get_transaction(txn.id).await?.unwrap_or(txn);
+    Ok((StatusCode::CREATED, Json(Transaction::from(&stored))))
+}

@@ -1,0 +1,424 @@
+//! Money movements: money-out (Fincore `POST /v1/transactions/money_out`), refunds (Fincore
+//! `POST …/transactions/{id}/refund`), and Flux's own record of every transaction.
+//!
+//! A money-out is recorded as SUBMITTING before Fincore is called, with an operation id that is
+//! a function of the partner's Idempotency-Key; Fincore gets a UUID v5 key derived from it. If
+//! Fincore does not answer, the record stays UNKNOWN and the partner's retry (same key) sends
+//! the same Fincore key again, which Fincore answers from its idempotency cache: money moves at
+//! most once.
+
+use super::*;
+use crate::idempotency::{self, Begin, Outcome};
+use crate::model::{Page, Pagination, Transaction};
+use crate::pipeline::RequestCtx;
+use crate::validate::{json_object, page_params, Fields};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::{Extension, Json};
+use fincore::{wire, FincoreError};
+use flux_store::{TransactionFilter, TransactionRecord};
+use std::collections::HashMap;
+
+/// Body of POST /api/partners/transactions/money-out (the seed's shape).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MoneyOut {
+    client_id: Uuid,
+    /// A private account's instrument (see `instrument_id` in GET …/accounts).
+    source_instrument_id: Uuid,
+    destination_instrument_id: Uuid,
+    transaction_request: MoneyOutDetails,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct MoneyOutDetails {
+    external_reference: String,
+    description: String,
+    /// Decimal string, e.g. "100.00"; no more decimals than the currency allows.
+    amount: String,
+    /// MXN (SPEI moves pesos).
+    currency: String,
+}
+
+struct MoneyOutInput {
+    client_id: Uuid,
+    source: Uuid,
+    destination: Uuid,
+    request: wire::TransactionRequest,
+}
+
+fn parse_money_out(body: &[u8]) -> Result<MoneyOutInput, ApiError> {
+    let obj = json_object(body)?;
+    let mut f = Fields::new(&obj);
+    let client_id = f.uuid("client_id");
+    let source = f.uuid("source_instrument_id");
+    let destination = f.uuid("destination_instrument_id");
+    let request = f.object("transaction_request", true, |t| {
+        let external_reference = t.string("external_reference", 1, 64);
+        let description = t.string("description", 1, 140);
+        let currency = t.currency("currency");
+        let amount = t.amount("amount", currency);
+        if currency.is_some_and(|c| c != flux_core::Currency::MXN) {
+            t.fail("currency", "SPEI transfers are in MXN");
+        }
+        Some(wire::TransactionRequest {
+            external_reference: external_reference?,
+            description: description?,
+            amount: amount?.to_wire(),
+            currency: currency?.code().into(),
+        })
+    });
+    if source.is_some() && source == destination {
+        f.fail(
+            "destination_instrument_id",
+            "must differ from source_instrument_id",
+        );
+    }
+    f.finish()?;
+    match (client_id, source, destination, request) {
+        (Some(client_id), Some(source), Some(destination), Some(request)) => Ok(MoneyOutInput {
+            client_id,
+            source,
+            destination,
+            request,
+        }),
+        _ => Err(ApiError::internal()),
+    }
+}
+
+/// Applies Fincore's answer (or failure) to Flux's record.
+fn apply(record: &mut TransactionRecord, result: &Result<wire::Transaction, FincoreError>) {
+    record.updated_at = flux_core::time::now();
+    match result {
+        Ok(t) => {
+            record.status = t.transaction_status.clone();
+            record.provider_reference = Some(t.id.to_string());
+            record.tracking_key = Some(t.tracking_id.clone());
+        }
+        Err(FincoreError::Rejected { code, message, .. }) => {
+            record.status = "FAILED".into();
+            record.failure_code = Some(code.clone());
+            record.failure_description = Some(message.clone());
+        }
+        Err(_) => record.status = "UNKNOWN".into(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/partners/transactions/money-out", tag = "transactions",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: one key per operation makes retries safe")),
+    request_body = MoneyOut,
+    responses((status = 201, body = Transaction), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+        (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 429, body = crate::error::Problem), (status = 502, body = crate::error::Problem), (status = 504, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn money_out(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let input = parse_money_out(&body)?;
+    let client = owned_client(&state, &caller, input.client_id).await?;
+    let key = idempotency::key_of(&headers)?;
+    let claim = match idempotency::begin(
+        &state,
+        &caller,
+        &headers,
+        "POST",
+        "/api/partners/transactions/money-out",
+        &body,
+    )
+    .await?
+    {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    // The same partner key always names the same operation, so a retry reuses the record and
+    // the upstream key.
+    let operation = match &key {
+        Some(k) => Uuid::new_v5(&caller.partner_id, k.as_bytes()),
+        None => Uuid::new_v4(),
+    };
+    let now = flux_core::time::now();
+    let mut record = TransactionRecord {
+        id: operation,
+        partner_id: caller.partner_id,
+        client_id: client.client_id,
+        kind: "MONEY_OUT".into(),
+        status: "SUBMITTING".into(),
+        amount: input.request.amount.clone(),
+        currency: input.request.currency.clone(),
+        description: Some(input.request.description.clone()),
+        external_reference: Some(input.request.external_reference.clone()),
+        tracking_key: None,
+        source_instrument_id: Some(input.source),
+        destination_instrument_id: Some(input.destination),
+        related_transaction_id: None,
+        provider: "fincore".into(),
+        provider_reference: None,
+        failure_code: None,
+        failure_description: None,
+        counterparty: None,
+        created_at: now,
+        updated_at: now,
+    };
+    // Durable intent before money can move: if Flux dies mid-call the record says so.
+    if let Err(e) = state.store.insert_transaction(&record).await {
+        if let Some(c) = &claim {
+            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+        }
+        return Err(e.into());
+    }
+    if let Some(existing) = state.store.get_transaction(operation).await? {
+        record.created_at = existing.created_at;
+    }
+    let req = wire::MoneyOutRequest {
+        client_id: client.client_id,
+        source_instrument_id: input.source,
+        destination_instrument_id: input.destination,
+        transaction_request: input.request,
+    };
+    let upstream = state
+        .fincore
+        .money_out(&state.credentials(&client), &req, operation, &ctx.call())
+        .await;
+    apply(&mut record, &upstream);
+    let result = match upstream {
+        Ok(_) => Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(Transaction::from(&record)).unwrap_or_default(),
+        )),
+        Err(e) => Err(ApiError::from(e)),
+    };
+    Ok(idempotency::finish(
+        &state,
+        claim,
+        Outcome {
+            result,
+            txn: Some(record),
+        },
+    )
+    .await)
+}
+
+/// Body of POST …/transactions/{transactionId}/refund.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Refund {
+    /// Must equal the amount received: Fincore refunds in full only.
+    amount: String,
+    description: String,
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", tag = "transactions",
+    params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path, description = "A MONEY_IN transaction's Flux id"), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = Refund,
+    responses((status = 201, body = Transaction), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem), (status = 504, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn refund(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, transaction_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let original = owned_transaction(
+        &state,
+        &caller,
+        client.client_id,
+        path_id(&transaction_id, "transaction")?,
+    )
+    .await?;
+    let currency = original.currency.parse::<flux_core::Currency>().ok();
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let amount = f.amount("amount", currency);
+    let description = f.string("description", 1, 140);
+    f.finish()?;
+    let (Some(amount), Some(description)) = (amount, description) else {
+        return Err(ApiError::internal());
+    };
+    if original.kind != "MONEY_IN" {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_refundable",
+            "Transaction cannot be refunded",
+        )
+        .detail("only received transactions (MONEY_IN) can be refunded"));
+    }
+    let Some(reference) = original.provider_reference.clone() else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_refundable",
+            "Transaction cannot be refunded",
+        )
+        .detail("the provider has no reference for this transaction"));
+    };
+    let path = format!(
+        "/api/partners/clients/{}/transactions/{}/refund",
+        client.client_id, original.id
+    );
+    let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let req = wire::RefundRequest {
+        amount: amount.to_wire(),
+        description: description.clone(),
+    };
+    let upstream = state
+        .fincore
+        .refund(&state.credentials(&client), &reference, &req, &ctx.call())
+        .await;
+    let (result, txn) = match upstream {
+        Ok(t) => {
+            let now = flux_core::time::now();
+            let record = TransactionRecord {
+                id: Uuid::new_v4(),
+                partner_id: caller.partner_id,
+                client_id: client.client_id,
+                kind: "REFUND".into(),
+                status: t.transaction_status.clone(),
+                amount: t.amount.clone(),
+                currency: t.currency.clone(),
+                description: Some(description),
+                external_reference: Some(t.external_reference.clone()),
+                tracking_key: Some(t.tracking_id.clone()),
+                source_instrument_id: None,
+                destination_instrument_id: None,
+                related_transaction_id: Some(original.id),
+                provider: "fincore".into(),
+                provider_reference: Some(t.id.to_string()),
+                failure_code: None,
+                failure_description: None,
+                counterparty: original.counterparty.clone(),
+                created_at: now,
+                updated_at: now,
+            };
+            (
+                Ok((
+                    StatusCode::CREATED,
+                    serde_json::to_value(Transaction::from(&record)).unwrap_or_default(),
+                )),
+                Some(record),
+            )
+        }
+        Err(e) => (Err(ApiError::from(e)), None),
+    };
+    Ok(idempotency::finish(&state, claim, Outcome { result, txn }).await)
+}
+
+async fn owned_transaction(
+    state: &SharedState,
+    caller: &Caller,
+    client_id: Uuid,
+    id: Uuid,
+) -> Result<TransactionRecord, ApiError> {
+    match state.store.get_transaction(id).await? {
+        Some(t) if t.partner_id == caller.partner_id && t.client_id == client_id => Ok(t),
+        _ => Err(ApiError::not_found("transaction")),
+    }
+}
+
+fn parse_instant(
+    field: &str,
+    v: Option<&String>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    match v.map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| {
+                ApiError::field(
+                    field,
+                    "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T00:00:00-06:00",
+                )
+            }),
+    }
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", tag = "transactions",
+    params(("clientId" = Uuid, Path), ("kind" = Option<String>, Query, description = "MONEY_IN, MONEY_OUT or REFUND"), ("status" = Option<String>, Query),
+        ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
+        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+    responses((status = 200, body = Page<Transaction>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(client_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Page<Transaction>>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        200,
+    )?;
+    let kind = q.get("kind").filter(|k| !k.is_empty()).cloned();
+    if let Some(k) = &kind {
+        if !["MONEY_IN", "MONEY_OUT", "REFUND"].contains(&k.as_str()) {
+            return Err(ApiError::field(
+                "kind",
+                "must be one of MONEY_IN, MONEY_OUT, REFUND",
+            ));
+        }
+    }
+    let status = q.get("status").filter(|s| !s.is_empty()).cloned();
+    const STATUSES: [&str; 7] = [
+        "SUBMITTING",
+        "UNKNOWN",
+        "INITIALIZED",
+        "PENDING",
+        "COMPLETED",
+        "REJECTED",
+        "FAILED",
+    ];
+    if let Some(s) = &status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(ApiError::field(
+                "status",
+                format!("must be one of {}", STATUSES.join(", ")),
+            ));
+        }
+    }
+    let filter = TransactionFilter {
+        client_id: client.client_id,
+        kind,
+        status,
+        created_from: parse_instant("created_from", q.get("created_from"))?,
+        created_to: parse_instant("created_to", q.get("created_to"))?,
+        page,
+        per_page,
+    };
+    let (rows, total) = state.store.list_transactions(&filter).await?;
+    Ok(Json(Page {
+        data: rows.iter().map(Transaction::from).collect(),
+        pagination: Pagination::new(page, per_page, total),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", tag = "transactions",
+    params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
+    responses((status = 200, body = Transaction), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, transaction_id)): Path<(String, String)>,
+) -> Result<Json<Transaction>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let t = owned_transaction(
+        &state,
+        &caller,
+        client.client_id,
+        path_id(&transaction_id, "transaction")?,
+    )
+    .await?;
+    Ok(Json(Transaction::from(&t)))
+}

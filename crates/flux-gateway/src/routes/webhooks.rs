@@ -1,0 +1,212 @@
+//! Partner webhook subscriptions: list, create, get, patch, delete. Delivery is the job of the
+//! webhooks worker; this module keeps the subscriptions. The token a partner gives is sent back
+//! to them on each delivery and never shown again after creation.
+
+use super::*;
+use crate::idempotency::{self, Begin, Outcome};
+use crate::model::{Page, Pagination, Webhook};
+use crate::validate::{json_object, Fields};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use flux_core::Secret;
+use flux_store::WebhookRecord;
+
+const TYPES: &[&str] = &["MONEY_IN", "STATUS_UPDATE", "CEP"];
+const STATUSES: &[&str] = &["ACTIVE", "INACTIVE"];
+
+fn check_url(f: &mut Fields, url: &Option<String>) {
+    if let Some(u) = url {
+        let ok = (u.starts_with("https://") || u.starts_with("http://"))
+            && u.len() > 8
+            && !u.contains(char::is_whitespace);
+        if !ok {
+            f.fail("url", "must be an absolute http(s) URL");
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+    params(("clientId" = Uuid, Path)),
+    responses((status = 200, body = Page<Webhook>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(client_id): Path<String>,
+) -> Result<Json<Page<Webhook>>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let hooks = state.store.list_webhooks(client.client_id).await?;
+    let total = hooks.len() as u64;
+    let per_page = (hooks.len() as u32).max(50);
+    Ok(Json(Page {
+        data: hooks.iter().map(Webhook::from).collect(),
+        pagination: Pagination::new(1, per_page, total),
+    }))
+}
+
+/// Body of POST …/webhooks.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct CreateWebhook {
+    client_id: Uuid,
+    url: String,
+    /// Sent back to you as X-Webhook-Token on every delivery; 8 to 256 characters.
+    token: String,
+    /// MONEY_IN, STATUS_UPDATE or CEP.
+    webhook_type: String,
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreateWebhook,
+    responses((status = 201, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn create(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let body_client = f.uuid("client_id");
+    let url = f.string("url", 1, 2048);
+    check_url(&mut f, &url);
+    let token = f.string("token", 8, 256);
+    let kind = f.one_of("webhook_type", TYPES);
+    f.finish()?;
+    same_client(body_client, client.client_id)?;
+    let (Some(url), Some(token), Some(kind)) = (url, token, kind) else {
+        return Err(ApiError::internal());
+    };
+    let path = format!("/api/partners/clients/{}/webhooks", client.client_id);
+    let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let now = flux_core::time::now();
+    let record = WebhookRecord {
+        id: Uuid::new_v4(),
+        partner_id: caller.partner_id,
+        client_id: client.client_id,
+        url,
+        token: Secret::new(token),
+        webhook_type: kind,
+        webhook_status: "ACTIVE".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    let result = match state.store.insert_webhook(&record).await {
+        Ok(()) => Ok((
+            StatusCode::CREATED,
+            serde_json::to_value(Webhook::from(&record)).unwrap_or_default(),
+        )),
+        Err(e) => Err(ApiError::from(e)),
+    };
+    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
+    responses((status = 200, body = Webhook), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+) -> Result<Json<Webhook>, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    Ok(Json(Webhook::from(&hook)))
+}
+
+async fn owned_webhook(
+    state: &SharedState,
+    caller: &Caller,
+    client_id: &str,
+    id: &str,
+) -> Result<WebhookRecord, ApiError> {
+    let client = owned_client(state, caller, path_id(client_id, "client")?).await?;
+    state
+        .store
+        .get_webhook(client.client_id, path_id(id, "webhook")?)
+        .await?
+        .filter(|w| w.partner_id == caller.partner_id)
+        .ok_or_else(|| ApiError::not_found("webhook"))
+}
+
+/// Body of PATCH …/webhooks/{id}: any of these.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UpdateWebhook {
+    url: Option<String>,
+    /// ACTIVE or INACTIVE.
+    webhook_status: Option<String>,
+    token: Option<String>,
+    webhook_type: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
+    request_body = UpdateWebhook,
+    responses((status = 200, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn update(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Webhook>, ApiError> {
+    let mut hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let url = f.opt_string("url", 1, 2048);
+    check_url(&mut f, &url);
+    let status = f.opt_one_of("webhook_status", STATUSES);
+    let token = f.opt_string("token", 8, 256);
+    let kind = f.opt_one_of("webhook_type", TYPES);
+    f.allow("client_id");
+    f.finish()?;
+    if obj.is_empty() {
+        return Err(ApiError::field(
+            "body",
+            "send at least one of url, webhook_status, token, webhook_type",
+        ));
+    }
+    if let Some(u) = url {
+        hook.url = u;
+    }
+    if let Some(s) = status {
+        hook.webhook_status = s;
+    }
+    if let Some(t) = token {
+        hook.token = Secret::new(t);
+    }
+    if let Some(k) = kind {
+        hook.webhook_type = k;
+    }
+    hook.updated_at = flux_core::time::now();
+    state.store.update_webhook(&hook).await?;
+    Ok(Json(Webhook::from(&hook)))
+}
+
+#[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn delete(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    state
+        .store
+        .delete_webhook(hook.client_id, hook.id, flux_core::time::now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

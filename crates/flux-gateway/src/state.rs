@@ -1,0 +1,56 @@
+//! What every handler shares.
+
+use crate::audit::AuditSink;
+use crate::rate_limit::RateLimits;
+use fincore::{ClientCredentials, FincoreClient};
+use flux_core::Secret;
+use flux_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Gateway settings (the `flux` binary fills them from the config file and environment).
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// "test" (sandbox) or "live": the API key prefix and the sandbox endpoints depend on it.
+    pub environment: String,
+    /// Largest request body accepted, in bytes (413 above).
+    pub max_body_bytes: usize,
+    /// Sustained requests per second per API key.
+    pub rate_limit_per_second: u32,
+    /// Requests an API key may send at once above the sustained rate.
+    pub rate_limit_burst: u32,
+    /// How long an idempotency key's answer is kept.
+    pub idempotency_ttl: Duration,
+    /// An in-flight idempotency claim older than this belonged to a process that died.
+    pub idempotency_stale_after: Duration,
+    /// The token Fincore must send in `X-Webhook-Token`.
+    pub inbound_webhook_token: Secret<String>,
+}
+
+impl GatewayConfig {
+    pub fn sandbox(&self) -> bool {
+        self.environment == "test"
+    }
+}
+
+pub struct AppState {
+    pub config: GatewayConfig,
+    pub store: Store,
+    pub fincore: Arc<FincoreClient>,
+    pub pepper: Secret<Vec<u8>>,
+    pub audit: AuditSink,
+    pub rate_limits: RateLimits,
+    pub banks: crate::routes::banks::BankCache,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// The Fincore credentials Flux holds for a client.
+    pub fn credentials(&self, client: &flux_store::ClientRecord) -> ClientCredentials {
+        ClientCredentials {
+            client_id: client.client_id,
+            client_secret: client.provider_secret.clone().unwrap_or_default(),
+        }
+    }
+}

@@ -1,0 +1,335 @@
+//! Strict validation of partner input. A body is first parsed as JSON (malformed → 400), then
+//! each field is checked and every problem is collected, so one 422 names them all.
+
+use crate::error::{ApiError, FieldError};
+use flux_core::{card, clabe, rfc, Amount, Currency};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Parses a request body as a JSON object.
+pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            "malformed_json",
+            "the request body is empty; send a JSON object",
+        ));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(ApiError::bad_request(
+            "malformed_json",
+            "the request body must be a JSON object",
+        )),
+        Err(e) => Err(ApiError::bad_request(
+            "malformed_json",
+            format!("the request body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// Collects field errors while reading an object.
+pub struct Fields<'a> {
+    obj: &'a Map<String, Value>,
+    prefix: String,
+    pub errors: Vec<FieldError>,
+    known: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(obj: &'a Map<String, Value>) -> Self {
+        Fields {
+            obj,
+            prefix: String::new(),
+            errors: vec![],
+            known: vec![],
+        }
+    }
+
+    fn name(&self, field: &str) -> String {
+        format!("{}{field}", self.prefix)
+    }
+
+    pub fn fail(&mut self, field: &str, reason: impl Into<String>) {
+        let field = self.name(field);
+        self.errors.push(FieldError {
+            field,
+            reason: reason.into(),
+        });
+    }
+
+    fn get(&mut self, field: &'static str, required: bool) -> Option<&'a Value> {
+        self.known.push(field);
+        match self.obj.get(field) {
+            None | Some(Value::Null) if required => {
+                self.fail(field, "is required");
+                None
+            }
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    fn text(&mut self, field: &'static str, required: bool) -> Option<&'a str> {
+        let v = self.get(field, required)?;
+        match v.as_str() {
+            Some(s) => Some(s),
+            None => {
+                self.fail(field, format!("must be a string, got {}", kind(v)));
+                None
+            }
+        }
+    }
+
+    pub fn string(&mut self, field: &'static str, min: usize, max: usize) -> Option<String> {
+        let s = self.text(field, true)?;
+        self.check_len(field, s, min, max)
+    }
+
+    pub fn opt_string(&mut self, field: &'static str, min: usize, max: usize) -> Option<String> {
+        let s = self.text(field, false)?;
+        self.check_len(field, s, min, max)
+    }
+
+    fn check_len(
+        &mut self,
+        field: &'static str,
+        s: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        let n = s.chars().count();
+        if n < min || n > max {
+            self.fail(field, format!("must be {min} to {max} characters long"));
+            return None;
+        }
+        if s.chars().any(|c| c.is_control()) {
+            self.fail(field, "must not contain control characters");
+            return None;
+        }
+        Some(s.to_string())
+    }
+
+    pub fn uuid(&mut self, field: &'static str) -> Option<Uuid> {
+        let s = self.text(field, true)?;
+        self.parse_uuid(field, s)
+    }
+
+    pub fn opt_uuid(&mut self, field: &'static str) -> Option<Uuid> {
+        let s = self.text(field, false)?;
+        self.parse_uuid(field, s)
+    }
+
+    fn parse_uuid(&mut self, field: &'static str, s: &str) -> Option<Uuid> {
+        match Uuid::parse_str(s) {
+            Ok(u) if s.len() == 36 => Some(u),
+            _ => {
+                self.fail(
+                    field,
+                    "must be a UUID such as 205ae70f-ab7e-4b8d-85be-ac16f47c8983",
+                );
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of values.
+    pub fn one_of(&mut self, field: &'static str, allowed: &[&str]) -> Option<String> {
+        let s = self.text(field, true)?;
+        self.check_one_of(field, s, allowed)
+    }
+
+    pub fn opt_one_of(&mut self, field: &'static str, allowed: &[&str]) -> Option<String> {
+        let s = self.text(field, false)?;
+        self.check_one_of(field, s, allowed)
+    }
+
+    fn check_one_of(&mut self, field: &'static str, s: &str, allowed: &[&str]) -> Option<String> {
+        if allowed.contains(&s) {
+            Some(s.to_string())
+        } else {
+            self.fail(field, format!("must be one of {}", allowed.join(", ")));
+            None
+        }
+    }
+
+    pub fn currency(&mut self, field: &'static str) -> Option<Currency> {
+        let s = self.text(field, true)?;
+        match s.parse::<Currency>() {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// An amount: a decimal string (a JSON number is refused with a hint), checked against
+    /// the currency once it is known.
+    pub fn amount(&mut self, field: &'static str, currency: Option<Currency>) -> Option<Amount> {
+        let v = self.get(field, true)?;
+        let Some(s) = v.as_str() else {
+            let reason = if v.is_number() {
+                "must be a decimal string such as \"100.00\", not a JSON number (numbers lose precision)".to_string()
+            } else {
+                format!(
+                    "must be a decimal string such as \"100.00\", got {}",
+                    kind(v)
+                )
+            };
+            self.fail(field, reason);
+            return None;
+        };
+        match Amount::parse(s, currency.unwrap_or(Currency::MXN)) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn card_number(&mut self, field: &'static str) -> Option<String> {
+        let s = self.text(field, true)?;
+        match card::validate(s) {
+            Ok(()) => Some(s.to_string()),
+            Err(card::CardError::Luhn) => {
+                self.fail(field, "fails the Luhn check: not a valid card number (see the README for sandbox test cards)");
+                None
+            }
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn clabe(&mut self, field: &'static str) -> Option<String> {
+        let s = self.text(field, true)?;
+        match clabe::validate(s) {
+            Ok(()) => Some(s.to_string()),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    pub fn rfc(&mut self, field: &'static str) -> Option<String> {
+        let s = self.text(field, true)?;
+        match rfc::validate(s) {
+            Ok(()) => Some(s.to_string()),
+            Err(e) => {
+                self.fail(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// A known SPEI participant's id.
+    pub fn bank_id(&mut self, field: &'static str) -> Option<Uuid> {
+        let id = self.uuid(field)?;
+        if flux_core::banks::by_id(id).is_none() {
+            self.fail(
+                field,
+                "is not a known SPEI participant (see GET /api/partners/banks)",
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    /// A nested object, validated by `f` with dotted field names.
+    pub fn object<T>(
+        &mut self,
+        field: &'static str,
+        required: bool,
+        f: impl FnOnce(&mut Fields<'a>) -> Option<T>,
+    ) -> Option<T> {
+        let v = self.get(field, required)?;
+        let Some(obj) = v.as_object() else {
+            self.fail(field, format!("must be an object, got {}", kind(v)));
+            return None;
+        };
+        let mut nested = Fields {
+            obj,
+            prefix: format!("{}{field}.", self.prefix),
+            errors: vec![],
+            known: vec![],
+        };
+        let out = f(&mut nested);
+        nested.reject_unknown();
+        self.errors.append(&mut nested.errors);
+        out
+    }
+
+    /// Marks a field as known without reading it.
+    pub fn allow(&mut self, field: &'static str) {
+        self.known.push(field);
+    }
+
+    fn reject_unknown(&mut self) {
+        let unknown: Vec<String> = self
+            .obj
+            .keys()
+            .filter(|k| !self.known.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        for k in unknown {
+            let field = self.name(&k);
+            self.errors.push(FieldError {
+                field,
+                reason: "is not a recognised field".into(),
+            });
+        }
+    }
+
+    /// Ends validation: every problem found, or Ok.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        self.reject_unknown();
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Pagination query parameters, shared by every list.
+pub fn page_params(
+    page: Option<&str>,
+    per_page: Option<&str>,
+    max: u32,
+) -> Result<(u32, u32), ApiError> {
+    let mut errors = vec![];
+    let mut parse = |name: &str, v: Option<&str>, default: u32, hi: u32| match v {
+        None | Some("") => default,
+        Some(s) => match s.parse::<u32>() {
+            Ok(n) if n >= 1 && n <= hi => n,
+            _ => {
+                errors.push(FieldError {
+                    field: name.into(),
+                    reason: format!("must be an integer from 1 to {hi}"),
+                });
+                default
+            }
+        },
+    };
+    let p = parse("page", page, 1, 1_000_000);
+    let pp = parse("per_page", per_page, 50, max);
+    if errors.is_empty() {
+        Ok((p, pp))
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}

@@ -1,0 +1,153 @@
+//! Admin commands. They open the same store as `serve` (SQLite's WAL lets them run while it
+//! serves; on PostgreSQL that is plain) and print what an operator needs, nothing secret except
+//! a newly created key, shown once.
+
+use crate::boot;
+use crate::config::Config;
+use flux_core::Secret;
+use flux_gateway::keys;
+use flux_store::{ApiKeyRecord, ClientRecord, Partner};
+use std::str::FromStr;
+use uuid::Uuid;
+
+pub async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    println!(
+        "migrated {} ({})",
+        redact_url(&config.database_url()),
+        store.backend_name()
+    );
+    Ok(())
+}
+
+pub async fn partner_create(config: &Config, name: &str) -> anyhow::Result<()> {
+    let name = name.trim();
+    anyhow::ensure!(
+        !name.is_empty() && name.len() <= 200,
+        "--name must be 1 to 200 characters"
+    );
+    let store = boot::open_store(config).await?;
+    let partner = Partner {
+        id: Uuid::new_v4(),
+        name: name.to_string(),
+        created_at: flux_core::time::now(),
+    };
+    store.create_partner(&partner).await?;
+    println!("{}", partner.id);
+    Ok(())
+}
+
+pub async fn partner_add_client(
+    config: &Config,
+    partner: &str,
+    client_id: &str,
+    client_secret: Option<String>,
+) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let partner =
+        Uuid::from_str(partner).map_err(|_| anyhow::anyhow!("--partner must be a UUID"))?;
+    let client_id =
+        Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
+    anyhow::ensure!(
+        store.get_partner(partner).await?.is_some(),
+        "no partner {partner}"
+    );
+    // In sandbox the emulator needs a secret for the client; one is generated when none is given.
+    let secret = client_secret.or_else(|| {
+        config
+            .sandbox()
+            .then(|| Uuid::new_v4().simple().to_string())
+    });
+    let record = ClientRecord {
+        client_id,
+        partner_id: partner,
+        provider: "fincore".into(),
+        provider_secret: secret.map(Secret::new),
+        created_at: flux_core::time::now(),
+    };
+    match store.add_client(&record).await {
+        Ok(()) => {}
+        Err(flux_store::StoreError::Conflict(_)) => {
+            anyhow::bail!("client {client_id} already belongs to a partner")
+        }
+        Err(e) => return Err(e.into()),
+    }
+    println!("client {client_id} now belongs to partner {partner}");
+    if config.sandbox() {
+        println!("(sandbox: the emulator creates this client, with a funded account, the next time `flux serve` starts)");
+    }
+    Ok(())
+}
+
+pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let partner =
+        Uuid::from_str(partner).map_err(|_| anyhow::anyhow!("--partner must be a UUID"))?;
+    anyhow::ensure!(
+        store.get_partner(partner).await?.is_some(),
+        "no partner {partner}"
+    );
+    let pepper = boot::pepper(&store, config).await?;
+    let minted = keys::mint(config.environment(), &pepper);
+    store
+        .insert_api_key(&ApiKeyRecord {
+            id: Uuid::new_v4(),
+            partner_id: partner,
+            prefix: minted.prefix.clone(),
+            hash: minted.hash,
+            created_at: flux_core::time::now(),
+            revoked_at: None,
+        })
+        .await?;
+    eprintln!(
+        "API key for partner {partner} (shown once; Flux keeps only a hash). Prefix: {}",
+        minted.prefix
+    );
+    println!("{}", minted.key);
+    Ok(())
+}
+
+pub async fn key_revoke(config: &Config, prefix: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        prefix.len() >= 12,
+        "--key-prefix must be the displayed prefix, e.g. flux_test_AbCdEfGh"
+    );
+    let store = boot::open_store(config).await?;
+    let n = store
+        .revoke_api_keys(prefix, flux_core::time::now())
+        .await?;
+    anyhow::ensure!(n > 0, "no live key has the prefix {prefix}");
+    println!("revoked {n} key(s) with prefix {prefix}");
+    Ok(())
+}
+
+/// Exit status 1 when the chain is broken, naming the first bad record.
+pub async fn audit_verify(config: &Config) -> anyhow::Result<bool> {
+    let store = boot::open_store(config).await?;
+    let v = store.verify_audit().await?;
+    match v.first_bad {
+        None => {
+            println!("audit trail intact: {} records verified", v.records);
+            Ok(true)
+        }
+        Some((seq, reason)) => {
+            println!(
+                "audit trail BROKEN at record {seq}: {reason} ({} records read)",
+                v.records
+            );
+            Ok(false)
+        }
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    match url.split_once('@') {
+        Some((scheme_user, rest))
+            if scheme_user.contains(':') && scheme_user.matches(':').count() > 1 =>
+        {
+            let scheme = scheme_user.split("://").next().unwrap_or("");
+            format!("{scheme}://***@{rest}")
+        }
+        _ => url.to_string(),
+    }
+}

@@ -1,0 +1,388 @@
+//! Starting Flux: open and migrate the store, load or generate its secrets, start the Fincore
+//! emulator in sandbox mode, make sure the demo partner, client and key exist, register Flux's
+//! inbound webhook URLs at the (emulated) provider, and serve.
+
+use crate::config::Config;
+use anyhow::Context;
+use fincore::emulator::{self, EmulatorConfig, EmulatorHandle, SeedClient};
+use fincore::{wire, CallContext, ClientCredentials, FincoreClient};
+use flux_core::Secret;
+use flux_gateway::{audit::AuditSink, keys, rate_limit::RateLimits, AppState, GatewayConfig};
+use flux_store::{AccountLink, ApiKeyRecord, ClientRecord, Partner, Store, StoreError};
+use rand::RngCore;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// The client id the Flux Partners API examples use.
+pub const DEMO_CLIENT_ID: &str = "205ae70f-ab7e-4b8d-85be-ac16f47c8983";
+/// The bank adapter id of the seed's private-account example.
+pub const DEMO_ADAPTER_ID: &str = "9c40bd38-e68d-41c5-9baa-ad6508aa3cc0";
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub emulator: Option<EmulatorHandle>,
+    pub demo_partner_id: Option<Uuid>,
+    pub demo_api_key: Option<String>,
+    pub state: Arc<AppState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests and waits for the ones in flight.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+
+    /// Waits until the server stops (Ctrl-C).
+    pub async fn wait(self) {
+        let _ = self.server.await;
+    }
+}
+
+fn random_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// A secret from the configuration, or the one generated on first start and kept in the store.
+async fn secret(store: &Store, configured: &str, setting: &str) -> anyhow::Result<String> {
+    if !configured.is_empty() {
+        return Ok(configured.to_string());
+    }
+    Ok(store
+        .put_setting_if_absent(setting, &random_secret())
+        .await?)
+}
+
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.server.data_dir)
+        .with_context(|| format!("creating data dir {}", config.server.data_dir.display()))?;
+    let store = Store::open(&config.database_url())
+        .await
+        .context("opening the store")?;
+    store.migrate().await.context("migrating the store")?;
+    Ok(store)
+}
+
+pub async fn pepper(store: &Store, config: &Config) -> anyhow::Result<Vec<u8>> {
+    Ok(
+        secret(store, &config.security.api_key_pepper, "api_key_pepper")
+            .await?
+            .into_bytes(),
+    )
+}
+
+/// Makes sure the demo partner owns the demo client; returns the partner id.
+async fn ensure_demo_partner(store: &Store, demo_secret: &str) -> anyhow::Result<Uuid> {
+    let id = Uuid::from_str(
+        &store
+            .put_setting_if_absent("demo_partner_id", &Uuid::new_v4().to_string())
+            .await?,
+    )?;
+    if store.get_partner(id).await?.is_none() {
+        match store
+            .create_partner(&Partner {
+                id,
+                name: "Demo partner".into(),
+                created_at: flux_core::time::now(),
+            })
+            .await
+        {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let client_id = Uuid::from_str(DEMO_CLIENT_ID)?;
+    if store.get_client(client_id).await?.is_none() {
+        let record = ClientRecord {
+            client_id,
+            partner_id: id,
+            provider: "fincore".into(),
+            provider_secret: Some(Secret::new(demo_secret.to_string())),
+            created_at: flux_core::time::now(),
+        };
+        match store.add_client(&record).await {
+            Ok(()) | Err(StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(id)
+}
+
+/// The demo key: FLUX_DEMO_API_KEY if set, else the one in `<data-dir>/demo-api-key` if it is
+/// still valid, else a new one (written to that file).
+async fn ensure_demo_key(
+    store: &Store,
+    pepper: &[u8],
+    partner: Uuid,
+    data_dir: &Path,
+    environment: &str,
+) -> anyhow::Result<String> {
+    let file = data_dir.join("demo-api-key");
+    let wanted = std::env::var("FLUX_DEMO_API_KEY")
+        .ok()
+        .filter(|k| !k.is_empty());
+    let candidate = wanted.clone().or_else(|| {
+        std::fs::read_to_string(&file)
+            .ok()
+            .map(|k| k.trim().to_string())
+    });
+    if let Some(key) = candidate {
+        let hash = keys::hash(&key, pepper);
+        match store.find_api_key(&hash).await? {
+            Some(r) if r.partner_id == partner && r.revoked_at.is_none() => {
+                write_key_file(&file, &key)?;
+                return Ok(key);
+            }
+            Some(_) => {}
+            None if wanted.is_some() => {
+                store
+                    .insert_api_key(&ApiKeyRecord {
+                        id: Uuid::new_v4(),
+                        partner_id: partner,
+                        prefix: keys::display_prefix(&key),
+                        hash,
+                        created_at: flux_core::time::now(),
+                        revoked_at: None,
+                    })
+                    .await?;
+                write_key_file(&file, &key)?;
+                return Ok(key);
+            }
+            None => {}
+        }
+    }
+    let minted = keys::mint(environment, pepper);
+    store
+        .insert_api_key(&ApiKeyRecord {
+            id: Uuid::new_v4(),
+            partner_id: partner,
+            prefix: minted.prefix.clone(),
+            hash: minted.hash.clone(),
+            created_at: flux_core::time::now(),
+            revoked_at: None,
+        })
+        .await?;
+    write_key_file(&file, &minted.key)?;
+    Ok(minted.key)
+}
+
+fn write_key_file(path: &Path, key: &str) -> anyhow::Result<()> {
+    std::fs::write(path, format!("{key}\n"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
+/// Registers Flux's inbound URLs for one client at Fincore and learns its accounts' CLABEs.
+async fn attach_client(
+    store: &Store,
+    fincore: &FincoreClient,
+    client: &ClientRecord,
+    public_url: &str,
+    token: &str,
+) -> anyhow::Result<()> {
+    let creds = ClientCredentials {
+        client_id: client.client_id,
+        client_secret: client.provider_secret.clone().unwrap_or_default(),
+    };
+    let ctx = CallContext::default();
+    for (kind, path) in [
+        ("MONEY_IN", "money-in"),
+        ("STATUS_UPDATE", "status-update"),
+        ("CEP", "cep"),
+    ] {
+        let req = wire::RegisterWebhookRequest {
+            client_id: client.client_id.to_string(),
+            url: format!("{public_url}/api/webhooks/{path}"),
+            token: token.to_string(),
+            webhook_type: kind.into(),
+            auth_type: Some("AUTH".into()),
+        };
+        fincore
+            .register_webhook(&creds, &req, &ctx)
+            .await
+            .with_context(|| format!("registering the {kind} webhook"))?;
+    }
+    let accounts = fincore.list_accounts(&creds, &ctx).await?;
+    for a in accounts.data {
+        store
+            .upsert_account_link(&AccountLink {
+                clabe: a.clabe_number,
+                client_id: client.client_id,
+                provider_account_id: a.id.to_string(),
+                updated_at: flux_core::time::now(),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let store = open_store(&config).await?;
+    let pepper = pepper(&store, &config).await?;
+    let inbound_token = secret(
+        &store,
+        &config.fincore.webhook_token,
+        "fincore_webhook_token",
+    )
+    .await?;
+    let environment = config.environment();
+
+    let listener = tokio::net::TcpListener::bind(&config.server.addr)
+        .await
+        .with_context(|| format!("binding {}", config.server.addr))?;
+    let addr = listener.local_addr()?;
+    let public_url = if config.fincore.public_url.is_empty() {
+        format!("http://{addr}")
+    } else {
+        config.fincore.public_url.trim_end_matches('/').to_string()
+    };
+
+    let (emulator, fincore_url, fincore_key, demo_partner_id) = if config.sandbox() {
+        let api_key = store
+            .put_setting_if_absent("sandbox_fincore_api_key", &random_secret())
+            .await?;
+        let demo_secret = store
+            .put_setting_if_absent("sandbox_demo_client_secret", &random_secret())
+            .await?;
+        let partner = ensure_demo_partner(&store, &demo_secret).await?;
+        let balance =
+            rust_decimal::Decimal::from_str(&config.sandbox.balance).context("sandbox.balance")?;
+        // Every client Flux knows exists at the emulator, each with a funded account.
+        let seeds: Vec<SeedClient> = store
+            .list_clients()
+            .await?
+            .into_iter()
+            .map(|c| SeedClient {
+                client_id: c.client_id,
+                client_secret: c
+                    .provider_secret
+                    .map(|s| s.expose().clone())
+                    .unwrap_or_default(),
+                bank_adapter_id: Uuid::from_str(DEMO_ADAPTER_ID).unwrap_or_default(),
+                funded_account: Some(balance),
+            })
+            .collect();
+        let emu_config = EmulatorConfig {
+            api_key: api_key.clone(),
+            status_step: Duration::from_millis(config.sandbox.status_step_ms),
+            ..Default::default()
+        };
+        let emu_addr: SocketAddr = config
+            .sandbox
+            .emulator_addr
+            .parse()
+            .context("sandbox.emulator_addr")?;
+        let emu = emulator::start(emu_addr, emu_config, &seeds).await?;
+        let url = emu.base_url();
+        (Some(emu), url, api_key, Some(partner))
+    } else {
+        (
+            None,
+            config.fincore.url.clone(),
+            config.fincore.api_key.clone(),
+            None,
+        )
+    };
+
+    let fincore = Arc::new(FincoreClient::new(
+        &fincore_url,
+        Secret::new(fincore_key),
+        Duration::from_millis(config.fincore.timeout_ms),
+        environment,
+    )?);
+    let demo_api_key = match demo_partner_id {
+        Some(p) => {
+            Some(ensure_demo_key(&store, &pepper, p, &config.server.data_dir, environment).await?)
+        }
+        None => None,
+    };
+
+    let gateway = GatewayConfig {
+        environment: environment.into(),
+        max_body_bytes: config.server.max_body_bytes,
+        rate_limit_per_second: config.rate_limit.per_second,
+        rate_limit_burst: config.rate_limit.burst,
+        idempotency_ttl: Duration::from_secs(config.idempotency.ttl_s),
+        idempotency_stale_after: Duration::from_secs(config.idempotency.stale_after_s),
+        inbound_webhook_token: Secret::new(inbound_token.clone()),
+    };
+    let state = Arc::new(AppState {
+        rate_limits: RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst),
+        config: gateway,
+        store: store.clone(),
+        fincore: fincore.clone(),
+        pepper: Secret::new(pepper),
+        audit: AuditSink::start(store.clone()),
+        banks: Default::default(),
+    });
+
+    let app = flux_gateway::router(state.clone());
+    let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+
+    if config.sandbox() {
+        for client in store.list_clients().await? {
+            if let Err(e) =
+                attach_client(&store, &fincore, &client, &public_url, &inbound_token).await
+            {
+                tracing::warn!(client_id = %client.client_id, error = %e, "could not attach a sandbox client");
+            }
+        }
+    }
+    spawn_housekeeping(state.clone());
+
+    Ok(Running {
+        addr,
+        store,
+        emulator,
+        demo_partner_id,
+        demo_api_key,
+        state,
+        shutdown: Some(shutdown),
+        server,
+    })
+}
+
+/// Bounded background chores: expire idempotency keys, forget idle rate-limit buckets.
+fn spawn_housekeeping(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            state.rate_limits.shrink();
+            if let Err(e) = state
+                .store
+                .purge_expired_idempotency(flux_core::time::now())
+                .await
+            {
+                tracing::warn!(error = %e, "idempotency purge failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,222 @@
+//! Configuration: defaults (config/flux.default.toml documents each), then a file, then
+//! `FLUX_*` environment variables, then command-line flags.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: Server,
+    pub rate_limit: RateLimit,
+    pub idempotency: Idempotency,
+    pub fincore: Fincore,
+    pub sandbox: Sandbox,
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Server {
+    pub addr: String,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub max_body_bytes: usize,
+    pub log_format: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Idempotency {
+    pub ttl_s: u64,
+    pub stale_after_s: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fincore {
+    pub url: String,
+    pub api_key: String,
+    pub timeout_ms: u64,
+    pub webhook_token: String,
+    pub public_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sandbox {
+    pub emulator_addr: String,
+    pub status_step_ms: u64,
+    pub balance: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Security {
+    pub api_key_pepper: String,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            addr: "127.0.0.1:8000".into(),
+            data_dir: PathBuf::from("./flux-data"),
+            database_url: String::new(),
+            max_body_bytes: 1024 * 1024,
+            log_format: "json".into(),
+        }
+    }
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            per_second: 100,
+            burst: 200,
+        }
+    }
+}
+
+impl Default for Idempotency {
+    fn default() -> Self {
+        Idempotency {
+            ttl_s: 86_400,
+            stale_after_s: 120,
+        }
+    }
+}
+
+impl Default for Fincore {
+    fn default() -> Self {
+        Fincore {
+            url: String::new(),
+            api_key: String::new(),
+            timeout_ms: 10_000,
+            webhook_token: String::new(),
+            public_url: String::new(),
+        }
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Sandbox {
+            emulator_addr: "127.0.0.1:0".into(),
+            status_step_ms: 500,
+            balance: "1000000.00".into(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            server: Server::default(),
+            rate_limit: RateLimit::default(),
+            idempotency: Idempotency::default(),
+            fincore: Fincore::default(),
+            sandbox: Sandbox::default(),
+            security: Security::default(),
+        }
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, target: &mut T) -> anyhow::Result<()> {
+    if let Some(v) = env(name) {
+        *target = v
+            .parse()
+            .map_err(|_| anyhow::anyhow!("{name}={v} is not a valid value"))?;
+    }
+    Ok(())
+}
+
+impl Config {
+    /// Defaults, then the file (if any), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut c = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        env_parse("FLUX_ADDR", &mut c.server.addr)?;
+        env_parse("FLUX_DATA_DIR", &mut c.server.data_dir)?;
+        env_parse("FLUX_DATABASE_URL", &mut c.server.database_url)?;
+        env_parse("FLUX_MAX_BODY_BYTES", &mut c.server.max_body_bytes)?;
+        env_parse("FLUX_LOG_FORMAT", &mut c.server.log_format)?;
+        env_parse("FLUX_RATE_LIMIT_PER_SECOND", &mut c.rate_limit.per_second)?;
+        env_parse("FLUX_RATE_LIMIT_BURST", &mut c.rate_limit.burst)?;
+        env_parse("FLUX_IDEMPOTENCY_TTL_S", &mut c.idempotency.ttl_s)?;
+        env_parse(
+            "FLUX_IDEMPOTENCY_STALE_AFTER_S",
+            &mut c.idempotency.stale_after_s,
+        )?;
+        env_parse("FLUX_FINCORE_URL", &mut c.fincore.url)?;
+        env_parse("FLUX_FINCORE_API_KEY", &mut c.fincore.api_key)?;
+        env_parse("FLUX_FINCORE_TIMEOUT_MS", &mut c.fincore.timeout_ms)?;
+        env_parse("FLUX_FINCORE_WEBHOOK_TOKEN", &mut c.fincore.webhook_token)?;
+        env_parse("FLUX_PUBLIC_URL", &mut c.fincore.public_url)?;
+        env_parse("FLUX_SANDBOX_EMULATOR_ADDR", &mut c.sandbox.emulator_addr)?;
+        env_parse("FLUX_SANDBOX_STATUS_STEP_MS", &mut c.sandbox.status_step_ms)?;
+        env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;
+        env_parse("FLUX_API_KEY_PEPPER", &mut c.security.api_key_pepper)?;
+        Ok(c)
+    }
+
+    /// Sandbox when no Fincore URL is configured.
+    pub fn sandbox(&self) -> bool {
+        self.fincore.url.is_empty()
+    }
+
+    pub fn environment(&self) -> &'static str {
+        if self.sandbox() {
+            "test"
+        } else {
+            "live"
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        if self.server.database_url.is_empty() {
+            format!(
+                "sqlite://{}",
+                self.server.data_dir.join("flux.db").display()
+            )
+        } else {
+            self.server.database_url.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_file_matches_defaults() {
+        let text = include_str!("../../../config/flux.default.toml");
+        let parsed: Config = toml::from_str(text).expect("the documented default config parses");
+        let d = Config::default();
+        assert_eq!(parsed.server.addr, d.server.addr);
+        assert_eq!(parsed.server.max_body_bytes, d.server.max_body_bytes);
+        assert_eq!(parsed.rate_limit.per_second, d.rate_limit.per_second);
+        assert_eq!(parsed.rate_limit.burst, d.rate_limit.burst);
+        assert_eq!(parsed.idempotency.ttl_s, d.idempotency.ttl_s);
+        assert_eq!(parsed.fincore.timeout_ms, d.fincore.timeout_ms);
+        assert_eq!(parsed.sandbox.balance, d.sandbox.balance);
+        assert!(parsed.sandbox());
+    }
+}
