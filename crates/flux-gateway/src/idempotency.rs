@@ -1,10 +1,13 @@
 //! `Idempotency-Key` for every POST that creates something. The key is scoped per partner and
 //! claimed in the store before any work (so it holds across instances): an identical retry
 //! within the TTL gets the stored status and body with `Idempotency-Replayed: true`; the same key
-//! with a different request → 422; a retry while the first is still running → 409; a malformed
-//! key → 400. The answer is stored in the same transaction as the operation's effects. When the
-//! outcome is unknown (upstream timeout or failure) the key is released instead, so a retry
-//! runs again: toward the provider it carries the same deterministic key, which makes it safe.
+//! with a different request → 422; a malformed key → 400. An identical request that arrives
+//! while the first is still running waits a bounded time (`idempotency_wait`) for it to finish
+//! and then gets the same answer, so a burst of duplicates all see one result; if the first is
+//! still running after that, 409. The answer is stored in the same transaction as the
+//! operation's effects. When the outcome is unknown (upstream timeout or failure) the key is
+//! released instead, so a retry runs again: toward the provider it carries the same
+//! deterministic key, which makes it safe.
 
 use crate::error::ApiError;
 use crate::pipeline::Caller;
@@ -79,7 +82,7 @@ pub async fn begin(
         .unwrap_or(chrono::Duration::hours(24));
     let stale = chrono::Duration::from_std(state.config.idempotency_stale_after)
         .unwrap_or(chrono::Duration::minutes(2));
-    let claim = state
+    let mut claim = state
         .store
         .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
         .await?;
@@ -87,18 +90,34 @@ pub async fn begin(
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "Idempotency-Key reused with a different request")
             .detail("this Idempotency-Key was first used with a different method, path or body; use a new key for a new operation")
     };
+    // An identical request is in flight: wait for its answer, re-reading with a growing pause.
+    let deadline = tokio::time::Instant::now() + state.config.idempotency_wait;
+    let mut pause_ms = 2u64;
+    while matches!(&claim, IdempotencyClaim::InFlight { fingerprint } if *fingerprint == fp) {
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_in_progress",
+                "Request in progress",
+            )
+            .detail(
+                "a request with this Idempotency-Key is still being processed; retry shortly",
+            ));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+        pause_ms = (pause_ms * 2).min(50);
+        let now = flux_core::time::now();
+        claim = state
+            .store
+            .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
+            .await?;
+    }
     match claim {
         IdempotencyClaim::Claimed => Ok(Begin::Run(Some(Claim {
             partner_id: caller.partner_id,
             key,
         }))),
-        IdempotencyClaim::InFlight { fingerprint } if fingerprint != fp => Err(mismatch()),
-        IdempotencyClaim::InFlight { .. } => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_in_progress",
-            "Request in progress",
-        )
-        .detail("a request with this Idempotency-Key is still being processed; retry shortly")),
+        IdempotencyClaim::InFlight { .. } => Err(mismatch()),
         IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != fp => Err(mismatch()),
         IdempotencyClaim::Completed { status, body, .. } => {
             let mut resp =

@@ -23,6 +23,8 @@ pub struct GatewayConfig {
     pub idempotency_ttl: Duration,
     /// An in-flight idempotency claim older than this belonged to a process that died.
     pub idempotency_stale_after: Duration,
+    /// How long an identical request waits for one in flight before answering 409.
+    pub idempotency_wait: Duration,
     /// The token Fincore must send in `X-Webhook-Token`.
     pub inbound_webhook_token: Secret<String>,
 }

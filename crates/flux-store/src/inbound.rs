@@ -11,7 +11,7 @@ pub enum InboundEffect {
     /// Nothing beyond keeping the event (e.g. a money-in for an unknown account, kept unmatched).
     None,
     /// A new transaction (a money-in).
-    InsertTransaction(TransactionRecord),
+    InsertTransaction(Box<TransactionRecord>),
     /// A status change of the transaction with this provider reference.
     UpdateStatus {
         provider_reference: String,

@@ -1,5 +1,6 @@
 //! One conformance suite, run against both backends: a real SQLite file and a real PostgreSQL
 //! database (from FLUX_TEST_DATABASE_URL; each run creates its own database and drops it).
+#![allow(clippy::unwrap_used)]
 
 use chrono::{Duration, Utc};
 use flux_core::Secret;
@@ -346,7 +347,7 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         transaction_id: Some(money_in.id),
         received_at: Utc::now(),
     };
-    let effect = InboundEffect::InsertTransaction(money_in.clone());
+    let effect = InboundEffect::InsertTransaction(Box::new(money_in.clone()));
     assert_eq!(
         store
             .record_inbound(event.clone(), effect.clone())

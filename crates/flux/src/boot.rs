@@ -323,6 +323,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         rate_limit_burst: config.rate_limit.burst,
         idempotency_ttl: Duration::from_secs(config.idempotency.ttl_s),
         idempotency_stale_after: Duration::from_secs(config.idempotency.stale_after_s),
+        idempotency_wait: Duration::from_millis(config.idempotency.wait_ms),
         inbound_webhook_token: Secret::new(inbound_token.clone()),
     };
     let state = Arc::new(AppState {

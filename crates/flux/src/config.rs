@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub server: Server,
@@ -37,6 +37,7 @@ pub struct RateLimit {
 pub struct Idempotency {
     pub ttl_s: u64,
     pub stale_after_s: u64,
+    pub wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -89,6 +90,7 @@ impl Default for Idempotency {
         Idempotency {
             ttl_s: 86_400,
             stale_after_s: 120,
+            wait_ms: 5_000,
         }
     }
 }
@@ -111,19 +113,6 @@ impl Default for Sandbox {
             emulator_addr: "127.0.0.1:0".into(),
             status_step_ms: 500,
             balance: "1000000.00".into(),
-        }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            server: Server::default(),
-            rate_limit: RateLimit::default(),
-            idempotency: Idempotency::default(),
-            fincore: Fincore::default(),
-            sandbox: Sandbox::default(),
-            security: Security::default(),
         }
     }
 }
@@ -215,6 +204,7 @@ mod tests {
         assert_eq!(parsed.rate_limit.per_second, d.rate_limit.per_second);
         assert_eq!(parsed.rate_limit.burst, d.rate_limit.burst);
         assert_eq!(parsed.idempotency.ttl_s, d.idempotency.ttl_s);
+        assert_eq!(parsed.idempotency.wait_ms, d.idempotency.wait_ms);
         assert_eq!(parsed.fincore.timeout_ms, d.fincore.timeout_ms);
         assert_eq!(parsed.sandbox.balance, d.sandbox.balance);
         assert!(parsed.sandbox());

@@ -64,6 +64,7 @@ pub struct FincoreClient {
     /// Namespace for deterministic idempotency keys: one per environment, so that sandbox and
     /// production keys never collide.
     namespace: Uuid,
+    timeout: Duration,
 }
 
 /// Tokens are refreshed this long before they expire, so that a request never carries a token
@@ -88,6 +89,7 @@ impl FincoreClient {
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
             tokens: Mutex::new(HashMap::new()),
+            timeout,
             namespace: Uuid::new_v5(
                 &Uuid::NAMESPACE_URL,
                 format!("flux:fincore:{environment}").as_bytes(),
@@ -186,9 +188,16 @@ impl FincoreClient {
     }
 
     async fn send_inner(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, FincoreError> {
-        let resp = req.send().await.map_err(map_transport)?;
+        let transport = |e: reqwest::Error| {
+            if e.is_timeout() {
+                FincoreError::Timeout(self.timeout)
+            } else {
+                FincoreError::Unavailable(e.without_url().to_string())
+            }
+        };
+        let resp = req.send().await.map_err(transport)?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(map_transport)?.to_vec();
+        let bytes = resp.bytes().await.map_err(transport)?.to_vec();
         if status.is_success() {
             return Ok(bytes);
         }
@@ -452,13 +461,5 @@ impl FincoreClient {
             "simulate_money_in",
         )
         .await
-    }
-}
-
-fn map_transport(e: reqwest::Error) -> FincoreError {
-    if e.is_timeout() {
-        FincoreError::Timeout(Duration::ZERO)
-    } else {
-        FincoreError::Unavailable(e.without_url().to_string())
     }
 }

@@ -1,5 +1,6 @@
 //! Every JSON example in the Fincore seed parses into the wire types and serializes back to the
 //! same JSON. Samples the document collapses (`[ {} ]`) are checked with their list emptied.
+#![allow(clippy::unwrap_used)]
 
 use fincore::wire::*;
 use serde::{de::DeserializeOwned, Serialize};

@@ -119,7 +119,7 @@ pub async fn ingest_money_in(
     }
     let effect = txn
         .clone()
-        .map(InboundEffect::InsertTransaction)
+        .map(|t| InboundEffect::InsertTransaction(Box::new(t)))
         .unwrap_or(InboundEffect::None);
     let outcome = state.store.record_inbound(event, effect).await?;
     Ok((outcome, txn))
