@@ -1,6 +1,9 @@
 //! The audit sink. Requests hand their record to one background task that appends everything
 //! waiting as one batch (one transaction, one chain extension) and tells each request when its
-//! record is durable; the response is sent only then. Bodies are redacted first: API keys,
+//! record is durable; a request that changes anything is answered only then. Reads (GET, HEAD)
+//! are queued into the same batches without waiting for the commit: they change nothing, so
+//! the only exposure is losing the last few milliseconds of read records if the process dies,
+//! and in exchange a read costs no fsync. Bodies are redacted first: API keys,
 //! tokens, secrets, PINs and CVCs removed, card numbers cut to their last four digits.
 
 use flux_store::{NewAudit, Store};
@@ -39,6 +42,15 @@ impl AuditSink {
             }
         });
         AuditSink { tx }
+    }
+
+    /// Queues a record for the next batch without waiting for its commit (used for reads:
+    /// see the pipeline). Waits only when the queue is full, which bounds memory.
+    pub async fn record_later(&self, record: NewAudit) {
+        let (done, _) = oneshot::channel();
+        if self.tx.send((record, done)).await.is_err() {
+            tracing::error!("audit sink stopped: a read's audit record was lost");
+        }
     }
 
     /// Appends a record and waits until it is committed. False if it could not be stored.

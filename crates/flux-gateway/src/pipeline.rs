@@ -256,7 +256,9 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
             request_body: crate::audit::redact_body(&request_bytes),
             response_body: crate::audit::redact_body(&response_bytes),
         };
-        if !state.audit.record(record).await {
+        if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+            state.audit.record_later(record).await;
+        } else if !state.audit.record(record).await {
             tracing::error!(request_id = %ctx.request_id, "audit record could not be stored");
         }
     }

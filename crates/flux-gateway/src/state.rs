@@ -43,6 +43,9 @@ pub struct AppState {
     pub audit: AuditSink,
     pub rate_limits: RateLimits,
     pub banks: crate::routes::banks::BankCache,
+    /// CLABE → owning client, as last written to the store: lets reads skip rewriting links
+    /// that did not change. A miss only costs a write.
+    pub account_links: parking_lot::Mutex<std::collections::HashMap<String, uuid::Uuid>>,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -33,6 +33,31 @@ pub fn chain_hash(prev_hash: &str, seq: i64, r: &NewAudit) -> String {
     hex::encode(h.finalize())
 }
 
+const AUDIT_ROWS_PER_INSERT: usize = 64;
+
+/// `INSERT … VALUES ($1..$14), ($15..$28), …` for `rows` records, built once per size.
+fn insert_sql(rows: usize) -> &'static str {
+    static CACHE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        (0..=AUDIT_ROWS_PER_INSERT)
+            .map(|n| {
+                let values: Vec<String> = (0..n)
+                    .map(|i| {
+                        let p: Vec<String> = (1..=14).map(|c| format!("${}", i * 14 + c)).collect();
+                        format!("({})", p.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO audit_log (seq, at, partner_id, key_prefix, method, path, status, latency_us, \
+                     request_id, correlation_id, request_body, response_body, prev_hash, hash) VALUES {}",
+                    values.join(", ")
+                )
+            })
+            .collect()
+    });
+    &all[rows.min(AUDIT_ROWS_PER_INSERT)]
+}
+
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditVerification {
@@ -77,14 +102,14 @@ impl Store {
                     .await?
                     .ok_or(StoreError::NotFound)?;
                 let (mut seq, mut hash) = (head.int(0)?, head.text(1)?);
-                for r in &records {
-                    seq += 1;
-                    let next = chain_hash(&hash, seq, r);
-                    tx.exec(
-                        "INSERT INTO audit_log (seq, at, partner_id, key_prefix, method, path, status, latency_us,
-                           request_id, correlation_id, request_body, response_body, prev_hash, hash)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                        &[
+                // Multi-row inserts: one statement per AUDIT_ROWS_PER_INSERT records, so a
+                // batch costs a few round trips, not one per record.
+                for chunk in records.chunks(AUDIT_ROWS_PER_INSERT) {
+                    let mut params = Vec::with_capacity(chunk.len() * 14);
+                    for r in chunk {
+                        seq += 1;
+                        let next = chain_hash(&hash, seq, r);
+                        params.extend([
                             seq.into(),
                             micros(r.at),
                             r.partner_id.into(),
@@ -99,10 +124,10 @@ impl Store {
                             r.response_body.clone().into(),
                             hash.clone().into(),
                             next.clone().into(),
-                        ],
-                    )
-                    .await?;
-                    hash = next;
+                        ]);
+                        hash = next;
+                    }
+                    tx.exec(insert_sql(chunk.len()), &params).await?;
                 }
                 tx.exec(
                     "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",

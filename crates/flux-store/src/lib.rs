@@ -48,7 +48,7 @@ impl Store {
     pub async fn open(url: &str) -> Result<Store> {
         let backend: Arc<dyn Backend> =
             if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-                Arc::new(postgres::PgBackend::connect(url, 16).await?)
+                Arc::new(postgres::PgBackend::connect(url, 32).await?)
             } else {
                 let path = url
                     .strip_prefix("sqlite://")

@@ -2,8 +2,9 @@
 //! acknowledged). SQLite allows one writer at a time, so instead of letting connections fight
 //! over the write lock, a single writer thread takes every pending write, runs each in its own
 //! SAVEPOINT (one failing body does not undo the others) and commits the whole batch with one
-//! fsync: group commit. Readers run on a few threads of their own, each with its own connection,
-//! and see every committed batch.
+//! fsync: group commit. Reads run on the calling thread, each thread with its own connection
+//! to the file: a read of a page-cached WAL database takes microseconds, less than the two
+//! thread hand-offs a reader pool would cost, and WAL readers never wait for the writer.
 
 use crate::sql::{AnyResult, Backend, Row, Tx, TxFn, Value};
 use crate::StoreError;
@@ -13,16 +14,19 @@ use tokio::sync::oneshot;
 
 /// The most writes folded into one commit: bounds the latency one batch can add.
 const MAX_BATCH: usize = 1024;
-const READERS: usize = 4;
 
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 type WriteJob = Box<dyn FnOnce(&mut SqliteTx) -> (bool, Finish) + Send>;
-type ReadJob = Box<dyn FnOnce(&mut SqliteTx) + Send>;
 
 pub struct SqliteBackend {
     writer: flume::Sender<WriteJob>,
-    readers: flume::Sender<ReadJob>,
     path: PathBuf,
+}
+
+thread_local! {
+    /// This thread's read connection to each database file it has read.
+    static READERS: std::cell::RefCell<std::collections::HashMap<PathBuf, SqliteTx>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// A connection in the middle of a transaction (or a read).
@@ -62,22 +66,8 @@ impl SqliteBackend {
             .name("flux-sqlite-writer".into())
             .spawn(move || writer_loop(SqliteTx { conn }, write_rx))
             .map_err(StoreError::backend)?;
-        let (readers, read_rx) = flume::unbounded::<ReadJob>();
-        for i in 0..READERS {
-            let mut tx = SqliteTx { conn: open(path)? };
-            let rx = read_rx.clone();
-            std::thread::Builder::new()
-                .name(format!("flux-sqlite-reader-{i}"))
-                .spawn(move || {
-                    while let Ok(job) = rx.recv() {
-                        job(&mut tx);
-                    }
-                })
-                .map_err(StoreError::backend)?;
-        }
         Ok(SqliteBackend {
             writer,
-            readers,
             path: path.to_path_buf(),
         })
     }
@@ -158,16 +148,16 @@ impl Backend for SqliteBackend {
     }
 
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {
-        let (done, answer) = oneshot::channel();
-        let job: ReadJob = Box::new(move |tx| {
-            let _ = done.send(run_now(tx, body));
-        });
-        self.readers
-            .send(job)
-            .map_err(|_| StoreError::Unavailable("sqlite readers stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("sqlite readers stopped".into()))?
+        READERS.with(|readers| {
+            let mut readers = readers.borrow_mut();
+            if !readers.contains_key(&self.path) {
+                readers.insert(self.path.clone(), SqliteTx { conn: open(&self.path)? });
+            }
+            match readers.get_mut(&self.path) {
+                Some(tx) => run_now(tx, body),
+                None => Err(StoreError::Unavailable("no read connection".into())),
+            }
+        })
     }
 
     async fn exec_script(&self, sql: &str) -> Result<(), StoreError> {

@@ -334,6 +334,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         pepper: Secret::new(pepper),
         audit: AuditSink::start(store.clone()),
         banks: Default::default(),
+        account_links: Default::default(),
     });
 
     let app = flux_gateway::router(state.clone());

@@ -165,15 +165,21 @@ pub async fn money_out(
         created_at: now,
         updated_at: now,
     };
-    // Durable intent before money can move: if Flux dies mid-call the record says so.
-    if let Err(e) = state.store.insert_transaction(&record).await {
-        if let Some(c) = &claim {
-            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+    // Durable intent before money can move: if Flux dies mid-call the record says so. On a
+    // retry of the same operation the record exists already; keep its creation time.
+    match state.store.insert_transaction(&record).await {
+        Ok(true) => {}
+        Ok(false) => {
+            if let Some(existing) = state.store.get_transaction(operation).await? {
+                record.created_at = existing.created_at;
+            }
         }
-        return Err(e.into());
-    }
-    if let Some(existing) = state.store.get_transaction(operation).await? {
-        record.created_at = existing.created_at;
+        Err(e) => {
+            if let Some(c) = &claim {
+                let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+            }
+            return Err(e.into());
+        }
     }
     let req = wire::MoneyOutRequest {
         client_id: client.client_id,
