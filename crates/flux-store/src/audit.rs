@@ -96,7 +96,8 @@ impl Store {
         }
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
-                tx.exec("UPDATE audit_head SET seq = seq WHERE id = 1", &[]).await?;
+                tx.exec("UPDATE audit_head SET seq = seq WHERE id = 1", &[])
+                    .await?;
                 let head = tx
                     .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
                     .await?

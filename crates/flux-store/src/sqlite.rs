@@ -151,7 +151,12 @@ impl Backend for SqliteBackend {
         READERS.with(|readers| {
             let mut readers = readers.borrow_mut();
             if !readers.contains_key(&self.path) {
-                readers.insert(self.path.clone(), SqliteTx { conn: open(&self.path)? });
+                readers.insert(
+                    self.path.clone(),
+                    SqliteTx {
+                        conn: open(&self.path)?,
+                    },
+                );
             }
             match readers.get_mut(&self.path) {
                 Some(tx) => run_now(tx, body),

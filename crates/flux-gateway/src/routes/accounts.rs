@@ -28,7 +28,10 @@ async fn remember(
             updated_at: flux_core::time::now(),
         };
         state.store.upsert_account_link(&link).await?;
-        state.account_links.lock().insert(a.clabe_number.clone(), client_id);
+        state
+            .account_links
+            .lock()
+            .insert(a.clabe_number.clone(), client_id);
     }
     Ok(())
 }
