@@ -102,3 +102,54 @@ fn partners_clients_and_keys() {
         assert!(!bytes.windows(key.len()).any(|w| w == key.as_bytes()));
     }
 }
+
+/// `flux serve` as the README runs it: prints where it listens and the demo key, writes the key
+/// file, honours FLUX_DEMO_API_KEY, and the key works.
+#[tokio::test]
+async fn serve_prints_address_and_demo_key() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = "flux_test_fixed-demo-key-for-this-test-0123456789abcdef";
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_flux"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("FLUX_DEMO_API_KEY", fixed)
+        .env_remove("FLUX_DATABASE_URL")
+        .env_remove("FLUX_FINCORE_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut base, mut key) = (None, None);
+    while let Ok(Some(line)) =
+        tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+            .await
+            .unwrap()
+    {
+        if let Some(url) = line.strip_prefix("Flux listening on ") {
+            base = Some(url.to_string());
+        }
+        if let Some(k) = line.trim().strip_prefix("demo API key: ") {
+            key = Some(k.to_string());
+            break;
+        }
+    }
+    let (base, key) = (base.unwrap(), key.unwrap());
+    assert_eq!(key, fixed);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("demo-api-key"))
+            .unwrap()
+            .trim(),
+        fixed
+    );
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/partners/banks"))
+        .header("X-API-Key", fixed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    child.kill().await.unwrap();
+}

@@ -60,7 +60,9 @@ pub struct FincoreClient {
     http: reqwest::Client,
     base_url: String,
     api_key: Secret<String>,
-    tokens: Mutex<HashMap<Uuid, CachedToken>>,
+    /// Keyed by the credentials a token was issued for (client id and a hash of the secret),
+    /// so a token never serves a caller holding different credentials.
+    tokens: Mutex<HashMap<(Uuid, [u8; 32]), CachedToken>>,
     /// Namespace for deterministic idempotency keys: one per environment, so that sandbox and
     /// production keys never collide.
     namespace: Uuid,
@@ -124,7 +126,7 @@ impl FincoreClient {
         creds: &ClientCredentials,
         ctx: &CallContext,
     ) -> Result<Secret<String>, FincoreError> {
-        if let Some(t) = self.tokens.lock().get(&creds.client_id) {
+        if let Some(t) = self.tokens.lock().get(&cache_key(creds)) {
             if Instant::now() < t.refresh_after {
                 return Ok(t.token.clone());
             }
@@ -148,7 +150,7 @@ impl FincoreClient {
             .unwrap_or(Duration::from_secs(300));
         let token = Secret::new(issued.token);
         self.tokens.lock().insert(
-            creds.client_id,
+            cache_key(creds),
             CachedToken {
                 token: token.clone(),
                 refresh_after: Instant::now() + ttl.saturating_sub(TOKEN_MARGIN),
@@ -253,7 +255,7 @@ impl FincoreClient {
                 Err(FincoreError::Rejected { status, .. })
                     if status == StatusCode::UNAUTHORIZED.as_u16() && attempt == 0 =>
                 {
-                    self.tokens.lock().remove(&creds.client_id);
+                    self.tokens.lock().remove(&cache_key(creds));
                 }
                 other => return other,
             }
@@ -462,4 +464,11 @@ impl FincoreClient {
         )
         .await
     }
+}
+
+fn cache_key(creds: &ClientCredentials) -> (Uuid, [u8; 32]) {
+    (
+        creds.client_id,
+        Sha256::digest(creds.client_secret.expose().as_bytes()).into(),
+    )
 }

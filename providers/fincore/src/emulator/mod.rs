@@ -66,6 +66,8 @@ pub(crate) struct Shared {
     pub state: Mutex<state::State>,
     pub faults: Mutex<Faults>,
     pub notifier: notify::Notifier,
+    /// Tokens of an older generation are refused (see [`EmulatorHandle::revoke_tokens`]).
+    pub token_generation: std::sync::atomic::AtomicU64,
 }
 
 /// A running emulator.
@@ -93,6 +95,13 @@ impl EmulatorHandle {
         self.shared.state.lock().seed_client(seed)
     }
 
+    /// Invalidates every token issued so far, as a provider does when it rotates its keys.
+    pub fn revoke_tokens(&self) {
+        self.shared
+            .token_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Available balance of an account, by CLABE.
     pub fn balance(&self, clabe: &str) -> Option<Decimal> {
         self.shared.state.lock().balance_by_clabe(clabe)
@@ -111,6 +120,7 @@ pub async fn start(
         state: Mutex::new(state::State::default()),
         faults: Mutex::new(Faults::default()),
         notifier: notify::Notifier::new(),
+        token_generation: Default::default(),
     });
     for seed in seeds {
         shared

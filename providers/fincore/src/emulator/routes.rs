@@ -51,7 +51,10 @@ impl FromRequestParts<Arc<Shared>> for Bearer {
                     "missing bearer token",
                 )
             })?;
-        super::auth::verify(&shared.config.jwt_secret, token)
+        let generation = shared
+            .token_generation
+            .load(std::sync::atomic::Ordering::SeqCst);
+        super::auth::verify(&shared.config.jwt_secret, generation, token)
             .filter(|c| shared.state.lock().clients.contains_key(c))
             .map(Bearer)
             .ok_or_else(|| {
@@ -155,10 +158,11 @@ async fn credential_token(
     check_api_key(&s, &headers)?;
     let req = body(req)?;
     let ttl = s.config.token_ttl.as_secs() as i64;
-    let token = s
-        .state
-        .lock()
-        .issue_token(client_id, &req, &s.config.jwt_secret, ttl)?;
+    let generation = s.token_generation.load(std::sync::atomic::Ordering::SeqCst);
+    let token =
+        s.state
+            .lock()
+            .issue_token(client_id, &req, &s.config.jwt_secret, generation, ttl)?;
     Ok((StatusCode::CREATED, Json(token)))
 }
 

@@ -181,6 +181,7 @@ impl State {
         client_id: Uuid,
         req: &CredentialTokenRequest,
         secret: &[u8],
+        generation: u64,
         ttl_s: i64,
     ) -> Result<CredentialToken, EmuError> {
         let unauthorized = || {
@@ -200,7 +201,7 @@ impl State {
         )) {
             return Err(unauthorized());
         }
-        let (token, exp) = super::auth::issue(secret, client_id, ttl_s);
+        let (token, exp) = super::auth::issue(secret, generation, client_id, ttl_s);
         self.stats.tokens_issued += 1;
         let now = now_text();
         let expires = chrono::DateTime::from_timestamp(exp, 0).unwrap_or_default();
