@@ -11,6 +11,7 @@ mod partners;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+pub mod testing;
 mod transactions;
 mod webhooks;
 

@@ -4,8 +4,8 @@
 
 use chrono::{Duration, Utc};
 use flux_core::Secret;
+use flux_store::testing::with_postgres;
 use flux_store::*;
-use sqlx::Connection;
 use uuid::Uuid;
 
 async fn suite(store: Store) {
@@ -428,6 +428,15 @@ async fn audit(store: &Store) {
             first_bad: None
         }
     );
+    // Verifying while appends land never reports a false break.
+    let appends =
+        futures::future::join_all((0..10).map(|b| store.append_audit(vec![audit_rec(100 + b)])));
+    let verifies = futures::future::join_all((0..10).map(|_| store.verify_audit()));
+    let (appended, verified) = tokio::join!(appends, verifies);
+    assert!(appended.iter().all(|r| r.is_ok()));
+    for v in verified {
+        assert_eq!(v.unwrap().first_bad, None);
+    }
     store
         .exec("UPDATE audit_log SET status = 500 WHERE seq = 17", vec![])
         .await
@@ -455,30 +464,6 @@ async fn sqlite_conformance() {
     assert_eq!(store.backend_name(), "sqlite");
     suite(store).await;
     assert!(path.exists());
-}
-
-/// Creates a fresh database on the server FLUX_TEST_DATABASE_URL names, runs `f`, drops it.
-pub async fn with_postgres<F, Fut>(f: F)
-where
-    F: FnOnce(String) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let Ok(url) = std::env::var("FLUX_TEST_DATABASE_URL") else {
-        eprintln!("FLUX_TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    let name = format!("flux_test_{}", Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    f(format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

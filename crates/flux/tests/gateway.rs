@@ -842,8 +842,16 @@ async fn audit_trail_is_redacted_chained_and_verifiable() {
         &[("X-Request-Id", "req-abc-1")],
     )
     .await;
-    let records = flux.running.store.audit_records(0, 100).await.unwrap();
-    assert!(records.len() >= 3, "{records:?}");
+    // Reads queue their audit record into the next batch: wait (bounded) for it to land.
+    let mut records = vec![];
+    for _ in 0..100 {
+        records = flux.running.store.audit_records(0, 100).await.unwrap();
+        if records.iter().any(|r| r.record.request_id == "req-abc-1") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(records.len(), 3, "{records:?}");
     let all = format!("{records:?}");
     for secret in [
         "4772130000000003",

@@ -43,6 +43,24 @@ fn envelope(body: &[u8]) -> Result<WebhookEnvelope, ApiError> {
     Ok(env)
 }
 
+/// The stored form of a Fincore event, linked to the transaction it concerns when known.
+fn fincore_event(
+    env: &WebhookEnvelope,
+    msg_name: &str,
+    raw: String,
+    txn: Option<&TransactionRecord>,
+) -> InboundEvent {
+    InboundEvent {
+        provider: "fincore".into(),
+        id_msg: env.id_msg.clone(),
+        msg_name: msg_name.into(),
+        raw,
+        client_id: txn.map(|t| t.client_id),
+        transaction_id: txn.map(|t| t.id),
+        received_at: flux_core::time::now(),
+    }
+}
+
 fn ack(outcome: InboundOutcome, transaction_id: Option<Uuid>) -> Json<InboundAck> {
     metrics::counter!("flux_inbound_webhooks_total", "outcome" => if outcome == InboundOutcome::Duplicate { "duplicate" } else { "applied" }).increment(1);
     Json(InboundAck {
@@ -105,15 +123,7 @@ pub async fn ingest_money_in(
         }),
         _ => None,
     };
-    let event = InboundEvent {
-        provider: "fincore".into(),
-        id_msg: env.id_msg.clone(),
-        msg_name: "MONEY_IN".into(),
-        raw,
-        client_id: txn.as_ref().map(|t| t.client_id),
-        transaction_id: txn.as_ref().map(|t| t.id),
-        received_at: now,
-    };
+    let event = fincore_event(env, "MONEY_IN", raw, txn.as_ref());
     if txn.is_none() {
         tracing::warn!(id_msg = %env.id_msg, "MONEY_IN for an account no client owns: kept as unmatched");
     }
@@ -176,15 +186,8 @@ pub async fn status_update(
         },
         _ => InboundEffect::None,
     };
-    let event = InboundEvent {
-        provider: "fincore".into(),
-        id_msg: env.id_msg.clone(),
-        msg_name: "STATUS_UPDATE".into(),
-        raw: String::from_utf8_lossy(&body).into_owned(),
-        client_id: known.as_ref().map(|t| t.client_id),
-        transaction_id: known.as_ref().map(|t| t.id),
-        received_at: flux_core::time::now(),
-    };
+    let raw = String::from_utf8_lossy(&body).into_owned();
+    let event = fincore_event(&env, "STATUS_UPDATE", raw, known.as_ref());
     let outcome = state.store.record_inbound(event, effect).await?;
     Ok(ack(outcome, known.map(|t| t.id)))
 }
@@ -200,15 +203,12 @@ pub async fn cep(
 ) -> Result<Json<InboundAck>, ApiError> {
     check_token(&state, &headers)?;
     let env = envelope(&body)?;
-    let event = InboundEvent {
-        provider: "fincore".into(),
-        id_msg: env.id_msg.clone(),
-        msg_name: "CEP".into(),
-        raw: String::from_utf8_lossy(&body).into_owned(),
-        client_id: None,
-        transaction_id: None,
-        received_at: flux_core::time::now(),
-    };
+    let event = fincore_event(
+        &env,
+        "CEP",
+        String::from_utf8_lossy(&body).into_owned(),
+        None,
+    );
     let outcome = state
         .store
         .record_inbound(event, InboundEffect::None)

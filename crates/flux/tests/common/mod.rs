@@ -3,9 +3,9 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use flux::{Config, Running};
+pub use flux_store::testing::with_postgres;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use sqlx::Connection;
 use std::path::PathBuf;
 use uuid::Uuid;
 
@@ -279,29 +279,4 @@ pub fn fincore_fixture(name: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read(path).unwrap()
-}
-
-/// Runs `f` against a fresh PostgreSQL database on the server FLUX_TEST_DATABASE_URL names,
-/// then drops it. Without the variable the PostgreSQL run is skipped (and says so).
-pub async fn with_postgres<F, Fut>(f: F)
-where
-    F: FnOnce(String) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let Ok(url) = std::env::var("FLUX_TEST_DATABASE_URL") else {
-        eprintln!("FLUX_TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    let name = format!("flux_test_{}", Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    f(format!("{base}/{name}")).await;
-    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
 }

@@ -266,13 +266,7 @@ impl State {
         client_id: Uuid,
         req: &CreatePrivateAccountRequest,
     ) -> Result<Account, EmuError> {
-        if req.client_id != client_id {
-            return Err(err(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "client_id does not match the token",
-            ));
-        }
+        token_speaks_for(client_id, &req.client_id.to_string())?;
         let client = self
             .clients
             .get(&client_id)
@@ -408,13 +402,7 @@ impl State {
         client_id: Uuid,
         req: &RegisterInstrumentRequest,
     ) -> Result<Instrument, EmuError> {
-        if req.client_id != client_id {
-            return Err(err(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "client_id does not match the token",
-            ));
-        }
+        token_speaks_for(client_id, &req.client_id.to_string())?;
         if req.kind != "RECEIVER" {
             return Err(bad_request("type: only RECEIVER is accepted"));
         }
@@ -525,13 +513,7 @@ impl State {
         client_id: Uuid,
         req: &MoneyOutRequest,
     ) -> Result<Transaction, EmuError> {
-        if req.client_id != client_id {
-            return Err(err(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "client_id does not match the token",
-            ));
-        }
+        token_speaks_for(client_id, &req.client_id.to_string())?;
         let tr = &req.transaction_request;
         if tr.currency != "MXN" {
             return Err(bad_request(
@@ -718,13 +700,7 @@ impl State {
         client_id: Uuid,
         req: &RegisterWebhookRequest,
     ) -> Result<Webhook, EmuError> {
-        if req.client_id != client_id.to_string() {
-            return Err(err(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "client_id does not match the token",
-            ));
-        }
+        token_speaks_for(client_id, &req.client_id)?;
         if !["MONEY_IN", "STATUS_UPDATE", "CEP"].contains(&req.webhook_type.as_str()) {
             return Err(bad_request(
                 "webhook_type must be MONEY_IN, STATUS_UPDATE or CEP",
@@ -775,13 +751,7 @@ impl State {
         client_id: Uuid,
         req: &SimulateMoneyInRequest,
     ) -> Result<WebhookEnvelope, EmuError> {
-        if req.client_id != client_id {
-            return Err(err(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "client_id does not match the token",
-            ));
-        }
+        token_speaks_for(client_id, &req.client_id.to_string())?;
         let amount = parse_amount(&req.amount)?;
         let account = match &req.beneficiary_account {
             Some(c) => self
@@ -884,6 +854,19 @@ impl State {
             body: serde_json::to_value(&body).unwrap_or_default(),
             extra: Default::default(),
         })
+    }
+}
+
+/// A body's `client_id` must be the client the bearer token speaks for.
+fn token_speaks_for(token_client: Uuid, body_client: &str) -> Result<(), EmuError> {
+    if body_client == token_client.to_string() {
+        Ok(())
+    } else {
+        Err(err(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "client_id does not match the token",
+        ))
     }
 }
 
