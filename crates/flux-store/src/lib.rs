@@ -9,6 +9,7 @@ mod inbound;
 pub mod models;
 mod partners;
 pub mod postgres;
+pub mod sealing;
 pub mod sql;
 pub mod sqlite;
 pub mod testing;
@@ -33,6 +34,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 #[derive(Clone)]
 pub struct Store {
     backend: Arc<dyn Backend>,
+    /// Seals provider credentials at rest; without it they are stored as given.
+    sealer: Option<Arc<sealing::Sealer>>,
 }
 
 const MIGRATIONS_SQLITE: &[(&str, &str)] = &[(
@@ -57,7 +60,16 @@ impl Store {
                     .unwrap_or(url);
                 Arc::new(sqlite::SqliteBackend::open(Path::new(path))?)
             };
-        Ok(Store { backend })
+        Ok(Store {
+            backend,
+            sealer: None,
+        })
+    }
+
+    /// Seals provider credentials with this key from now on (see [`sealing`]).
+    pub fn with_secrets_key(mut self, key: &[u8; 32]) -> Store {
+        self.sealer = Some(Arc::new(sealing::Sealer::new(key)));
+        self
     }
 
     /// "sqlite" or "postgres".

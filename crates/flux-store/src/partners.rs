@@ -24,17 +24,23 @@ fn api_key(row: &Row) -> Result<ApiKeyRecord> {
     })
 }
 
-fn client(row: &Row) -> Result<ClientRecord> {
-    Ok(ClientRecord {
-        client_id: row.uuid(0)?,
-        partner_id: row.uuid(1)?,
-        provider: row.text(2)?,
-        provider_secret: row.opt_text(3)?.map(Secret::new),
-        created_at: instant(row, 4)?,
-    })
-}
-
 impl Store {
+    fn client(&self, row: &Row) -> Result<ClientRecord> {
+        let client_id = row.uuid(0)?;
+        let secret = match (row.opt_text(3)?, &self.sealer) {
+            (Some(stored), Some(sealer)) => Some(sealer.open(&stored, &client_id.to_string())?),
+            (stored, None) => stored,
+            (None, _) => None,
+        };
+        Ok(ClientRecord {
+            client_id,
+            partner_id: row.uuid(1)?,
+            provider: row.text(2)?,
+            provider_secret: secret.map(Secret::new),
+            created_at: instant(row, 4)?,
+        })
+    }
+
     pub async fn get_setting(&self, key: &str) -> Result<Option<String>> {
         let rows = self
             .query(
@@ -54,6 +60,19 @@ impl Store {
         )
         .await?;
         self.get_setting(key).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Like [`Store::put_setting_if_absent`], for a secret: sealed at rest when the store has a
+    /// secrets key, bound to the setting's name.
+    pub async fn put_secret_setting_if_absent(&self, key: &str, value: &str) -> Result<String> {
+        let Some(sealer) = &self.sealer else {
+            return self.put_setting_if_absent(key, value).await;
+        };
+        let context = format!("setting:{key}");
+        let stored = self
+            .put_setting_if_absent(key, &sealer.seal(value, &context)?)
+            .await?;
+        sealer.open(&stored, &context)
     }
 
     pub async fn create_partner(&self, p: &Partner) -> Result<()> {
@@ -132,13 +151,18 @@ impl Store {
 
     /// Attaches a provider client to a partner. A client belongs to exactly one partner.
     pub async fn add_client(&self, c: &ClientRecord) -> Result<()> {
+        let secret = match (&c.provider_secret, &self.sealer) {
+            (Some(s), Some(sealer)) => Some(sealer.seal(s.expose(), &c.client_id.to_string())?),
+            (Some(s), None) => Some(s.expose().clone()),
+            (None, _) => None,
+        };
         self.exec(
             "INSERT INTO clients (client_id, partner_id, provider, provider_secret, created_at) VALUES ($1, $2, $3, $4, $5)",
             vec![
                 c.client_id.into(),
                 c.partner_id.into(),
                 c.provider.clone().into(),
-                c.provider_secret.as_ref().map(|s| s.expose().clone()).into(),
+                secret.into(),
                 micros(c.created_at),
             ],
         )
@@ -153,7 +177,7 @@ impl Store {
                 vec![client_id.into()],
             )
             .await?;
-        rows.first().map(client).transpose()
+        rows.first().map(|r| self.client(r)).transpose()
     }
 
     pub async fn list_clients(&self) -> Result<Vec<ClientRecord>> {
@@ -163,7 +187,7 @@ impl Store {
                 vec![],
             )
             .await?;
-        rows.iter().map(client).collect()
+        rows.iter().map(|r| self.client(r)).collect()
     }
 
     pub async fn upsert_account_link(&self, link: &AccountLink) -> Result<()> {

@@ -9,6 +9,7 @@ use flux_store::*;
 use uuid::Uuid;
 
 async fn suite(store: Store) {
+    let store = store.with_secrets_key(&[42u8; 32]);
     store.migrate().await.unwrap();
     store.migrate().await.unwrap(); // idempotent
     store.ping().await.unwrap();
@@ -103,6 +104,13 @@ async fn clients_and_accounts(store: &Store, partner: Uuid) -> Uuid {
         Err(StoreError::Conflict(_))
     ));
     let got = store.get_client(c.client_id).await.unwrap().unwrap();
+    // Sealed at rest: the column holds no trace of the secret.
+    let raw = store
+        .query("SELECT provider_secret FROM clients", vec![])
+        .await
+        .unwrap();
+    let raw = format!("{raw:?}");
+    assert!(raw.contains("v1:") && !raw.contains("s3cret"), "{raw}");
     assert_eq!(got.provider_secret.unwrap().expose(), "s3cret");
     let link = AccountLink {
         clabe: "734180000001233635".into(),

@@ -64,7 +64,7 @@ async fn secret(store: &Store, configured: &str, setting: &str) -> anyhow::Resul
         return Ok(configured.to_string());
     }
     Ok(store
-        .put_setting_if_absent(setting, &random_secret())
+        .put_secret_setting_if_absent(setting, &random_secret())
         .await?)
 }
 
@@ -73,9 +73,51 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("creating data dir {}", config.server.data_dir.display()))?;
     let store = Store::open(&config.database_url())
         .await
-        .context("opening the store")?;
+        .context("opening the store")?
+        .with_secrets_key(&secrets_key(config)?);
     store.migrate().await.context("migrating the store")?;
     Ok(store)
+}
+
+/// The key that seals provider credentials: FLUX_SECRETS_KEY, or `<data-dir>/secrets.key`,
+/// generated on first use.
+fn secrets_key(config: &Config) -> anyhow::Result<[u8; 32]> {
+    let parse = |text: &str, from: &str| -> anyhow::Result<[u8; 32]> {
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters"))?;
+        bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters (32 bytes)"))
+    };
+    if !config.security.secrets_key.is_empty() {
+        return parse(&config.security.secrets_key, "FLUX_SECRETS_KEY");
+    }
+    let path = config.server.data_dir.join("secrets.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return parse(&text, &path.display().to_string());
+    }
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    // create_new: if another process (an admin command, a second start) won the race, use its key.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&path) {
+        Ok(mut file) => {
+            std::io::Write::write_all(&mut file, format!("{}\n", hex::encode(key)).as_bytes())?;
+            file.sync_all()?;
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            parse(
+                &std::fs::read_to_string(&path)?,
+                &path.display().to_string(),
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn pepper(store: &Store, config: &Config) -> anyhow::Result<Vec<u8>> {
@@ -258,10 +300,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let (emulator, fincore_url, fincore_key, demo_partner_id) = if config.sandbox() {
         let api_key = store
-            .put_setting_if_absent("sandbox_fincore_api_key", &random_secret())
+            .put_secret_setting_if_absent("sandbox_fincore_api_key", &random_secret())
             .await?;
         let demo_secret = store
-            .put_setting_if_absent("sandbox_demo_client_secret", &random_secret())
+            .put_secret_setting_if_absent("sandbox_demo_client_secret", &random_secret())
             .await?;
         let partner = ensure_demo_partner(&store, &demo_secret).await?;
         let balance =

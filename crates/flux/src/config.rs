@@ -62,6 +62,7 @@ pub struct Sandbox {
 #[serde(default, deny_unknown_fields)]
 pub struct Security {
     pub api_key_pepper: String,
+    pub secrets_key: String,
 }
 
 impl Default for Server {
@@ -162,6 +163,7 @@ impl Config {
         env_parse("FLUX_SANDBOX_STATUS_STEP_MS", &mut c.sandbox.status_step_ms)?;
         env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;
         env_parse("FLUX_API_KEY_PEPPER", &mut c.security.api_key_pepper)?;
+        env_parse("FLUX_SECRETS_KEY", &mut c.security.secrets_key)?;
         Ok(c)
     }
 

@@ -279,16 +279,32 @@ async fn auth_failures_are_401() {
         .await;
     r.problem(401, "unauthorized");
     assert!(r.body["detail"].as_str().unwrap().contains("revoked"));
-    // Keys are stored hashed: the key text is nowhere in the database file.
+    // Keys are stored hashed, provider credentials and the inbound token sealed: none of them
+    // is anywhere in the database files.
+    let demo = flux
+        .running
+        .store
+        .get_client(DEMO_CLIENT.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let client_secret = demo.provider_secret.unwrap().expose().clone();
+    let inbound_token = flux
+        .running
+        .state
+        .config
+        .inbound_webhook_token
+        .expose()
+        .clone();
     let db = std::fs::read(flux.data_dir.join("flux.db")).unwrap();
     let wal = std::fs::read(flux.data_dir.join("flux.db-wal")).unwrap_or_default();
     for bytes in [db, wal] {
-        assert!(
-            !bytes
-                .windows(flux.key.len())
-                .any(|w| w == flux.key.as_bytes()),
-            "API key stored in clear"
-        );
+        for secret in [&flux.key, &client_secret, &inbound_token] {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a secret is stored in clear"
+            );
+        }
     }
 }
 
