@@ -225,6 +225,14 @@ pub struct Failure {
     pub description: Option<String>,
 }
 
+/// Banxico's electronic payment receipt (CEP) for a transfer, as Fincore reports it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Cep {
+    /// PENDING, DELAYED, COMPLETED or FAILED.
+    pub status: String,
+    pub processed_at: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Transaction {
     pub id: Uuid,
@@ -245,6 +253,7 @@ pub struct Transaction {
     /// For a refund: the money-in it returns.
     pub refunded_transaction_id: Option<Uuid>,
     pub failure: Option<Failure>,
+    pub cep: Option<Cep>,
     /// Payer details of a money-in.
     #[schema(value_type = Option<Object>)]
     pub counterparty: Option<serde_json::Value>,
@@ -275,6 +284,10 @@ impl From<&TransactionRecord> for Transaction {
             destination_instrument_id: t.destination_instrument_id,
             refunded_transaction_id: t.related_transaction_id,
             failure,
+            cep: t.cep_status.as_ref().map(|status| Cep {
+                status: status.clone(),
+                processed_at: t.cep_processed_at.map(time::to_rfc3339),
+            }),
             counterparty: t
                 .counterparty
                 .as_deref()

@@ -34,7 +34,7 @@ impl Modify for ApiKeyAuth {
     ),
     components(schemas(
         error::Problem, error::FieldError, model::Pagination, model::Bank, model::Account, model::Instrument, model::DebitCardDetail,
-        model::ClabeDetail, model::Transaction, model::Failure, model::Webhook, model::InboundAck,
+        model::ClabeDetail, model::Transaction, model::Failure, model::Cep, model::Webhook, model::InboundAck,
         routes::accounts::CreatePrivateAccount, routes::instruments::RegisterInstrument, routes::instruments::DebitCardIn,
         routes::instruments::VirtualClabeIn, routes::transactions::MoneyOut, routes::transactions::MoneyOutDetails,
         routes::transactions::Refund, routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook, routes::sandbox::SimulateMoneyIn,

@@ -12,6 +12,12 @@ pub enum InboundEffect {
     None,
     /// A new transaction (a money-in).
     InsertTransaction(Box<TransactionRecord>),
+    /// A CEP status change of the transaction with this provider reference.
+    UpdateCep {
+        provider_reference: String,
+        cep_status: String,
+        processed_at: Option<DateTime<Utc>>,
+    },
     /// A status change of the transaction with this provider reference.
     UpdateStatus {
         provider_reference: String,
@@ -61,6 +67,23 @@ impl Store {
                     InboundEffect::InsertTransaction(t) => {
                         insert_if_new(tx, t).await?;
                     }
+                    InboundEffect::UpdateCep {
+                        provider_reference,
+                        cep_status,
+                        processed_at,
+                    } => {
+                        tx.exec(
+                            "UPDATE transactions SET cep_status = $3, cep_processed_at = COALESCE($4, cep_processed_at)
+                             WHERE provider = $1 AND provider_reference = $2",
+                            &[
+                                event.provider.clone().into(),
+                                provider_reference.clone().into(),
+                                cep_status.clone().into(),
+                                opt_micros(*processed_at),
+                            ],
+                        )
+                        .await?;
+                    }
                     InboundEffect::UpdateStatus {
                         provider_reference,
                         status,
@@ -84,6 +107,39 @@ impl Store {
                     }
                 }
                 Ok(InboundOutcome::Applied)
+            })
+        }))
+        .await
+    }
+
+    /// Resolves an unmatched event: assigns it to the transaction's client and records the
+    /// transaction, in one transaction. NotFound unless the event exists and is unmatched.
+    pub async fn resolve_unmatched(
+        &self,
+        provider: &str,
+        id_msg: &str,
+        txn: TransactionRecord,
+    ) -> Result<()> {
+        let (provider, id_msg) = (provider.to_string(), id_msg.to_string());
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                let changed = tx
+                    .exec(
+                        "UPDATE inbound_events SET client_id = $3, transaction_id = $4
+                         WHERE provider = $1 AND id_msg = $2 AND client_id IS NULL",
+                        &[
+                            provider.into(),
+                            id_msg.into(),
+                            txn.client_id.into(),
+                            txn.id.into(),
+                        ],
+                    )
+                    .await?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                insert_if_new(tx, &txn).await?;
+                Ok(())
             })
         }))
         .await

@@ -38,14 +38,26 @@ pub struct Store {
     sealer: Option<Arc<sealing::Sealer>>,
 }
 
-const MIGRATIONS_SQLITE: &[(&str, &str)] = &[(
-    "0001_init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[(
-    "0001_init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        "0002_cep",
+        include_str!("../migrations/sqlite/0002_cep.sql"),
+    ),
+];
+const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
+    (
+        "0001_init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        "0002_cep",
+        include_str!("../migrations/postgres/0002_cep.sql"),
+    ),
+];
 
 impl Store {
     /// Opens the store a database URL names: `sqlite://PATH` (or a bare path) or `postgres://…`.
@@ -77,8 +89,9 @@ impl Store {
         self.backend.name()
     }
 
-    /// Applies every migration. Each is idempotent, so running it again (or from two instances
-    /// at once, which PostgreSQL serialises with an advisory lock) is harmless.
+    /// Applies every migration not yet recorded in `schema_migrations`, in order. Running it
+    /// again, or from two processes at once (PostgreSQL serialises them with an advisory lock),
+    /// is harmless.
     pub async fn migrate(&self) -> Result<()> {
         let migrations = match self.backend.name() {
             "postgres" => MIGRATIONS_POSTGRES,
@@ -89,8 +102,23 @@ impl Store {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
             )
             .await?;
+        let applied: Vec<String> = self
+            .query("SELECT version FROM schema_migrations", vec![])
+            .await?
+            .iter()
+            .map(|r| r.text(0))
+            .collect::<Result<_>>()?;
         for (version, sql) in migrations {
-            self.backend.exec_script(sql).await?;
+            if applied.iter().any(|v| v == version) {
+                continue;
+            }
+            match self.backend.exec_script(sql).await {
+                Ok(()) => {}
+                // Another process applied it between our check and now (SQLite has no
+                // ADD COLUMN IF NOT EXISTS; PostgreSQL's scripts are idempotent).
+                Err(StoreError::Unavailable(m)) if m.contains("duplicate column") => {}
+                Err(e) => return Err(e),
+            }
             self.exec(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                 vec![(*version).into(), chrono::Utc::now().to_rfc3339().into()],

@@ -66,6 +66,11 @@ pub struct TransactionRecord {
     pub failure_description: Option<String>,
     /// Counterparty details as JSON (payer of a money-in), already free of secrets.
     pub counterparty: Option<String>,
+    /// CEP (Banxico payment receipt) status from Fincore's CEP webhook: PENDING, DELAYED,
+    /// COMPLETED or FAILED.
+    pub cep_status: Option<String>,
+    /// When the CEP was finalized.
+    pub cep_processed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

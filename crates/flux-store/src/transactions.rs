@@ -10,7 +10,7 @@ macro_rules! columns {
         "id, partner_id, client_id, kind, status, amount, currency, description, \
          external_reference, tracking_key, source_instrument_id, destination_instrument_id, \
          related_transaction_id, provider, provider_reference, failure_code, failure_description, \
-         counterparty, created_at, updated_at"
+         counterparty, created_at, updated_at, cep_status, cep_processed_at"
     };
 }
 
@@ -58,6 +58,8 @@ pub(crate) fn transaction(row: &Row) -> Result<TransactionRecord> {
         counterparty: row.opt_text(17)?,
         created_at: instant(row, 18)?,
         updated_at: instant(row, 19)?,
+        cep_status: row.opt_text(20)?,
+        cep_processed_at: opt_instant(row, 21)?,
     })
 }
 
@@ -83,6 +85,8 @@ fn params(t: &TransactionRecord) -> Vec<Value> {
         t.counterparty.clone().into(),
         micros(t.created_at),
         micros(t.updated_at),
+        t.cep_status.clone().into(),
+        opt_micros(t.cep_processed_at),
     ]
 }
 
@@ -94,8 +98,8 @@ pub(crate) async fn insert_if_new(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
             "INSERT INTO transactions (id, partner_id, client_id, kind, status, amount, currency, description,
                external_reference, tracking_key, source_instrument_id, destination_instrument_id,
                related_transaction_id, provider, provider_reference, failure_code, failure_description,
-               counterparty, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+               counterparty, created_at, updated_at, cep_status, cep_processed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
              ON CONFLICT DO NOTHING",
             &params(t),
         )
@@ -109,8 +113,8 @@ pub(crate) async fn transaction_upsert(tx: &mut dyn Tx, t: &TransactionRecord) -
         "INSERT INTO transactions (id, partner_id, client_id, kind, status, amount, currency, description,
            external_reference, tracking_key, source_instrument_id, destination_instrument_id,
            related_transaction_id, provider, provider_reference, failure_code, failure_description,
-           counterparty, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+           counterparty, created_at, updated_at, cep_status, cep_processed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, tracking_key = excluded.tracking_key,
            provider_reference = excluded.provider_reference, failure_code = excluded.failure_code,
            failure_description = excluded.failure_description, counterparty = excluded.counterparty,

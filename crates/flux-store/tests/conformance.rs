@@ -229,6 +229,8 @@ fn txn(
         failure_code: None,
         failure_description: None,
         counterparty: None,
+        cep_status: None,
+        cep_processed_at: None,
         created_at: at,
         updated_at: at,
     }
@@ -396,6 +398,55 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         .await
         .unwrap();
     assert_eq!(store.unmatched_inbound(10).await.unwrap().len(), 1);
+    // An operator resolves it: it becomes a transaction of the chosen client, once.
+    let resolved = txn(partner, client, "MONEY_IN", "prov-in-3", 0);
+    store
+        .resolve_unmatched("fincore", "msg-3", resolved.clone())
+        .await
+        .unwrap();
+    assert!(store.unmatched_inbound(10).await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .get_transaction(resolved.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .client_id,
+        client
+    );
+    assert!(matches!(
+        store.resolve_unmatched("fincore", "msg-3", resolved).await,
+        Err(StoreError::NotFound)
+    ));
+    // CEP updates land on the transaction.
+    let cep = InboundEffect::UpdateCep {
+        provider_reference: "prov-in-1".into(),
+        cep_status: "COMPLETED".into(),
+        processed_at: Some(flux_core::time::now()),
+    };
+    let cep_event = InboundEvent {
+        id_msg: "msg-4".into(),
+        msg_name: "CEP".into(),
+        client_id: None,
+        transaction_id: None,
+        ..status_event_template()
+    };
+    store.record_inbound(cep_event, cep).await.unwrap();
+    let t = store.get_transaction(money_in.id).await.unwrap().unwrap();
+    assert_eq!(t.cep_status.as_deref(), Some("COMPLETED"));
+    assert!(t.cep_processed_at.is_some());
+}
+
+fn status_event_template() -> InboundEvent {
+    InboundEvent {
+        provider: "fincore".into(),
+        id_msg: String::new(),
+        msg_name: String::new(),
+        raw: "{}".into(),
+        client_id: None,
+        transaction_id: None,
+        received_at: Utc::now(),
+    }
 }
 
 fn audit_rec(i: usize) -> NewAudit {

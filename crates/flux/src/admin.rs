@@ -140,6 +140,56 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<bool> {
     }
 }
 
+/// Lists MONEY_IN events whose beneficiary account no client owned when they arrived.
+pub async fn inbound_unmatched(config: &Config) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let events = store.unmatched_inbound(1000).await?;
+    if events.is_empty() {
+        println!("no unmatched inbound events");
+    }
+    for e in events {
+        let body =
+            serde_json::from_str::<serde_json::Value>(&e.raw).unwrap_or_default()["body"].clone();
+        let field = |k: &str| body[k].as_str().unwrap_or("-").to_string();
+        println!(
+            "{}  {}  {}  amount={}  beneficiary_account={}  payer={}",
+            e.id_msg,
+            flux_core::time::to_rfc3339(e.received_at),
+            e.provider,
+            field("amount"),
+            field("beneficiary_account"),
+            field("payer_name")
+        );
+    }
+    Ok(())
+}
+
+/// Assigns an unmatched MONEY_IN to a client: records it as that client's money-in.
+pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let client_id =
+        Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
+    let client = store
+        .get_client(client_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no client {client_id}"))?;
+    let event = store
+        .unmatched_inbound(100_000)
+        .await?
+        .into_iter()
+        .find(|e| e.id_msg == id_msg)
+        .ok_or_else(|| anyhow::anyhow!("no unmatched event {id_msg}"))?;
+    let envelope: fincore::wire::WebhookEnvelope = serde_json::from_str(&event.raw)?;
+    let txn = flux_gateway::routes::inbound::money_in_record(&envelope, &client)
+        .ok_or_else(|| anyhow::anyhow!("event {id_msg} has no amount: nothing to record"))?;
+    let id = txn.id;
+    store
+        .resolve_unmatched(&event.provider, id_msg, txn)
+        .await?;
+    println!("event {id_msg} is now money-in {id} of client {client_id}");
+    Ok(())
+}
+
 fn redact_url(url: &str) -> String {
     match url.split_once('@') {
         Some((scheme_user, rest))

@@ -390,14 +390,20 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         }
     });
 
-    if config.sandbox() {
+    // Register Flux's inbound webhook URLs for every client. In sandbox the emulator reaches
+    // Flux on loopback; live, only when FLUX_PUBLIC_URL says where Fincore can reach it.
+    if config.sandbox() || !config.fincore.public_url.is_empty() {
         for client in store.list_clients().await? {
             if let Err(e) =
                 attach_client(&store, &fincore, &client, &public_url, &inbound_token).await
             {
-                tracing::warn!(client_id = %client.client_id, error = %e, "could not attach a sandbox client");
+                tracing::warn!(client_id = %client.client_id, error = %e, "could not register Flux's webhooks for a client");
             }
         }
+    } else {
+        tracing::warn!(
+            "FLUX_PUBLIC_URL is not set: Flux's inbound webhook URLs are not registered at Fincore"
+        );
     }
     spawn_housekeeping(state.clone());
 

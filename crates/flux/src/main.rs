@@ -78,6 +78,13 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Provider webhooks Flux received.
+    Inbound {
+        #[command(subcommand)]
+        command: InboundCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Provider emulators, alone.
     Sandbox {
         #[command(subcommand)]
@@ -122,6 +129,19 @@ enum KeyCommand {
 enum AuditCommand {
     /// Walk the hash chain; exit 1 naming the first altered or missing record.
     Verify,
+}
+
+#[derive(Subcommand)]
+enum InboundCommand {
+    /// List MONEY_IN events for accounts no client owned.
+    Unmatched,
+    /// Record an unmatched MONEY_IN as a money-in of this client.
+    Resolve {
+        #[arg(long)]
+        id_msg: String,
+        #[arg(long)]
+        client_id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -220,6 +240,16 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             command: AuditCommand::Verify,
             store,
         } => admin::audit_verify(&store.load()?).await,
+        Command::Inbound { command, store } => {
+            let config = store.load()?;
+            match command {
+                InboundCommand::Unmatched => admin::inbound_unmatched(&config).await?,
+                InboundCommand::Resolve { id_msg, client_id } => {
+                    admin::inbound_resolve(&config, &id_msg, &client_id).await?
+                }
+            }
+            Ok(true)
+        }
         Command::Sandbox {
             command: SandboxCommand::Fincore { addr },
         } => {

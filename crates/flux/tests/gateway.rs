@@ -969,6 +969,51 @@ async fn inbound_webhooks_are_authenticated_deduplicated_and_lossless() {
         &money_in[..],
         "raw body not kept byte for byte"
     );
+    // An operator sees it and assigns it to a client, with the CLI, while Flux runs.
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_flux"))
+            .args(args)
+            .args(["--data-dir", flux.data_dir.to_str().unwrap()])
+            .env_remove("FLUX_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let seed_id = "a7a126e8-fa74-411c-ad2b-b000f277bb0d";
+    let listed = String::from_utf8_lossy(&cli(&["inbound", "unmatched"]).stdout).to_string();
+    assert!(
+        listed.contains(seed_id) && listed.contains("amount=123.00"),
+        "{listed}"
+    );
+    let resolved = cli(&[
+        "inbound",
+        "resolve",
+        "--id-msg",
+        seed_id,
+        "--client-id",
+        DEMO_CLIENT,
+    ]);
+    assert!(
+        resolved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resolved.stderr)
+    );
+    assert!(flux
+        .running
+        .store
+        .unmatched_inbound(10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(!cli(&[
+        "inbound",
+        "resolve",
+        "--id-msg",
+        seed_id,
+        "--client-id",
+        DEMO_CLIENT
+    ])
+    .status
+    .success());
     for (path, name) in [
         ("/api/webhooks/status-update", "webhook_status_update"),
         ("/api/webhooks/cep", "webhook_cep"),
@@ -995,11 +1040,40 @@ async fn inbound_webhooks_are_authenticated_deduplicated_and_lossless() {
             "{CLIENTS}/{DEMO_CLIENT}/transactions?kind=MONEY_IN"
         ))
         .await;
-    assert_eq!(list.body["pagination"]["total_items"], 1);
-    assert_eq!(list.body["data"][0]["amount"], "123.00");
+    // The resolved seed event and this one.
+    assert_eq!(list.body["pagination"]["total_items"], 2);
+    let received = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["provider_reference"] == event["body"]["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(received["amount"], "123.00");
+    assert_eq!(received["counterparty"]["payer_name"], "Juan Perez");
+    assert_eq!(received["cep"], Value::Null);
+    // A CEP webhook for that transaction sets its CEP status and time.
+    let mut cep: Value = serde_json::from_slice(&fincore_fixture("webhook_cep")).unwrap();
+    cep["id_msg"] = uuid::Uuid::new_v4().to_string().into();
+    cep["body"]["id"] = event["body"]["id"].clone();
+    cep["body"]["status"] = "COMPLETED".into();
+    let r = post(
+        "/api/webhooks/cep",
+        serde_json::to_vec(&cep).unwrap(),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(r.body["transaction_id"], received["id"], "{}", r.text);
+    let after = flux
+        .get(&format!(
+            "{CLIENTS}/{DEMO_CLIENT}/transactions/{}",
+            received["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(after.body["cep"]["status"], "COMPLETED");
     assert_eq!(
-        list.body["data"][0]["counterparty"]["payer_name"],
-        "Juan Perez"
+        after.body["cep"]["processed_at"],
+        "2025-08-15T22:42:39.327000Z"
     );
 }
 

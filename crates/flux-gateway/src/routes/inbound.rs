@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use fincore::wire::{MoneyInBody, StatusUpdateBody, WebhookEnvelope};
+use fincore::wire::{CepBody, MoneyInBody, StatusUpdateBody, WebhookEnvelope};
 use flux_store::{InboundEffect, InboundEvent, InboundOutcome, TransactionRecord};
 
 fn check_token(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
@@ -74,6 +74,45 @@ fn ack(outcome: InboundOutcome, transaction_id: Option<Uuid>) -> Json<InboundAck
     })
 }
 
+/// The money-in transaction a MONEY_IN event makes for `client`; None when it carries no
+/// amount. Its id is derived from the event's id, so recording it twice cannot duplicate it.
+pub fn money_in_record(env: &WebhookEnvelope, client: &ClientRecord) -> Option<TransactionRecord> {
+    let body: MoneyInBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
+    let amount = body.amount.as_deref()?;
+    let now = flux_core::time::now();
+    Some(TransactionRecord {
+            id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("fincore:money_in:{}", env.id_msg).as_bytes()),
+            partner_id: client.partner_id,
+            client_id: client.client_id,
+            kind: "MONEY_IN".into(),
+            status: "COMPLETED".into(),
+            amount: amount.to_string(),
+            currency: body.currency.clone().unwrap_or_else(|| "MXN".into()),
+            description: body.payment_concept.clone(),
+            external_reference: body.numeric_reference.clone(),
+            tracking_key: body.tracking_key.clone(),
+            source_instrument_id: None,
+            destination_instrument_id: None,
+            related_transaction_id: None,
+            provider: "fincore".into(),
+            provider_reference: Some(body.id.clone().unwrap_or_else(|| env.id_msg.clone())),
+            failure_code: None,
+            failure_description: None,
+            cep_status: None,
+            cep_processed_at: None,
+            counterparty: Some(
+                serde_json::json!({
+                    "payer_name": body.payer_name, "payer_account": body.payer_account, "payer_rfc": body.payer_rfc,
+                    "payer_institution": body.payer_institution, "beneficiary_account": body.beneficiary_account,
+                    "sub_category": body.sub_category, "transaction_date": body.transaction_date,
+                })
+                .to_string(),
+            ),
+            created_at: now,
+            updated_at: now,
+    })
+}
+
 /// Records a MONEY_IN: a transaction of the client that owns the beneficiary CLABE, or, when no
 /// client owns it, an unmatched event for an operator. Returns the outcome and the transaction.
 pub async fn ingest_money_in(
@@ -90,39 +129,7 @@ pub async fn ingest_money_in(
         },
         None => None,
     };
-    let now = flux_core::time::now();
-    let txn = match (&client, body.amount.as_deref()) {
-        (Some(c), Some(amount)) => Some(TransactionRecord {
-            id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("fincore:money_in:{}", env.id_msg).as_bytes()),
-            partner_id: c.partner_id,
-            client_id: c.client_id,
-            kind: "MONEY_IN".into(),
-            status: "COMPLETED".into(),
-            amount: amount.to_string(),
-            currency: body.currency.clone().unwrap_or_else(|| "MXN".into()),
-            description: body.payment_concept.clone(),
-            external_reference: body.numeric_reference.clone(),
-            tracking_key: body.tracking_key.clone(),
-            source_instrument_id: None,
-            destination_instrument_id: None,
-            related_transaction_id: None,
-            provider: "fincore".into(),
-            provider_reference: Some(body.id.clone().unwrap_or_else(|| env.id_msg.clone())),
-            failure_code: None,
-            failure_description: None,
-            counterparty: Some(
-                serde_json::json!({
-                    "payer_name": body.payer_name, "payer_account": body.payer_account, "payer_rfc": body.payer_rfc,
-                    "payer_institution": body.payer_institution, "beneficiary_account": body.beneficiary_account,
-                    "sub_category": body.sub_category, "transaction_date": body.transaction_date,
-                })
-                .to_string(),
-            ),
-            created_at: now,
-            updated_at: now,
-        }),
-        _ => None,
-    };
+    let txn = client.as_ref().and_then(|c| money_in_record(env, c));
     let event = fincore_event(env, "MONEY_IN", raw, txn.as_ref());
     if txn.is_none() {
         tracing::warn!(id_msg = %env.id_msg, "MONEY_IN for an account no client owns: kept as unmatched");
@@ -203,15 +210,34 @@ pub async fn cep(
 ) -> Result<Json<InboundAck>, ApiError> {
     check_token(&state, &headers)?;
     let env = envelope(&body)?;
-    let event = fincore_event(
-        &env,
-        "CEP",
-        String::from_utf8_lossy(&body).into_owned(),
-        None,
-    );
-    let outcome = state
-        .store
-        .record_inbound(event, InboundEffect::None)
-        .await?;
-    Ok(ack(outcome, None))
+    let cep: CepBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
+    let known = match cep.id.as_deref() {
+        Some(id) => {
+            state
+                .store
+                .find_transaction_by_provider_ref("fincore", id)
+                .await?
+        }
+        None => None,
+    };
+    // INITIALIZED is never sent by the webhook; treat it as PENDING if it appears.
+    let status = cep
+        .status
+        .as_deref()
+        .map(|s| if s == "INITIALIZED" { "PENDING" } else { s });
+    let effect = match (&known, status, cep.id.as_deref()) {
+        (Some(_), Some(status), Some(id)) => InboundEffect::UpdateCep {
+            provider_reference: id.to_string(),
+            cep_status: status.to_string(),
+            processed_at: cep
+                .processed_at
+                .as_deref()
+                .and_then(flux_core::time::parse_provider),
+        },
+        _ => InboundEffect::None,
+    };
+    let raw = String::from_utf8_lossy(&body).into_owned();
+    let event = fincore_event(&env, "CEP", raw, known.as_ref());
+    let outcome = state.store.record_inbound(event, effect).await?;
+    Ok(ack(outcome, known.map(|t| t.id)))
 }

@@ -162,6 +162,8 @@ pub async fn money_out(
         failure_code: None,
         failure_description: None,
         counterparty: None,
+        cep_status: None,
+        cep_processed_at: None,
         created_at: now,
         updated_at: now,
     };
@@ -303,6 +305,8 @@ pub async fn refund(
                 failure_code: None,
                 failure_description: None,
                 counterparty: original.counterparty.clone(),
+                cep_status: None,
+                cep_processed_at: None,
                 created_at: now,
                 updated_at: now,
             };
