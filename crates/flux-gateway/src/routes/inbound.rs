@@ -61,6 +61,20 @@ fn fincore_event(
     }
 }
 
+/// The Flux transaction a Fincore event's `body.id` names, if Flux knows it.
+async fn known_transaction(
+    state: &SharedState,
+    provider_id: Option<&str>,
+) -> Result<Option<TransactionRecord>, ApiError> {
+    match provider_id {
+        Some(id) => Ok(state
+            .store
+            .find_transaction_by_provider_ref("fincore", id)
+            .await?),
+        None => Ok(None),
+    }
+}
+
 fn ack(outcome: InboundOutcome, transaction_id: Option<Uuid>) -> Json<InboundAck> {
     metrics::counter!("flux_inbound_webhooks_total", "outcome" => if outcome == InboundOutcome::Duplicate { "duplicate" } else { "applied" }).increment(1);
     Json(InboundAck {
@@ -170,15 +184,7 @@ pub async fn status_update(
     check_token(&state, &headers)?;
     let env = envelope(&body)?;
     let update: StatusUpdateBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
-    let known = match update.id.as_deref() {
-        Some(id) => {
-            state
-                .store
-                .find_transaction_by_provider_ref("fincore", id)
-                .await?
-        }
-        None => None,
-    };
+    let known = known_transaction(&state, update.id.as_deref()).await?;
     let effect = match (&known, update.status.as_deref(), update.id.as_deref()) {
         (Some(_), Some(status), Some(id)) => InboundEffect::UpdateStatus {
             provider_reference: id.to_string(),
@@ -211,15 +217,7 @@ pub async fn cep(
     check_token(&state, &headers)?;
     let env = envelope(&body)?;
     let cep: CepBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
-    let known = match cep.id.as_deref() {
-        Some(id) => {
-            state
-                .store
-                .find_transaction_by_provider_ref("fincore", id)
-                .await?
-        }
-        None => None,
-    };
+    let known = known_transaction(&state, cep.id.as_deref()).await?;
     // INITIALIZED is never sent by the webhook; treat it as PENDING if it appears.
     let status = cep
         .status

@@ -55,9 +55,21 @@ pub(crate) struct EmuClient {
     pub created_at: String,
 }
 
+/// An account and its balance. The balance is the one source of truth: the wire
+/// `availableBalance` is rendered from it whenever the account is read ([`EmuAccount::view`]).
 pub(crate) struct EmuAccount {
     pub account: Account,
     pub balance: Decimal,
+}
+
+impl EmuAccount {
+    /// The account as Fincore shows it, with its current balance.
+    pub fn view(&self) -> Account {
+        Account {
+            available_balance: money(self.balance),
+            ..self.account.clone()
+        }
+    }
 }
 
 pub(crate) struct EmuTransaction {
@@ -160,13 +172,37 @@ impl State {
                     account_id: Uuid::new_v5(&seed.client_id, b"main-account"),
                 };
                 let account = self.create_private_account(seed.client_id, &req)?;
-                if let Some(a) = self.accounts.get_mut(&account.id) {
-                    a.balance = balance;
-                    a.account.available_balance = money(balance);
-                }
+                self.credit(account.id, balance)?;
             }
         }
         Ok(())
+    }
+
+    /// Takes `amount` from an account's available balance, refusing to go below zero.
+    fn debit(&mut self, account_id: Uuid, amount: Decimal) -> Result<&mut EmuAccount, EmuError> {
+        let account = self
+            .accounts
+            .get_mut(&account_id)
+            .ok_or_else(|| not_found("account"))?;
+        if account.balance < amount {
+            return Err(err(
+                StatusCode::BAD_REQUEST,
+                "insufficient_funds",
+                format!("insufficient funds: available {}", money(account.balance)),
+            ));
+        }
+        account.balance -= amount;
+        Ok(account)
+    }
+
+    /// Adds `amount` to an account's available balance.
+    fn credit(&mut self, account_id: Uuid, amount: Decimal) -> Result<&mut EmuAccount, EmuError> {
+        let account = self
+            .accounts
+            .get_mut(&account_id)
+            .ok_or_else(|| not_found("account"))?;
+        account.balance += amount;
+        Ok(account)
     }
 
     pub fn balance_by_clabe(&self, clabe: &str) -> Option<Decimal> {
@@ -239,11 +275,11 @@ impl State {
     }
 
     pub fn accounts(&self, client_id: Uuid, page: u64, per_page: u64) -> AccountsPage {
-        let mut all: Vec<&Account> = self
+        let mut all: Vec<Account> = self
             .accounts
             .values()
-            .map(|a| &a.account)
-            .filter(|a| a.client_id == client_id)
+            .filter(|a| a.account.client_id == client_id)
+            .map(EmuAccount::view)
             .collect();
         all.sort_by(|a, b| a.account_number.cmp(&b.account_number));
         let total = all.len() as u64;
@@ -251,7 +287,6 @@ impl State {
             .into_iter()
             .skip(((page.max(1) - 1) * per_page) as usize)
             .take(per_page as usize)
-            .cloned()
             .collect();
         AccountsPage {
             current_page: page,
@@ -534,19 +569,7 @@ impl State {
             InstrumentDetail::Card(c) => c.card_number.clone(),
             InstrumentDetail::Clabe(c) => c.clabe_number.clone(),
         };
-        let account = self
-            .accounts
-            .get_mut(&account_id)
-            .ok_or_else(|| not_found("account"))?;
-        if account.balance < amount {
-            return Err(err(
-                StatusCode::BAD_REQUEST,
-                "insufficient_funds",
-                format!("insufficient funds: available {}", money(account.balance)),
-            ));
-        }
-        account.balance -= amount;
-        account.account.available_balance = money(account.balance);
+        self.debit(account_id, amount)?;
         let txn = Transaction {
             id: Uuid::new_v4(),
             bank_id: source.bank_id,
@@ -609,20 +632,7 @@ impl State {
         }
         let account_id = original.account_id;
         let payer = original.destination.clone();
-        let account = self
-            .accounts
-            .get_mut(&account_id)
-            .ok_or_else(|| not_found("account"))?;
-        if account.balance < amount {
-            return Err(err(
-                StatusCode::BAD_REQUEST,
-                "insufficient_funds",
-                "insufficient funds for the refund",
-            ));
-        }
-        account.balance -= amount;
-        account.account.available_balance = money(account.balance);
-        let bank_id = account.account.bank_id;
+        let bank_id = self.debit(account_id, amount)?.account.bank_id;
         if let Some(o) = self.transactions.get_mut(&transaction_id) {
             o.refunded = true;
         }
@@ -687,10 +697,7 @@ impl State {
         };
         if next == "REJECTED" {
             // The receiving bank returned the transfer: the money comes back.
-            if let Some(a) = self.accounts.get_mut(&account_id) {
-                a.balance += amount;
-                a.account.available_balance = money(a.balance);
-            }
+            let _ = self.credit(account_id, amount);
         }
         Some((client_id, body))
     }
@@ -766,7 +773,6 @@ impl State {
         }
         .ok_or_else(|| not_found("beneficiary account"))?;
         account.balance += amount;
-        account.account.available_balance = money(account.balance);
         let (account_id, clabe_number, bank_id, owner_id) = (
             account.account.id,
             account.account.clabe_number.clone(),
