@@ -2,6 +2,7 @@
 //! the `flux` binary owns start-up (store, sandbox emulator, demo partner, listening).
 
 pub mod audit;
+pub mod delivery;
 pub mod error;
 pub mod idempotency;
 pub mod keys;
@@ -62,6 +63,22 @@ pub fn router(state: SharedState) -> Router {
             get(webhooks::get)
                 .patch(webhooks::update)
                 .delete(webhooks::delete),
+        )
+        .route(
+            &format!("{clients}/webhooks/{{id}}/deliveries"),
+            get(webhooks::deliveries),
+        )
+        .route(
+            &format!("{clients}/webhooks/{{id}}/deliveries/{{delivery_id}}/retry"),
+            post(webhooks::retry),
+        )
+        .route(
+            &format!("{clients}/webhooks/{{id}}/test"),
+            post(webhooks::test),
+        )
+        .route(
+            &format!("{clients}/webhooks/{{id}}/secret/rotate"),
+            post(webhooks::rotate_secret),
         )
         .route("/api/webhooks/money-in", post(inbound::money_in))
         .route("/api/webhooks/status-update", post(inbound::status_update))

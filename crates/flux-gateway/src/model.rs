@@ -311,6 +311,10 @@ pub struct Webhook {
     pub webhook_status: String,
     /// The token is write-only; only its last four characters are shown.
     pub token_last4: String,
+    /// The Standard Webhooks signing secret (`whsec_…`): present only in the answer that
+    /// created it (creation, rotation). Store it; it is never shown again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -333,6 +337,7 @@ impl From<&WebhookRecord> for Webhook {
             webhook_type: w.webhook_type.clone(),
             webhook_status: w.webhook_status.clone(),
             token_last4: last4,
+            secret: None,
             created_at: time::to_rfc3339(w.created_at),
             updated_at: time::to_rfc3339(w.updated_at),
         }
@@ -347,4 +352,79 @@ pub struct InboundAck {
     pub duplicate: bool,
     /// The Flux transaction the event created or changed, if any.
     pub transaction_id: Option<Uuid>,
+}
+
+/// One outbound webhook message and its attempts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Delivery {
+    /// The `webhook-id` header: the same on every attempt; deduplicate on it.
+    pub id: String,
+    pub webhook_id: Uuid,
+    /// MONEY_IN, STATUS_UPDATE, CEP or TEST.
+    pub event_type: String,
+    /// pending, delivering, delivered, failed, or superseded (a later notification of the same
+    /// transaction carries its deltas).
+    pub status: String,
+    pub attempt_count: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    /// The body sent (the same bytes on every attempt).
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub attempts: Vec<DeliveryAttempt>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DeliveryAttempt {
+    pub attempt: i64,
+    pub started_at: String,
+    /// The HTTP status the endpoint answered, if it answered.
+    pub status_code: Option<i64>,
+    pub latency_ms: i64,
+    pub error: Option<String>,
+    /// The first 1,024 bytes of the answer.
+    pub response_body: Option<String>,
+}
+
+impl Delivery {
+    pub fn new(d: &flux_store::DeliveryRecord, attempts: &[flux_store::AttemptRecord]) -> Self {
+        let pending = matches!(d.status.as_str(), "pending");
+        Delivery {
+            id: d.id.clone(),
+            webhook_id: d.webhook_id,
+            event_type: d.event_type.clone(),
+            status: d.status.clone(),
+            attempt_count: d.attempts,
+            next_attempt_at: d.next_attempt_at.filter(|_| pending).map(time::to_rfc3339),
+            last_status_code: d.last_status_code,
+            last_error: d.last_error.clone(),
+            created_at: time::to_rfc3339(d.created_at),
+            delivered_at: d.delivered_at.map(time::to_rfc3339),
+            payload: serde_json::from_str(&d.payload).unwrap_or_default(),
+            attempts: attempts
+                .iter()
+                .filter(|a| a.delivery_id == d.id)
+                .map(|a| DeliveryAttempt {
+                    attempt: a.attempt,
+                    started_at: time::to_rfc3339(a.started_at),
+                    status_code: a.status_code,
+                    latency_ms: a.latency_ms,
+                    error: a.error.clone(),
+                    response_body: a.response_body.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Answer of a secret rotation.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RotatedSecret {
+    /// The new `whsec_…` secret; shown only here.
+    pub secret: String,
+    /// Until then deliveries carry a signature with the previous secret too.
+    pub previous_secret_expires_at: String,
 }

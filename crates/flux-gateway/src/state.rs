@@ -27,6 +27,8 @@ pub struct GatewayConfig {
     pub idempotency_wait: Duration,
     /// The token Fincore must send in `X-Webhook-Token`.
     pub inbound_webhook_token: Secret<String>,
+    /// Outbound webhook delivery to partners.
+    pub webhooks: crate::delivery::DeliveryConfig,
 }
 
 impl GatewayConfig {
@@ -46,6 +48,8 @@ pub struct AppState {
     /// CLABE → owning client, as last written to the store: lets reads skip rewriting links
     /// that did not change. A miss only costs a write.
     pub account_links: parking_lot::Mutex<std::collections::HashMap<String, uuid::Uuid>>,
+    /// The outbound webhook engine (to wake it when something is queued).
+    pub deliveries: Arc<crate::delivery::Deliveries>,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -1,8 +1,9 @@
 //! Provider webhooks. The raw event and its effect on Flux's books commit in one transaction,
 //! deduplicated on the provider's message id: a repeat changes nothing.
 
-use crate::sql::tx_fn;
-use crate::transactions::insert_if_new;
+use crate::outbox::{enqueue, Delta, OutboundEvent};
+use crate::sql::{tx_fn, Tx};
+use crate::transactions::{insert_if_new, transaction, SELECT_BY_ID, SELECT_BY_PROVIDER_REF};
 use crate::*;
 
 /// What an inbound event does to Flux's state.
@@ -37,10 +38,14 @@ pub enum InboundOutcome {
 }
 
 impl Store {
+    /// Records a provider event and applies its effect, once per message id. When `notify` is
+    /// given and the effect changed a transaction, the partner's webhook deliveries for it are
+    /// queued in the same transaction (see [`crate::outbox`]).
     pub async fn record_inbound(
         &self,
         event: InboundEvent,
         effect: InboundEffect,
+        notify: Option<OutboundEvent>,
     ) -> Result<InboundOutcome> {
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
@@ -62,10 +67,15 @@ impl Store {
                 if inserted == 0 {
                     return Ok(InboundOutcome::Duplicate);
                 }
+                let now = flux_core::time::now();
                 match &effect {
                     InboundEffect::None => {}
                     InboundEffect::InsertTransaction(t) => {
-                        insert_if_new(tx, t).await?;
+                        if insert_if_new(tx, t).await? {
+                            if let Some(n) = &notify {
+                                enqueue(tx, n, t, None, now).await?;
+                            }
+                        }
                     }
                     InboundEffect::UpdateCep {
                         provider_reference,
@@ -83,6 +93,13 @@ impl Store {
                             ],
                         )
                         .await?;
+                        if let Some(n) = &notify {
+                            if let Some(t) =
+                                by_reference(tx, &event.provider, provider_reference).await?
+                            {
+                                enqueue(tx, n, &t, None, now).await?;
+                            }
+                        }
                     }
                     InboundEffect::UpdateStatus {
                         provider_reference,
@@ -91,6 +108,7 @@ impl Store {
                         failure_description,
                         updated_at,
                     } => {
+                        let before = by_reference(tx, &event.provider, provider_reference).await?;
                         tx.exec(
                             "UPDATE transactions SET status = $3, failure_code = $4, failure_description = $5, updated_at = $6
                              WHERE provider = $1 AND provider_reference = $2",
@@ -104,6 +122,18 @@ impl Store {
                             ],
                         )
                         .await?;
+                        // A repeated status is no change: nothing to tell the partner.
+                        if let (Some(n), Some(before)) = (&notify, before) {
+                            if before.status != *status {
+                                let delta = Delta {
+                                    old_status: before.status.clone(),
+                                    new_status: status.clone(),
+                                    updated_at: *updated_at,
+                                };
+                                let after = reload(tx, before.id).await?;
+                                enqueue(tx, n, &after, Some(delta), now).await?;
+                            }
+                        }
                     }
                 }
                 Ok(InboundOutcome::Applied)
@@ -119,6 +149,7 @@ impl Store {
         provider: &str,
         id_msg: &str,
         txn: TransactionRecord,
+        notify: Option<OutboundEvent>,
     ) -> Result<()> {
         let (provider, id_msg) = (provider.to_string(), id_msg.to_string());
         self.write(tx_fn(move |tx| {
@@ -138,7 +169,11 @@ impl Store {
                 if changed == 0 {
                     return Err(StoreError::NotFound);
                 }
-                insert_if_new(tx, &txn).await?;
+                if insert_if_new(tx, &txn).await? {
+                    if let Some(n) = &notify {
+                        enqueue(tx, n, &txn, None, flux_core::time::now()).await?;
+                    }
+                }
                 Ok(())
             })
         }))
@@ -168,4 +203,25 @@ impl Store {
             })
             .collect()
     }
+}
+
+async fn by_reference(
+    tx: &mut dyn Tx,
+    provider: &str,
+    reference: &str,
+) -> Result<Option<TransactionRecord>> {
+    tx.query_opt(SELECT_BY_PROVIDER_REF, &[provider.into(), reference.into()])
+        .await?
+        .as_ref()
+        .map(transaction)
+        .transpose()
+}
+
+async fn reload(tx: &mut dyn Tx, id: Uuid) -> Result<TransactionRecord> {
+    tx.query_opt(SELECT_BY_ID, &[id.into()])
+        .await?
+        .as_ref()
+        .map(transaction)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
 }

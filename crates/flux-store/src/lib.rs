@@ -7,6 +7,7 @@ mod error;
 mod idempotency;
 mod inbound;
 pub mod models;
+pub mod outbox;
 mod partners;
 pub mod postgres;
 pub mod sealing;
@@ -21,6 +22,9 @@ pub use error::StoreError;
 pub use idempotency::{IdempotencyClaim, IdempotencyCompletion};
 pub use inbound::{InboundEffect, InboundOutcome};
 pub use models::*;
+pub use outbox::{
+    AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, NextStep, OutboundEvent,
+};
 
 pub(crate) use chrono::{DateTime, Utc};
 use sql::{tx_fn, AnyResult, Backend, Row, TxFn, Value};
@@ -47,6 +51,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0002_cep",
         include_str!("../migrations/sqlite/0002_cep.sql"),
     ),
+    (
+        "0003_webhook_deliveries",
+        include_str!("../migrations/sqlite/0003_webhook_deliveries.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -56,6 +64,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0002_cep",
         include_str!("../migrations/postgres/0002_cep.sql"),
+    ),
+    (
+        "0003_webhook_deliveries",
+        include_str!("../migrations/postgres/0003_webhook_deliveries.sql"),
     ),
 ];
 

@@ -21,8 +21,9 @@ macro_rules! where_filtered {
     };
 }
 
-const SELECT_BY_ID: &str = concat!("SELECT ", columns!(), " FROM transactions WHERE id = $1");
-const SELECT_BY_PROVIDER_REF: &str = concat!(
+pub(crate) const SELECT_BY_ID: &str =
+    concat!("SELECT ", columns!(), " FROM transactions WHERE id = $1");
+pub(crate) const SELECT_BY_PROVIDER_REF: &str = concat!(
     "SELECT ",
     columns!(),
     " FROM transactions WHERE provider = $1 AND provider_reference = $2"

@@ -1,7 +1,7 @@
 //! Partner webhook subscriptions (the CRUD of the Flux Partners API). Deleting is a soft delete
 //! so that past deliveries keep pointing at a row.
 
-use crate::sql::Row;
+use crate::sql::{tx_fn, Row, Tx};
 use crate::*;
 use flux_core::Secret;
 
@@ -30,23 +30,26 @@ fn webhook(row: &Row) -> Result<WebhookRecord> {
 
 impl Store {
     pub async fn insert_webhook(&self, w: &WebhookRecord) -> Result<()> {
-        self.exec(
-            "INSERT INTO webhooks (id, partner_id, client_id, url, token, webhook_type, webhook_status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            vec![
-                w.id.into(),
-                w.partner_id.into(),
-                w.client_id.into(),
-                w.url.clone().into(),
-                w.token.expose().clone().into(),
-                w.webhook_type.clone().into(),
-                w.webhook_status.clone().into(),
-                micros(w.created_at),
-                micros(w.updated_at),
-            ],
-        )
+        let w = w.clone();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move { insert_webhook(tx, &w).await })
+        }))
         .await
-        .map(|_| ())
+    }
+
+    /// Saves a new subscription and its first signing secret together.
+    pub async fn create_webhook(&self, w: &WebhookRecord, signing_secret: &str) -> Result<()> {
+        let w = w.clone();
+        let secret = signing_secret.to_string();
+        let sealer = self.sealer.clone();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                insert_webhook(tx, &w).await?;
+                crate::outbox::insert_secret(tx, sealer.as_deref(), w.id, &secret, w.created_at)
+                    .await
+            })
+        }))
+        .await
     }
 
     /// A live (not deleted) subscription of this client.
@@ -106,4 +109,24 @@ impl Store {
         }
         Ok(())
     }
+}
+
+async fn insert_webhook(tx: &mut dyn Tx, w: &WebhookRecord) -> Result<()> {
+    tx.exec(
+        "INSERT INTO webhooks (id, partner_id, client_id, url, token, webhook_type, webhook_status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            w.id.into(),
+            w.partner_id.into(),
+            w.client_id.into(),
+            w.url.clone().into(),
+            w.token.expose().clone().into(),
+            w.webhook_type.clone().into(),
+            w.webhook_status.clone().into(),
+            micros(w.created_at),
+            micros(w.updated_at),
+        ],
+    )
+    .await
+    .map(|_| ())
 }

@@ -20,6 +20,7 @@ async fn suite(store: Store) {
     transactions(&store, partner, client).await;
     webhooks(&store, partner, client).await;
     inbound(&store, partner, client).await;
+    outbox(&store, partner, client).await;
     audit(&store).await;
 }
 
@@ -360,13 +361,16 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
     let effect = InboundEffect::InsertTransaction(Box::new(money_in.clone()));
     assert_eq!(
         store
-            .record_inbound(event.clone(), effect.clone())
+            .record_inbound(event.clone(), effect.clone(), None)
             .await
             .unwrap(),
         InboundOutcome::Applied
     );
     assert_eq!(
-        store.record_inbound(event.clone(), effect).await.unwrap(),
+        store
+            .record_inbound(event.clone(), effect, None)
+            .await
+            .unwrap(),
         InboundOutcome::Duplicate
     );
     let status = InboundEffect::UpdateStatus {
@@ -381,7 +385,10 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         msg_name: "STATUS_UPDATE".into(),
         ..event.clone()
     };
-    store.record_inbound(status_event, status).await.unwrap();
+    store
+        .record_inbound(status_event, status, None)
+        .await
+        .unwrap();
     let t = store.get_transaction(money_in.id).await.unwrap().unwrap();
     assert_eq!(
         (t.status.as_str(), t.failure_code.as_deref()),
@@ -394,14 +401,14 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         ..event
     };
     store
-        .record_inbound(unmatched, InboundEffect::None)
+        .record_inbound(unmatched, InboundEffect::None, None)
         .await
         .unwrap();
     assert_eq!(store.unmatched_inbound(10).await.unwrap().len(), 1);
     // An operator resolves it: it becomes a transaction of the chosen client, once.
     let resolved = txn(partner, client, "MONEY_IN", "prov-in-3", 0);
     store
-        .resolve_unmatched("fincore", "msg-3", resolved.clone())
+        .resolve_unmatched("fincore", "msg-3", resolved.clone(), None)
         .await
         .unwrap();
     assert!(store.unmatched_inbound(10).await.unwrap().is_empty());
@@ -415,7 +422,9 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         client
     );
     assert!(matches!(
-        store.resolve_unmatched("fincore", "msg-3", resolved).await,
+        store
+            .resolve_unmatched("fincore", "msg-3", resolved, None)
+            .await,
         Err(StoreError::NotFound)
     ));
     // CEP updates land on the transaction.
@@ -431,7 +440,7 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         transaction_id: None,
         ..status_event_template()
     };
-    store.record_inbound(cep_event, cep).await.unwrap();
+    store.record_inbound(cep_event, cep, None).await.unwrap();
     let t = store.get_transaction(money_in.id).await.unwrap().unwrap();
     assert_eq!(t.cep_status.as_deref(), Some("COMPLETED"));
     assert!(t.cep_processed_at.is_some());
@@ -533,4 +542,284 @@ async fn postgres_conformance() {
         suite(store).await;
     })
     .await;
+}
+
+fn render(t: &TransactionRecord) -> serde_json::Value {
+    serde_json::json!({"id": t.id, "status": t.status})
+}
+
+const STATUS: OutboundEvent = OutboundEvent {
+    event_type: "STATUS_UPDATE",
+    render,
+};
+
+fn hook(partner: Uuid, client: Uuid, kind: &str) -> WebhookRecord {
+    WebhookRecord {
+        id: Uuid::new_v4(),
+        partner_id: partner,
+        client_id: client,
+        url: "https://example.com/h".into(),
+        token: Secret::new("tok-12345".into()),
+        webhook_type: kind.into(),
+        webhook_status: "ACTIVE".into(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+async fn status_change(
+    store: &Store,
+    id_msg: &str,
+    reference: &str,
+    status: &str,
+) -> InboundOutcome {
+    let event = InboundEvent {
+        id_msg: id_msg.into(),
+        msg_name: "STATUS_UPDATE".into(),
+        ..status_event_template()
+    };
+    let effect = InboundEffect::UpdateStatus {
+        provider_reference: reference.into(),
+        status: status.into(),
+        failure_code: None,
+        failure_description: None,
+        updated_at: Utc::now(),
+    };
+    store
+        .record_inbound(event, effect, Some(STATUS))
+        .await
+        .unwrap()
+}
+
+async fn claim(
+    store: &Store,
+    in_flight: std::collections::HashMap<Uuid, usize>,
+    per_endpoint: usize,
+) -> Vec<ClaimedDelivery> {
+    let now = flux_core::time::now();
+    store
+        .claim_deliveries(
+            now,
+            50,
+            in_flight,
+            per_endpoint,
+            now + Duration::seconds(60),
+        )
+        .await
+        .unwrap()
+}
+
+fn deltas(payload: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(payload).unwrap();
+    v["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["old_status"].as_str().unwrap().to_string(),
+                d["new_status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn outcome(d: &ClaimedDelivery, next: NextStep) -> AttemptOutcome {
+    AttemptOutcome {
+        attempt: AttemptRecord {
+            delivery_id: d.delivery.id.clone(),
+            attempt: d.delivery.attempts,
+            started_at: flux_core::time::now(),
+            status_code: Some(500),
+            latency_ms: 3,
+            error: None,
+            response_body: Some("nope".into()),
+        },
+        seq: d.delivery.seq,
+        webhook_id: d.delivery.webhook_id,
+        next,
+    }
+}
+
+/// The webhook outbox: enqueue with the state change, coalescing into ordered deltas, ordered
+/// claims, per-endpoint limits, outcomes, 410, lease recovery, manual retry, secret rotation.
+async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
+    let status_hook = hook(partner, client, "STATUS_UPDATE");
+    store
+        .create_webhook(&status_hook, "whsec_c2VjcmV0LW9uZQ==")
+        .await
+        .unwrap();
+    let other_type = hook(partner, client, "MONEY_IN");
+    store
+        .create_webhook(&other_type, "whsec_dHdv")
+        .await
+        .unwrap();
+    let t = txn(partner, client, "MONEY_OUT", "ob-1", 0);
+    store.insert_transaction(&t).await.unwrap();
+
+    // Two changes before any attempt: one notification, two deltas in order.
+    assert_eq!(
+        status_change(store, "ob-m1", "ob-1", "PENDING").await,
+        InboundOutcome::Applied
+    );
+    assert_eq!(
+        status_change(store, "ob-m2", "ob-1", "COMPLETED").await,
+        InboundOutcome::Applied
+    );
+    assert_eq!(
+        status_change(store, "ob-m2", "ob-1", "COMPLETED").await,
+        InboundOutcome::Duplicate
+    );
+    let (list, total) = store.list_deliveries(status_hook.id, 1, 50).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(
+        deltas(&list[0].payload),
+        vec![
+            ("INITIALIZED".into(), "PENDING".into()),
+            ("PENDING".into(), "COMPLETED".into())
+        ]
+    );
+    assert!(
+        list[0].payload.contains(&list[0].id),
+        "the body carries its webhook-id"
+    );
+    assert_eq!(
+        store.list_deliveries(other_type.id, 1, 50).await.unwrap().1,
+        0
+    );
+
+    // Claimed once, with the secret; a second claimer gets nothing.
+    let first = claim(store, Default::default(), 8).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].delivery.attempts, 1);
+    assert_eq!(first[0].secrets.len(), 1);
+    assert_eq!(first[0].secrets[0].expose(), "whsec_c2VjcmV0LW9uZQ==");
+    assert!(claim(store, Default::default(), 8).await.is_empty());
+
+    // A change while the first is in flight queues behind it and is not claimed before it.
+    status_change(store, "ob-m3", "ob-1", "REJECTED").await;
+    assert!(claim(store, Default::default(), 8).await.is_empty());
+    let past = flux_core::time::now() - Duration::seconds(1);
+    store
+        .finish_attempts(vec![outcome(&first[0], NextStep::RetryAt(past))])
+        .await
+        .unwrap();
+    let again = claim(store, Default::default(), 8).await;
+    assert_eq!(again.len(), 1, "the older notification goes first");
+    assert_eq!(again[0].delivery.id, first[0].delivery.id);
+    assert_eq!(again[0].delivery.attempts, 2);
+    store
+        .finish_attempts(vec![outcome(&again[0], NextStep::Delivered)])
+        .await
+        .unwrap();
+    let second = claim(store, Default::default(), 8).await;
+    assert_eq!(second.len(), 1);
+    assert_eq!(
+        deltas(&second[0].delivery.payload),
+        vec![("COMPLETED".into(), "REJECTED".into())]
+    );
+
+    // A change for a notification already attempted supersedes it with a new message.
+    store
+        .finish_attempts(vec![outcome(&second[0], NextStep::RetryAt(past))])
+        .await
+        .unwrap();
+    status_change(store, "ob-m4", "ob-1", "FAILED").await;
+    let (list, _) = store.list_deliveries(status_hook.id, 1, 50).await.unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[1].status, "superseded");
+    assert_eq!(list[0].status, "pending");
+    assert_ne!(list[0].id, second[0].delivery.id);
+    assert_eq!(
+        deltas(&list[0].payload),
+        vec![
+            ("COMPLETED".into(), "REJECTED".into()),
+            ("REJECTED".into(), "FAILED".into())
+        ]
+    );
+    let attempts = store
+        .list_attempts(vec![first[0].delivery.id.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        attempts.iter().map(|a| a.attempt).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+
+    // 410 fails the delivery and disables the subscription; a manual retry queues it again.
+    let third = claim(store, Default::default(), 8).await;
+    assert_eq!(third.len(), 1);
+    store
+        .finish_attempts(vec![outcome(&third[0], NextStep::Gone)])
+        .await
+        .unwrap();
+    let gone = store
+        .get_webhook(client, status_hook.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.webhook_status, "INACTIVE");
+    let retried = store
+        .retry_delivery(status_hook.id, &third[0].delivery.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (retried.status.as_str(), retried.attempt_budget),
+        ("pending", Some(2))
+    );
+    assert!(matches!(
+        store.retry_delivery(status_hook.id, "msg_nope").await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        claim(store, Default::default(), 8).await.is_empty(),
+        "inactive subscriptions wait"
+    );
+
+    // Per-endpoint limit, and a lease that runs out goes back to the queue.
+    for _ in 0..5 {
+        store.enqueue_test_delivery(&other_type).await.unwrap();
+    }
+    let limited = claim(store, Default::default(), 2).await;
+    assert_eq!(limited.len(), 2);
+    let busy: std::collections::HashMap<Uuid, usize> = [(other_type.id, 2)].into();
+    assert!(claim(store, busy, 2).await.is_empty());
+    let now = flux_core::time::now();
+    let expired = store
+        .claim_deliveries(
+            now,
+            1,
+            [(other_type.id, 1)].into(),
+            2,
+            now - Duration::seconds(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(expired.len(), 1);
+    assert_eq!(
+        store
+            .requeue_expired_leases(flux_core::time::now())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(claim(store, Default::default(), 8).await.len(), 3);
+
+    // Rotation: the new secret first, the old one still live during the grace period.
+    let (new_secret, _) = store
+        .rotate_webhook_secret(status_hook.id, std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+    let live = store.webhook_secrets(status_hook.id).await.unwrap();
+    assert_eq!(live.len(), 2);
+    assert_eq!(live[0].expose(), &new_secret);
+    assert!(new_secret.starts_with("whsec_"));
+    store
+        .rotate_webhook_secret(status_hook.id, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.webhook_secrets(status_hook.id).await.unwrap().len(),
+        1
+    );
 }

@@ -184,7 +184,12 @@ pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> 
         .ok_or_else(|| anyhow::anyhow!("event {id_msg} has no amount: nothing to record"))?;
     let id = txn.id;
     store
-        .resolve_unmatched(&event.provider, id_msg, txn)
+        .resolve_unmatched(
+            &event.provider,
+            id_msg,
+            txn,
+            Some(flux_gateway::delivery::events::MONEY_IN),
+        )
         .await?;
     println!("event {id_msg} is now money-in {id} of client {client_id}");
     Ok(())

@@ -7,6 +7,9 @@ use anyhow::Context;
 use fincore::emulator::{self, EmulatorConfig, EmulatorHandle, SeedClient};
 use fincore::{wire, CallContext, ClientCredentials, FincoreClient};
 use flux_core::Secret;
+use flux_gateway::delivery::schedule::RetryPolicy;
+use flux_gateway::delivery::url_policy::UrlPolicy;
+use flux_gateway::delivery::{Deliveries, DeliveryConfig};
 use flux_gateway::{audit::AuditSink, keys, rate_limit::RateLimits, AppState, GatewayConfig};
 use flux_store::{AccountLink, ApiKeyRecord, ClientRecord, Partner, Store, StoreError};
 use rand::RngCore;
@@ -40,6 +43,7 @@ impl Running {
 
     /// Stops accepting requests and waits for the ones in flight.
     pub async fn stop(mut self) {
+        self.state.deliveries.stop();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -367,7 +371,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         idempotency_stale_after: Duration::from_secs(config.idempotency.stale_after_s),
         idempotency_wait: Duration::from_millis(config.idempotency.wait_ms),
         inbound_webhook_token: Secret::new(inbound_token.clone()),
+        webhooks: delivery_config(&config),
     };
+    let deliveries = Deliveries::start(store.clone(), gateway.webhooks.clone())?;
     let state = Arc::new(AppState {
         rate_limits: RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst),
         config: gateway,
@@ -377,6 +383,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         audit: AuditSink::start(store.clone()),
         banks: Default::default(),
         account_links: Default::default(),
+        deliveries,
     });
 
     let app = flux_gateway::router(state.clone());
@@ -405,7 +412,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             "FLUX_PUBLIC_URL is not set: Flux's inbound webhook URLs are not registered at Fincore"
         );
     }
-    spawn_housekeeping(state.clone());
+    spawn_housekeeping(
+        state.clone(),
+        Duration::from_secs(config.webhooks.retention_days * 86_400),
+    );
 
     Ok(Running {
         addr,
@@ -419,8 +429,29 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     })
 }
 
-/// Bounded background chores: expire idempotency keys, forget idle rate-limit buckets.
-fn spawn_housekeeping(state: Arc<AppState>) {
+/// The outbound webhook settings; sandbox lets partners point webhooks at their own laptop.
+fn delivery_config(config: &Config) -> DeliveryConfig {
+    let w = &config.webhooks;
+    DeliveryConfig {
+        workers: w.workers,
+        per_endpoint: w.per_endpoint.max(1),
+        timeout: Duration::from_millis(w.timeout_ms),
+        retry: RetryPolicy {
+            base: Duration::from_millis(w.retry_base_ms),
+            max_retries: w.max_retries,
+        },
+        poll: Duration::from_millis(w.poll_ms.max(1)),
+        secret_grace: Duration::from_secs(w.secret_grace_s),
+        url_policy: UrlPolicy {
+            allow_private: config.sandbox(),
+            allowed_hosts: w.allowed_private_hosts.clone(),
+        },
+    }
+}
+
+/// Bounded background chores: expire idempotency keys, forget idle rate-limit buckets, drop
+/// finished webhook deliveries past their retention.
+fn spawn_housekeeping(state: Arc<AppState>, delivery_retention: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
@@ -432,6 +463,10 @@ fn spawn_housekeeping(state: Arc<AppState>) {
                 .await
             {
                 tracing::warn!(error = %e, "idempotency purge failed");
+            }
+            let before = flux_core::time::now() - delivery_retention;
+            if let Err(e) = state.store.purge_deliveries(before).await {
+                tracing::warn!(error = %e, "webhook delivery purge failed");
             }
         }
     });

@@ -13,6 +13,37 @@ pub struct Config {
     pub fincore: Fincore,
     pub sandbox: Sandbox,
     pub security: Security,
+    pub webhooks: Webhooks,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Webhooks {
+    pub workers: usize,
+    pub per_endpoint: usize,
+    pub timeout_ms: u64,
+    pub retry_base_ms: u64,
+    pub max_retries: u32,
+    pub poll_ms: u64,
+    pub secret_grace_s: u64,
+    pub allowed_private_hosts: Vec<String>,
+    pub retention_days: u64,
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Webhooks {
+            workers: 64,
+            per_endpoint: 8,
+            timeout_ms: 15_000,
+            retry_base_ms: 60_000,
+            max_retries: 10,
+            poll_ms: 1_000,
+            secret_grace_s: 86_400,
+            allowed_private_hosts: Vec::new(),
+            retention_days: 30,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -164,6 +195,27 @@ impl Config {
         env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;
         env_parse("FLUX_API_KEY_PEPPER", &mut c.security.api_key_pepper)?;
         env_parse("FLUX_SECRETS_KEY", &mut c.security.secrets_key)?;
+        env_parse("FLUX_WEBHOOK_WORKERS", &mut c.webhooks.workers)?;
+        env_parse("FLUX_WEBHOOK_PER_ENDPOINT", &mut c.webhooks.per_endpoint)?;
+        env_parse("FLUX_WEBHOOK_TIMEOUT_MS", &mut c.webhooks.timeout_ms)?;
+        env_parse("FLUX_WEBHOOK_RETRY_BASE_MS", &mut c.webhooks.retry_base_ms)?;
+        env_parse("FLUX_WEBHOOK_MAX_RETRIES", &mut c.webhooks.max_retries)?;
+        env_parse("FLUX_WEBHOOK_POLL_MS", &mut c.webhooks.poll_ms)?;
+        env_parse(
+            "FLUX_WEBHOOK_SECRET_GRACE_S",
+            &mut c.webhooks.secret_grace_s,
+        )?;
+        env_parse(
+            "FLUX_WEBHOOK_RETENTION_DAYS",
+            &mut c.webhooks.retention_days,
+        )?;
+        if let Some(hosts) = env("FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS") {
+            c.webhooks.allowed_private_hosts = hosts
+                .split(',')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect();
+        }
         Ok(c)
     }
 
@@ -209,6 +261,11 @@ mod tests {
         assert_eq!(parsed.idempotency.wait_ms, d.idempotency.wait_ms);
         assert_eq!(parsed.fincore.timeout_ms, d.fincore.timeout_ms);
         assert_eq!(parsed.sandbox.balance, d.sandbox.balance);
+        assert_eq!(parsed.webhooks.retry_base_ms, d.webhooks.retry_base_ms);
+        assert_eq!(parsed.webhooks.max_retries, d.webhooks.max_retries);
+        assert_eq!(parsed.webhooks.timeout_ms, d.webhooks.timeout_ms);
+        assert_eq!(parsed.webhooks.workers, d.webhooks.workers);
+        assert_eq!(parsed.webhooks.per_endpoint, d.webhooks.per_endpoint);
         assert!(parsed.sandbox());
     }
 }

@@ -4,6 +4,7 @@
 //! once; the event and its effect commit together before Flux answers 2xx.
 
 use super::*;
+use crate::delivery::events;
 use crate::keys;
 use crate::model::InboundAck;
 use axum::body::Bytes;
@@ -152,7 +153,11 @@ pub async fn ingest_money_in(
         .clone()
         .map(|t| InboundEffect::InsertTransaction(Box::new(t)))
         .unwrap_or(InboundEffect::None);
-    let outcome = state.store.record_inbound(event, effect).await?;
+    let outcome = state
+        .store
+        .record_inbound(event, effect, Some(events::MONEY_IN))
+        .await?;
+    state.deliveries.wake();
     Ok((outcome, txn))
 }
 
@@ -201,7 +206,11 @@ pub async fn status_update(
     };
     let raw = String::from_utf8_lossy(&body).into_owned();
     let event = fincore_event(&env, "STATUS_UPDATE", raw, known.as_ref());
-    let outcome = state.store.record_inbound(event, effect).await?;
+    let outcome = state
+        .store
+        .record_inbound(event, effect, Some(events::STATUS_UPDATE))
+        .await?;
+    state.deliveries.wake();
     Ok(ack(outcome, known.map(|t| t.id)))
 }
 
@@ -236,6 +245,10 @@ pub async fn cep(
     };
     let raw = String::from_utf8_lossy(&body).into_owned();
     let event = fincore_event(&env, "CEP", raw, known.as_ref());
-    let outcome = state.store.record_inbound(event, effect).await?;
+    let outcome = state
+        .store
+        .record_inbound(event, effect, Some(events::CEP))
+        .await?;
+    state.deliveries.wake();
     Ok(ack(outcome, known.map(|t| t.id)))
 }

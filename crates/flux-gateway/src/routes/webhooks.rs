@@ -1,29 +1,28 @@
-//! Partner webhook subscriptions: list, create, get, patch, delete. Delivery is the job of the
-//! webhooks worker; this module keeps the subscriptions. The token a partner gives is sent back
-//! to them on each delivery and never shown again after creation.
+//! Partner webhook subscriptions: list, create, get, patch, delete; their deliveries (list,
+//! retry), a test event and signing-secret rotation. Delivery itself is the job of
+//! [`crate::delivery`]. The token a partner gives is sent back to them on each delivery and never
+//! shown again after creation; the `whsec_` signing secret Flux generates is shown once.
 
 use super::*;
 use crate::idempotency::{self, Begin, Outcome};
-use crate::model::{Page, Pagination, Webhook};
-use crate::validate::{json_object, Fields};
+use crate::model::{Delivery, Page, Pagination, RotatedSecret, Webhook};
+use crate::validate::{json_object, page_params, Fields};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use flux_core::Secret;
 use flux_store::WebhookRecord;
+use std::collections::HashMap;
 
 const TYPES: &[&str] = &["MONEY_IN", "STATUS_UPDATE", "CEP"];
 const STATUSES: &[&str] = &["ACTIVE", "INACTIVE"];
 
-fn check_url(f: &mut Fields, url: &Option<String>) {
+fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {
     if let Some(u) = url {
-        let ok = (u.starts_with("https://") || u.starts_with("http://"))
-            && u.len() > 8
-            && !u.contains(char::is_whitespace);
-        if !ok {
-            f.fail("url", "must be an absolute http(s) URL");
+        if let Err(reason) = state.config.webhooks.url_policy.check(u) {
+            f.fail("url", &reason);
         }
     }
 }
@@ -76,7 +75,7 @@ pub async fn create(
     let mut f = Fields::new(&obj);
     let body_client = f.uuid("client_id");
     let url = f.string("url", 1, 2048);
-    check_url(&mut f, &url);
+    check_url(&state, &mut f, &url);
     let token = f.string("token", 8, 256);
     let kind = f.one_of("webhook_type", TYPES);
     f.finish()?;
@@ -101,11 +100,16 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let result = match state.store.insert_webhook(&record).await {
-        Ok(()) => Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(Webhook::from(&record)).unwrap_or_default(),
-        )),
+    let secret = flux_store::outbox::new_signing_secret();
+    let result = match state.store.create_webhook(&record, &secret).await {
+        Ok(()) => {
+            let mut shown = Webhook::from(&record);
+            shown.secret = Some(secret);
+            Ok((
+                StatusCode::CREATED,
+                serde_json::to_value(shown).unwrap_or_default(),
+            ))
+        }
         Err(e) => Err(ApiError::from(e)),
     };
     Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
@@ -165,7 +169,7 @@ pub async fn update(
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
     let url = f.opt_string("url", 1, 2048);
-    check_url(&mut f, &url);
+    check_url(&state, &mut f, &url);
     let status = f.opt_one_of("webhook_status", STATUSES);
     let token = f.opt_string("token", 8, 256);
     let kind = f.opt_one_of("webhook_type", TYPES);
@@ -191,6 +195,8 @@ pub async fn update(
     }
     hook.updated_at = flux_core::time::now();
     state.store.update_webhook(&hook).await?;
+    // Re-activated: what queued meanwhile may go now.
+    state.deliveries.wake();
     Ok(Json(Webhook::from(&hook)))
 }
 
@@ -209,4 +215,90 @@ pub async fn delete(
         .delete_webhook(hook.client_id, hook.id, flux_core::time::now())
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+    responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn deliveries(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Page<Delivery>>, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        200,
+    )?;
+    let (list, total) = state.store.list_deliveries(hook.id, page, per_page).await?;
+    let attempts = state
+        .store
+        .list_attempts(list.iter().map(|d| d.id.clone()).collect())
+        .await?;
+    Ok(Json(Page {
+        data: list.iter().map(|d| Delivery::new(d, &attempts)).collect(),
+        pagination: Pagination::new(page, per_page, total),
+    }))
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("deliveryId" = String, Path)),
+    responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn retry(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id, delivery_id)): Path<(String, String, String)>,
+) -> Result<Response, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    let d = match state.store.retry_delivery(hook.id, &delivery_id).await {
+        Ok(d) => d,
+        Err(flux_store::StoreError::NotFound) => return Err(ApiError::not_found("delivery")),
+        Err(flux_store::StoreError::Conflict(m)) => {
+            return Err(
+                ApiError::new(StatusCode::CONFLICT, "delivery_busy", "Delivery busy").detail(m),
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.deliveries.wake();
+    Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
+    responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn test(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    let d = state.store.enqueue_test_delivery(&hook).await?;
+    state.deliveries.wake();
+    Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
+    responses((status = 200, body = RotatedSecret), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn rotate_secret(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, id)): Path<(String, String)>,
+) -> Result<Json<RotatedSecret>, ApiError> {
+    let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
+    let (secret, expires) = state
+        .store
+        .rotate_webhook_secret(hook.id, state.config.webhooks.secret_grace)
+        .await?;
+    Ok(Json(RotatedSecret {
+        secret,
+        previous_secret_expires_at: flux_core::time::to_rfc3339(expires),
+    }))
 }
