@@ -9,6 +9,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 use uuid::Uuid;
 
+pub mod receiver;
+
 pub const DEMO_CLIENT: &str = "205ae70f-ab7e-4b8d-85be-ac16f47c8983";
 
 pub struct Options {
@@ -18,6 +20,10 @@ pub struct Options {
     pub fincore_timeout_ms: u64,
     pub idempotency_wait_ms: u64,
     pub max_body_bytes: usize,
+    pub webhook_retry_base_ms: u64,
+    pub webhook_max_retries: u32,
+    pub webhook_timeout_ms: u64,
+    pub webhook_per_endpoint: usize,
 }
 
 impl Default for Options {
@@ -29,6 +35,10 @@ impl Default for Options {
             fincore_timeout_ms: 3_000,
             idempotency_wait_ms: 5_000,
             max_body_bytes: 64 * 1024,
+            webhook_retry_base_ms: 100,
+            webhook_max_retries: 10,
+            webhook_timeout_ms: 2_000,
+            webhook_per_endpoint: 4,
         }
     }
 }
@@ -95,6 +105,11 @@ impl TestFlux {
         config.fincore.timeout_ms = opts.fincore_timeout_ms;
         config.idempotency.wait_ms = opts.idempotency_wait_ms;
         config.sandbox.status_step_ms = 30;
+        config.webhooks.retry_base_ms = opts.webhook_retry_base_ms;
+        config.webhooks.max_retries = opts.webhook_max_retries;
+        config.webhooks.timeout_ms = opts.webhook_timeout_ms;
+        config.webhooks.per_endpoint = opts.webhook_per_endpoint;
+        config.webhooks.poll_ms = 20;
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();
