@@ -1,7 +1,8 @@
 -- wrk script: POST money-out with a unique Idempotency-Key per request.
 -- Reads SOURCE, DEST, CLIENT and KEY from the environment.
+-- thread_id is a global that setup() gives each thread (a `local` here would shadow it, and
+-- both threads would then send the same ids).
 local counter = 0
-local thread_id = 0
 local threads = {}
 
 function setup(thread)
@@ -17,7 +18,7 @@ function init(args)
     '{"client_id":"%s","source_instrument_id":"%s","destination_instrument_id":"%s","transaction_request":{"external_reference":"BENCH","description":"bench","amount":"0.01","currency":"MXN"}}',
     os.getenv("CLIENT"), os.getenv("SOURCE"), os.getenv("DEST"))
   math.randomseed(os.time() + thread_id * 7919)
-  run_tag = string.format("%d-%d", os.time(), math.random(1, 1000000000))
+  run_tag = string.format("%d-%d-t%d", os.time(), math.random(1, 1000000000), thread_id)
 end
 
 function request()

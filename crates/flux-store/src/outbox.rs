@@ -95,6 +95,9 @@ pub struct ClaimedDelivery {
     pub secrets: Vec<Secret<String>>,
 }
 
+/// Where and how one subscription's deliveries go: URL, token, live signing secrets.
+type Endpoint = (String, Secret<String>, Vec<Secret<String>>);
+
 /// What happens to a delivery after an attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NextStep {
@@ -397,10 +400,15 @@ impl Store {
         Ok((secret, expires))
     }
 
-    /// Claims up to `limit` due deliveries for this worker until `lease_until`. Subscriptions
-    /// in `busy` already have `per_endpoint` (or more) attempts in flight here and are skipped,
-    /// so one slow endpoint cannot fill the batch; no more than `per_endpoint` minus what is in
-    /// flight is claimed for any one subscription.
+    /// Claims up to `limit` due deliveries for this worker until `lease_until`, at most
+    /// `per_endpoint` in flight per subscription counting `in_flight` (what this worker already
+    /// has out).
+    ///
+    /// The cost is bounded by the batch, not the backlog: the scan reads the head of the due
+    /// index (a window of a few times `limit` rows) and stops. A `deep` claim also skips, in
+    /// SQL, the subscriptions already at their limit, so that deliveries queued behind a large
+    /// backlog of one slow endpoint are found; it may walk that backlog, so the dispatcher runs
+    /// it only now and then.
     pub async fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -408,64 +416,85 @@ impl Store {
         in_flight: HashMap<Uuid, usize>,
         per_endpoint: usize,
         lease_until: DateTime<Utc>,
+        deep: bool,
     ) -> Result<Vec<ClaimedDelivery>> {
         let sealer = self.sealer.clone();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
-                let busy: Vec<Uuid> = in_flight
-                    .iter()
-                    .filter(|(_, n)| **n >= per_endpoint)
-                    .map(|(id, _)| *id)
-                    .collect();
-                let mut sql = format!(
-                    "SELECT {cols}, w.url, w.token FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                let window = (limit * 4).clamp(64, 1024) as i64;
+                let mut sql = String::from(
+                    "SELECT d.seq, d.webhook_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
                      WHERE d.status = 'pending' AND d.next_attempt_at <= $1
                        AND w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
                        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id
                            AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq AND p.status IN ('pending', 'delivering'))",
-                    cols = DELIVERY_COLUMNS
-                        .split(", ")
-                        .map(|c| format!("d.{c}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
                 );
-                let mut params: Vec<Value> = vec![micros(now), (limit as i64 * 4).into()];
-                if !busy.is_empty() {
-                    let marks: Vec<String> =
-                        (0..busy.len()).map(|i| format!("${}", i + 3)).collect();
-                    sql.push_str(&format!(" AND d.webhook_id NOT IN ({})", marks.join(", ")));
-                    params.extend(busy.iter().map(|id| Value::from(*id)));
+                let mut params: Vec<Value> = vec![micros(now), window.into()];
+                if deep {
+                    let busy: Vec<Uuid> = in_flight
+                        .iter()
+                        .filter(|(_, n)| **n >= per_endpoint)
+                        .map(|(id, _)| *id)
+                        .collect();
+                    if !busy.is_empty() {
+                        let marks: Vec<String> =
+                            (0..busy.len()).map(|i| format!("${}", i + 3)).collect();
+                        sql.push_str(&format!(" AND d.webhook_id NOT IN ({})", marks.join(", ")));
+                        params.extend(busy.iter().map(|id| Value::from(*id)));
+                    }
                 }
                 sql.push_str(" ORDER BY d.next_attempt_at, d.seq LIMIT $2");
-                let rows = tx.query(&sql, &params).await?;
+                let head = tx.query(&sql, &params).await?;
+                // Pick within the per-endpoint limits, then claim them all in one statement;
+                // a row another instance took meanwhile is simply not returned.
                 let mut taken = in_flight;
-                let mut claimed = Vec::new();
-                let mut secrets: HashMap<Uuid, Vec<Secret<String>>> = HashMap::new();
-                for row in &rows {
-                    if claimed.len() >= limit {
+                let mut picked: Vec<i64> = Vec::new();
+                for row in &head {
+                    if picked.len() >= limit {
                         break;
                     }
-                    let mut d = delivery(row)?;
-                    let n = taken.entry(d.webhook_id).or_default();
+                    let n = taken.entry(row.uuid(1)?).or_default();
                     if *n >= per_endpoint {
                         continue;
                     }
-                    let changed = tx
-                        .exec(
-                            "UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1,
-                               lease_until = $2, updated_at = $3 WHERE seq = $1 AND status = 'pending'",
-                            &[d.seq.into(), micros(lease_until), micros(now)],
-                        )
-                        .await?;
-                    if changed == 0 {
-                        continue; // another instance took it
-                    }
                     *n += 1;
-                    d.attempts += 1;
-                    d.status = "delivering".into();
+                    picked.push(row.int(0)?);
+                }
+                if picked.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let marks: Vec<String> = (0..picked.len()).map(|i| format!("${}", i + 3)).collect();
+                // `status || ''` keeps SQLite's planner on the primary key: on `status = …` it
+                // would walk the whole backlog through the status index instead.
+                let update = format!(
+                    "UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1, lease_until = $1, updated_at = $2
+                     WHERE seq IN ({}) AND status || '' = 'pending' RETURNING {DELIVERY_COLUMNS}",
+                    marks.join(", ")
+                );
+                let mut params: Vec<Value> = vec![micros(lease_until), micros(now)];
+                params.extend(picked.iter().map(|seq| Value::from(*seq)));
+                let mut won = tx
+                    .query(&update, &params)
+                    .await?
+                    .iter()
+                    .map(delivery)
+                    .collect::<Result<Vec<_>>>()?;
+                won.sort_by_key(|d| (d.next_attempt_at, d.seq));
+                let mut claimed = Vec::new();
+                let mut endpoints: HashMap<Uuid, Endpoint> = HashMap::new();
+                for d in won {
                     if let std::collections::hash_map::Entry::Vacant(slot) =
-                        secrets.entry(d.webhook_id)
+                        endpoints.entry(d.webhook_id)
                     {
+                        let Some(w) = tx
+                            .query_opt(
+                                "SELECT url, token FROM webhooks WHERE id = $1",
+                                &[d.webhook_id.into()],
+                            )
+                            .await?
+                        else {
+                            continue;
+                        };
                         let mut live = live_secrets(tx, sealer.as_deref(), d.webhook_id, now).await?;
                         if live.is_empty() {
                             // A subscription from before signing existed gets its secret now.
@@ -473,14 +502,16 @@ impl Store {
                             insert_secret(tx, sealer.as_deref(), d.webhook_id, &s, now).await?;
                             live.push(Secret::new(s));
                         }
-                        slot.insert(live);
+                        slot.insert((w.text(0)?, Secret::new(w.text(1)?), live));
                     }
-                    claimed.push(ClaimedDelivery {
-                        url: row.text(16)?,
-                        token: Secret::new(row.text(17)?),
-                        secrets: secrets.get(&d.webhook_id).cloned().unwrap_or_default(),
-                        delivery: d,
-                    });
+                    if let Some((url, token, secrets)) = endpoints.get(&d.webhook_id) {
+                        claimed.push(ClaimedDelivery {
+                            url: url.clone(),
+                            token: token.clone(),
+                            secrets: secrets.clone(),
+                            delivery: d,
+                        });
+                    }
                 }
                 Ok(claimed)
             })

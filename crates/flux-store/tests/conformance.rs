@@ -604,6 +604,7 @@ async fn claim(
             in_flight,
             per_endpoint,
             now + Duration::seconds(60),
+            true,
         )
         .await
         .unwrap()
@@ -792,6 +793,7 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
             [(other_type.id, 1)].into(),
             2,
             now - Duration::seconds(1),
+            false,
         )
         .await
         .unwrap();

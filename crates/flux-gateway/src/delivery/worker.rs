@@ -59,6 +59,9 @@ const RESPONSE_BODY_LIMIT: usize = 1024;
 /// Kept beyond the timeout before another worker may take a delivery over.
 const LEASE_SLACK: Duration = Duration::from_secs(30);
 const CLAIM_BATCH: usize = 256;
+/// How often a claim may look past endpoints at their limit, through their whole backlog.
+const DEEP_CLAIM_MIN: Duration = Duration::from_millis(250);
+const DEEP_CLAIM_MAX: Duration = Duration::from_secs(4);
 
 /// Handle to the running engine.
 pub struct Deliveries {
@@ -124,6 +127,10 @@ impl Deliveries {
 
 async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
     let mut last_sweep: Option<Instant> = None;
+    let mut last_deep: Option<Instant> = None;
+    // A deep claim that finds nothing (all the backlog is the busy endpoints') waits longer
+    // before the next one, up to DEEP_CLAIM_MAX: walking a large backlog is not free.
+    let mut deep_every = DEEP_CLAIM_MIN;
     loop {
         if *stopped.borrow() {
             return;
@@ -142,6 +149,12 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
             let lease = engine.config.timeout + LEASE_SLACK;
             let lease_until = now + chrono::Duration::from_std(lease).unwrap_or_default();
             let in_flight = engine.in_flight.lock().clone();
+            // Now and then look past the endpoints at their limit (see claim_deliveries).
+            let some_busy = in_flight.values().any(|n| *n >= engine.config.per_endpoint);
+            let deep = some_busy && last_deep.is_none_or(|t| t.elapsed() >= deep_every);
+            if deep {
+                last_deep = Some(Instant::now());
+            }
             let claimed = engine
                 .store
                 .claim_deliveries(
@@ -150,11 +163,19 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
                     in_flight,
                     engine.config.per_endpoint,
                     lease_until,
+                    deep,
                 )
                 .await;
             match claimed {
                 Ok(batch) => {
                     let n = batch.len();
+                    if deep {
+                        deep_every = if n == 0 {
+                            (deep_every * 2).min(DEEP_CLAIM_MAX)
+                        } else {
+                            DEEP_CLAIM_MIN
+                        };
+                    }
                     for d in batch {
                         let Ok(permit) = engine.permits.clone().try_acquire_owned() else {
                             break; // cannot happen: only this loop acquires

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   next_attempt_at INTEGER, lease_until INTEGER,
   last_status_code INTEGER, last_error TEXT,
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, delivered_at INTEGER);
-CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+-- Claims walk this index in order and stop at the batch size, however long the backlog.
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at, seq);
 CREATE INDEX IF NOT EXISTS webhook_deliveries_hook ON webhook_deliveries(webhook_id, seq);
 CREATE INDEX IF NOT EXISTS webhook_deliveries_order ON webhook_deliveries(webhook_id, coalesce_key, seq);
 
