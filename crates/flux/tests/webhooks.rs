@@ -258,11 +258,11 @@ async fn money_in_webhook_on_postgres() {
 }
 
 /// Three failures then success: exactly four attempts, same webhook-id, each wait about twice
-/// the one before (test-speed schedule: 200 ms base).
+/// the one before (test-speed schedule: 300 ms base; the bounds leave room for a loaded machine).
 #[tokio::test]
 async fn failing_endpoint_is_retried_with_exponential_backoff() {
     let flux = TestFlux::start(Options {
-        webhook_retry_base_ms: 200,
+        webhook_retry_base_ms: 300,
         ..Options::default()
     })
     .await;
@@ -288,9 +288,9 @@ async fn failing_endpoint_is_retried_with_exponential_backoff() {
     assert!(got.iter().all(|r| r.header("webhook-id") == id));
     assert!(got.iter().all(|r| verifies(&secret, r)));
     let gaps: Vec<Duration> = got.windows(2).map(|w| w[1].at - w[0].at).collect();
-    assert!(gaps[0] >= Duration::from_millis(195), "{gaps:?}");
-    assert!(gaps[1] > gaps[0].mul_f64(1.4), "{gaps:?}");
-    assert!(gaps[2] > gaps[1].mul_f64(1.4), "{gaps:?}");
+    assert!(gaps[0] >= Duration::from_millis(250), "{gaps:?}");
+    assert!(gaps[1] > gaps[0].mul_f64(1.25), "{gaps:?}");
+    assert!(gaps[2] > gaps[1].mul_f64(1.25), "{gaps:?}");
     let list = wait_recorded(&flux, &hook, 4).await;
     let codes: Vec<i64> = list["data"][0]["attempts"]
         .as_array()
