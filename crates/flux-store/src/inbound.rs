@@ -2,8 +2,8 @@
 //! deduplicated on the provider's message id: a repeat changes nothing.
 
 use crate::outbox::{enqueue, Delta, OutboundEvent};
-use crate::sql::{tx_fn, Tx};
-use crate::transactions::{insert_if_new, transaction, SELECT_BY_ID, SELECT_BY_PROVIDER_REF};
+use crate::sql::tx_fn;
+use crate::transactions::{by_reference, insert_if_new};
 use crate::*;
 
 /// What an inbound event does to Flux's state.
@@ -130,7 +130,14 @@ impl Store {
                                     new_status: status.clone(),
                                     updated_at: *updated_at,
                                 };
-                                let after = reload(tx, before.id).await?;
+                                // The row as the UPDATE above left it.
+                                let after = TransactionRecord {
+                                    status: status.clone(),
+                                    failure_code: failure_code.clone(),
+                                    failure_description: failure_description.clone(),
+                                    updated_at: *updated_at,
+                                    ..before
+                                };
                                 enqueue(tx, n, &after, Some(delta), now).await?;
                             }
                         }
@@ -203,25 +210,4 @@ impl Store {
             })
             .collect()
     }
-}
-
-async fn by_reference(
-    tx: &mut dyn Tx,
-    provider: &str,
-    reference: &str,
-) -> Result<Option<TransactionRecord>> {
-    tx.query_opt(SELECT_BY_PROVIDER_REF, &[provider.into(), reference.into()])
-        .await?
-        .as_ref()
-        .map(transaction)
-        .transpose()
-}
-
-async fn reload(tx: &mut dyn Tx, id: Uuid) -> Result<TransactionRecord> {
-    tx.query_opt(SELECT_BY_ID, &[id.into()])
-        .await?
-        .as_ref()
-        .map(transaction)
-        .transpose()?
-        .ok_or(StoreError::NotFound)
 }

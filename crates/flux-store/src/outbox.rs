@@ -218,6 +218,74 @@ fn new_delivery(
     }
 }
 
+/// Which notification a status change may join: one subscription, one transaction.
+struct Pending<'a> {
+    webhook_id: Uuid,
+    client_id: Uuid,
+    event_type: &'a str,
+    /// The transaction id.
+    key: &'a str,
+}
+
+/// Adds `delta` to the pending notification of this subscription and transaction, if there is
+/// one; false when there is none (a new notification is needed).
+async fn coalesce(
+    tx: &mut dyn Tx,
+    p: &Pending<'_>,
+    data: &Json,
+    delta: &Json,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(row) = tx
+        .query_opt(
+            "SELECT seq, id, payload, attempts, next_attempt_at FROM webhook_deliveries
+             WHERE webhook_id = $1 AND coalesce_key = $2 AND status = 'pending'
+             ORDER BY seq DESC LIMIT 1",
+            &[p.webhook_id.into(), p.key.into()],
+        )
+        .await?
+    else {
+        return Ok(false);
+    };
+    let (seq, id, attempts) = (row.int(0)?, row.text(1)?, row.int(3)?);
+    let mut payload: Json = serde_json::from_str(&row.text(2)?)
+        .map_err(|e| StoreError::corrupt(2, &format!("delivery payload: {e}")))?;
+    payload["transaction"] = data.clone();
+    if let Some(list) = payload["deltas"].as_array_mut() {
+        list.push(delta.clone());
+    }
+    if attempts == 0 {
+        tx.exec(
+            "UPDATE webhook_deliveries SET payload = $2, updated_at = $3 WHERE seq = $1",
+            &[seq.into(), payload.to_string().into(), micros(now)],
+        )
+        .await?;
+    } else {
+        // Already attempted: the partner may hold that body under that id, so the combined
+        // notification goes out as a new message, on the same schedule.
+        tx.exec(
+            "UPDATE webhook_deliveries SET status = 'superseded', lease_until = NULL, updated_at = $2 WHERE seq = $1",
+            &[seq.into(), micros(now)],
+        )
+        .await?;
+        let new_id = new_message_id();
+        payload["id"] = Json::String(new_id.clone());
+        let mut d = new_delivery(
+            p.webhook_id,
+            p.client_id,
+            p.event_type,
+            Some(p.key.to_string()),
+            payload.to_string(),
+            new_id,
+            now,
+        );
+        d.next_attempt_at = opt_instant(&row, 4)?.or(Some(now));
+        insert_delivery(tx, &d).await?;
+    }
+    tracing::debug!(delivery = %id, "status change coalesced into a pending notification");
+    Ok(true)
+}
+
 /// Queues `event` about `txn` for every active subscription of its client, inside the caller's
 /// transaction. A status change (`delta`) coalesces into a pending notification of the same
 /// transaction. Returns how many deliveries were queued or extended.
@@ -246,52 +314,14 @@ pub(crate) async fn enqueue(
     let coalesce_key = delta.as_ref().map(|_| txn.id.to_string());
     for hook in &hooks {
         let webhook_id = hook.uuid(0)?;
-        if let Some(delta_json) = &delta_json {
-            let pending = tx
-                .query_opt(
-                    "SELECT seq, id, payload, attempts, next_attempt_at FROM webhook_deliveries
-                     WHERE webhook_id = $1 AND coalesce_key = $2 AND status = 'pending'
-                     ORDER BY seq DESC LIMIT 1",
-                    &[webhook_id.into(), coalesce_key.clone().into()],
-                )
-                .await?;
-            if let Some(row) = pending {
-                let (seq, id, attempts) = (row.int(0)?, row.text(1)?, row.int(3)?);
-                let mut payload: Json = serde_json::from_str(&row.text(2)?)
-                    .map_err(|e| StoreError::corrupt(2, &format!("delivery payload: {e}")))?;
-                payload["transaction"] = data.clone();
-                if let Some(list) = payload["deltas"].as_array_mut() {
-                    list.push(delta_json.clone());
-                }
-                if attempts == 0 {
-                    tx.exec(
-                        "UPDATE webhook_deliveries SET payload = $2, updated_at = $3 WHERE seq = $1",
-                        &[seq.into(), payload.to_string().into(), micros(now)],
-                    )
-                    .await?;
-                } else {
-                    // Already attempted: the partner may hold that body under that id, so the
-                    // combined notification goes out as a new message, on the same schedule.
-                    tx.exec(
-                        "UPDATE webhook_deliveries SET status = 'superseded', lease_until = NULL, updated_at = $2 WHERE seq = $1",
-                        &[seq.into(), micros(now)],
-                    )
-                    .await?;
-                    let new_id = new_message_id();
-                    payload["id"] = Json::String(new_id.clone());
-                    let mut d = new_delivery(
-                        webhook_id,
-                        txn.client_id,
-                        event.event_type,
-                        coalesce_key.clone(),
-                        payload.to_string(),
-                        new_id,
-                        now,
-                    );
-                    d.next_attempt_at = opt_instant(&row, 4)?.or(Some(now));
-                    insert_delivery(tx, &d).await?;
-                }
-                tracing::debug!(delivery = %id, "status change coalesced into a pending notification");
+        if let (Some(key), Some(delta)) = (&coalesce_key, &delta_json) {
+            let pending = Pending {
+                webhook_id,
+                client_id: txn.client_id,
+                event_type: event.event_type,
+                key,
+            };
+            if coalesce(tx, &pending, &data, delta, now).await? {
                 continue;
             }
         }
@@ -338,29 +368,6 @@ impl Store {
         }))
         .await?;
         Ok(d)
-    }
-
-    /// Queues `event` about the transaction `transaction_id` (outside any inbound event; e.g. a
-    /// status Flux learned from the provider's answer).
-    pub async fn enqueue_event(
-        &self,
-        event: OutboundEvent,
-        transaction_id: Uuid,
-        delta: Option<Delta>,
-    ) -> Result<usize> {
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let Some(row) = tx
-                    .query_opt(crate::transactions::SELECT_BY_ID, &[transaction_id.into()])
-                    .await?
-                else {
-                    return Err(StoreError::NotFound);
-                };
-                let txn = crate::transactions::transaction(&row)?;
-                enqueue(tx, &event, &txn, delta, flux_core::time::now()).await
-            })
-        }))
-        .await
     }
 
     /// The live signing secrets of a subscription, newest first.
@@ -634,23 +641,6 @@ impl Store {
                     .await?;
                 let list = rows.iter().map(delivery).collect::<Result<Vec<_>>>()?;
                 Ok((list, total as u64))
-            })
-        }))
-        .await
-    }
-
-    pub async fn get_delivery(&self, webhook_id: Uuid, id: &str) -> Result<Option<DeliveryRecord>> {
-        let id = id.to_string();
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let sql = format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 AND id = $2"
-                );
-                tx.query_opt(&sql, &[webhook_id.into(), id.into()])
-                    .await?
-                    .as_ref()
-                    .map(delivery)
-                    .transpose()
             })
         }))
         .await

@@ -21,9 +21,8 @@ macro_rules! where_filtered {
     };
 }
 
-pub(crate) const SELECT_BY_ID: &str =
-    concat!("SELECT ", columns!(), " FROM transactions WHERE id = $1");
-pub(crate) const SELECT_BY_PROVIDER_REF: &str = concat!(
+const SELECT_BY_ID: &str = concat!("SELECT ", columns!(), " FROM transactions WHERE id = $1");
+const SELECT_BY_PROVIDER_REF: &str = concat!(
     "SELECT ",
     columns!(),
     " FROM transactions WHERE provider = $1 AND provider_reference = $2"
@@ -126,6 +125,19 @@ pub(crate) async fn transaction_upsert(tx: &mut dyn Tx, t: &TransactionRecord) -
     .map(|_| ())
 }
 
+/// The transaction with this provider reference, read inside the caller's transaction.
+pub(crate) async fn by_reference(
+    tx: &mut dyn Tx,
+    provider: &str,
+    reference: &str,
+) -> Result<Option<TransactionRecord>> {
+    tx.query_opt(SELECT_BY_PROVIDER_REF, &[provider.into(), reference.into()])
+        .await?
+        .as_ref()
+        .map(transaction)
+        .transpose()
+}
+
 impl Store {
     /// Records a new transaction; false if it (or its provider reference) is already recorded.
     pub async fn insert_transaction(&self, t: &TransactionRecord) -> Result<bool> {
@@ -173,13 +185,11 @@ impl Store {
         provider: &str,
         reference: &str,
     ) -> Result<Option<TransactionRecord>> {
-        let rows = self
-            .query(
-                SELECT_BY_PROVIDER_REF,
-                vec![provider.into(), reference.into()],
-            )
-            .await?;
-        rows.first().map(transaction).transpose()
+        let (provider, reference) = (provider.to_string(), reference.to_string());
+        self.read(tx_fn(move |tx| {
+            Box::pin(async move { by_reference(tx, &provider, &reference).await })
+        }))
+        .await
     }
 
     /// One page of a client's transactions, newest first, and the total that match.

@@ -29,14 +29,6 @@ fn webhook(row: &Row) -> Result<WebhookRecord> {
 }
 
 impl Store {
-    pub async fn insert_webhook(&self, w: &WebhookRecord) -> Result<()> {
-        let w = w.clone();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move { insert_webhook(tx, &w).await })
-        }))
-        .await
-    }
-
     /// Saves a new subscription and its first signing secret together.
     pub async fn create_webhook(&self, w: &WebhookRecord, signing_secret: &str) -> Result<()> {
         let w = w.clone();

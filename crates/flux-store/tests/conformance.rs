@@ -316,7 +316,7 @@ async fn webhooks(store: &Store, partner: Uuid, client: Uuid) {
         created_at: Utc::now(),
         updated_at: Utc::now(),
     };
-    store.insert_webhook(&w).await.unwrap();
+    store.create_webhook(&w, "whsec_dGVzdA==").await.unwrap();
     assert_eq!(store.list_webhooks(client).await.unwrap().len(), 1);
     assert!(store
         .get_webhook(Uuid::new_v4(), w.id)

@@ -500,7 +500,7 @@ async fn deliveries_retry_test_rotation_and_gone() {
         .problem(404, "not_found");
 
     // Another partner cannot see or touch these.
-    let (_, other_client, other_key) = flux.other_partner().await;
+    let (_, _, other_key) = flux.other_partner().await;
     let theirs = flux
         .send(
             Method::GET,
@@ -511,7 +511,6 @@ async fn deliveries_retry_test_rotation_and_gone() {
         )
         .await;
     theirs.problem(404, "not_found");
-    let _ = other_client;
 
     // 410 Gone: the delivery fails at once and the subscription is disabled.
     receiver.otherwise(Answer::Status(410));

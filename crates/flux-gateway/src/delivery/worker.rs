@@ -201,10 +201,14 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
         }
         // Sleep until the earliest retry falls due (if that is sooner than the poll), unless
         // something wakes us first. A due delivery we could not claim (its endpoint is busy or
-        // an earlier notification of its transaction is in flight) waits for a wake.
-        if let Ok(Some(due)) = engine.store.next_delivery_due().await {
-            if let Ok(wait) = (due - flux_core::time::now()).to_std() {
-                pause = pause.min(wait.max(Duration::from_millis(1)));
+        // an earlier notification of its transaction is in flight) waits for a wake. While
+        // attempts are in flight each one's end wakes us, so the lookup is only needed when idle.
+        let idle = engine.permits.available_permits() == engine.config.workers;
+        if idle {
+            if let Ok(Some(due)) = engine.store.next_delivery_due().await {
+                if let Ok(wait) = (due - flux_core::time::now()).to_std() {
+                    pause = pause.min(wait.max(Duration::from_millis(1)));
+                }
             }
         }
         tokio::select! {
@@ -242,6 +246,8 @@ async fn sweep(engine: &Engine) {
 
 /// What one attempt's answer was.
 struct Answer {
+    /// The URL policy refused the address: no request was sent, and none will be.
+    refused: bool,
     status: Option<u16>,
     error: Option<String>,
     body: Option<String>,
@@ -251,6 +257,7 @@ struct Answer {
 async fn send(engine: &Engine, d: &ClaimedDelivery, timestamp: i64) -> Answer {
     if let Err(reason) = engine.config.url_policy.check(&d.url) {
         return Answer {
+            refused: true,
             status: None,
             error: Some(format!("refused: the URL {reason}")),
             body: None,
@@ -307,6 +314,7 @@ async fn send(engine: &Engine, d: &ClaimedDelivery, timestamp: i64) -> Answer {
     kept.truncate(RESPONSE_BODY_LIMIT);
     let text = String::from_utf8_lossy(&kept).into_owned();
     Answer {
+        refused: false,
         status: Some(status),
         // A 2xx whose body never finished arriving (the timeout struck) is not a success.
         error,
@@ -341,6 +349,7 @@ fn describe(e: &reqwest::Error) -> String {
 
 fn failure(e: reqwest::Error) -> Answer {
     Answer {
+        refused: false,
         status: None,
         error: Some(describe(&e)),
         body: None,
@@ -359,16 +368,12 @@ async fn attempt(engine: Arc<Engine>, d: ClaimedDelivery, permit: OwnedSemaphore
         .retry
         .attempts_allowed(d.delivery.attempt_budget);
     let ok = answer.error.is_none() && answer.status.is_some_and(|s| (200..300).contains(&s));
-    let refused = answer
-        .error
-        .as_deref()
-        .is_some_and(|e| e.starts_with("refused:"));
     let next = if ok {
         NextStep::Delivered
     } else if answer.status == Some(410) {
         tracing::warn!(webhook_id = %d.delivery.webhook_id, "endpoint answered 410 Gone: subscription disabled");
         NextStep::Gone
-    } else if refused || attempts >= allowed {
+    } else if answer.refused || attempts >= allowed {
         NextStep::Failed
     } else {
         let failed = u32::try_from(attempts).unwrap_or(u32::MAX);

@@ -89,6 +89,26 @@ fn ack(outcome: InboundOutcome, transaction_id: Option<Uuid>) -> Json<InboundAck
     })
 }
 
+/// Stores an event about a transaction Flux may know, applies its effect, queues the partner's
+/// webhook (`notify`, whose type is the event's name), and wakes the delivery engine.
+async fn record(
+    state: &SharedState,
+    env: &WebhookEnvelope,
+    body: &[u8],
+    known: Option<TransactionRecord>,
+    effect: InboundEffect,
+    notify: flux_store::OutboundEvent,
+) -> Result<Json<InboundAck>, ApiError> {
+    let raw = String::from_utf8_lossy(body).into_owned();
+    let event = fincore_event(env, notify.event_type, raw, known.as_ref());
+    let outcome = state
+        .store
+        .record_inbound(event, effect, Some(notify))
+        .await?;
+    state.deliveries.wake();
+    Ok(ack(outcome, known.map(|t| t.id)))
+}
+
 /// The money-in transaction a MONEY_IN event makes for `client`; None when it carries no
 /// amount. Its id is derived from the event's id, so recording it twice cannot duplicate it.
 pub fn money_in_record(env: &WebhookEnvelope, client: &ClientRecord) -> Option<TransactionRecord> {
@@ -204,14 +224,7 @@ pub async fn status_update(
         },
         _ => InboundEffect::None,
     };
-    let raw = String::from_utf8_lossy(&body).into_owned();
-    let event = fincore_event(&env, "STATUS_UPDATE", raw, known.as_ref());
-    let outcome = state
-        .store
-        .record_inbound(event, effect, Some(events::STATUS_UPDATE))
-        .await?;
-    state.deliveries.wake();
-    Ok(ack(outcome, known.map(|t| t.id)))
+    record(&state, &env, &body, known, effect, events::STATUS_UPDATE).await
 }
 
 #[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
@@ -243,12 +256,5 @@ pub async fn cep(
         },
         _ => InboundEffect::None,
     };
-    let raw = String::from_utf8_lossy(&body).into_owned();
-    let event = fincore_event(&env, "CEP", raw, known.as_ref());
-    let outcome = state
-        .store
-        .record_inbound(event, effect, Some(events::CEP))
-        .await?;
-    state.deliveries.wake();
-    Ok(ack(outcome, known.map(|t| t.id)))
+    record(&state, &env, &body, known, effect, events::CEP).await
 }
