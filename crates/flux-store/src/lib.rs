@@ -55,6 +55,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0003_webhook_deliveries",
         include_str!("../migrations/sqlite/0003_webhook_deliveries.sql"),
     ),
+    (
+        "0004_ledger",
+        include_str!("../migrations/sqlite/0004_ledger.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -68,6 +72,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0003_webhook_deliveries",
         include_str!("../migrations/postgres/0003_webhook_deliveries.sql"),
+    ),
+    (
+        "0004_ledger",
+        include_str!("../migrations/postgres/0004_ledger.sql"),
     ),
 ];
 

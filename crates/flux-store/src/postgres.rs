@@ -80,6 +80,10 @@ fn decode(row: &PgRow) -> Result<Row, StoreError> {
 
 #[async_trait::async_trait]
 impl Tx for PgTx<'_> {
+    fn dialect(&self) -> &'static str {
+        "postgres"
+    }
+
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let done = bind(sqlx::query(sql), params)
             .execute(&mut *self.conn)

@@ -120,6 +120,8 @@ impl Row {
 /// A unit of work inside one database transaction (or, for reads, one snapshot).
 #[async_trait::async_trait]
 pub trait Tx: Send {
+    /// "sqlite" or "postgres": for the rare statement whose syntax differs (`FOR UPDATE`).
+    fn dialect(&self) -> &'static str;
     /// Runs a statement; returns the number of rows it changed.
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and returns every row.

@@ -194,6 +194,10 @@ fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> Result<()
 
 #[async_trait::async_trait]
 impl Tx for SqliteTx {
+    fn dialect(&self) -> &'static str {
+        "sqlite"
+    }
+
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(StoreError::backend)?;
         bind(&mut stmt, params)?;
