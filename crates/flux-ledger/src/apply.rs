@@ -15,7 +15,7 @@
 use crate::error::LedgerError;
 use crate::model::*;
 use crate::rows::{self, ACCOUNT_COLUMNS, TRANSACTION_COLUMNS};
-use crate::sql::{exec_values, for_update, query_in, update_values};
+use crate::sql::{for_update, insert_rows, query_keys, update_rows};
 use crate::validate::validate_new;
 use chrono::{DateTime, Utc};
 use flux_store::sql::{Tx, Value};
@@ -86,12 +86,11 @@ pub async fn apply(
     }
     let mut by_ref: HashMap<(Uuid, String), Uuid> = HashMap::new();
     if !refs.is_empty() {
-        let values: Vec<Value> = refs.into_iter().map(Value::from).collect();
-        for row in query_in(
+        for row in query_keys(
             tx,
             "SELECT id, ledger_id, reference_id FROM ledger_transactions WHERE reference_id",
             "",
-            &values,
+            refs.into_iter().collect(),
         )
         .await?
         {
@@ -100,12 +99,11 @@ pub async fn apply(
     }
     let mut by_key: HashMap<(Uuid, String), (Uuid, String)> = HashMap::new();
     if !keys.is_empty() {
-        let values: Vec<Value> = keys.into_iter().map(Value::from).collect();
-        for row in query_in(
+        for row in query_keys(
             tx,
             "SELECT id, ledger_id, idempotency_key, fingerprint FROM ledger_transactions WHERE idempotency_key",
             "",
-            &values,
+            keys.into_iter().collect(),
         )
         .await?
         {
@@ -118,7 +116,7 @@ pub async fn apply(
         let ids: Vec<Uuid> = targets.into_iter().collect();
         let head = format!("SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id");
         let tail = format!("ORDER BY id {lock}");
-        for row in query_in(tx, &head, &tail, &rows::uuid_values(&ids)).await? {
+        for row in query_keys(tx, &head, &tail, rows::uuid_keys(&ids)).await? {
             let (txn, key, fingerprint) = rows::transaction(&row)?;
             txns.insert(
                 txn.id,
@@ -148,7 +146,7 @@ pub async fn apply(
         let ids: Vec<Uuid> = account_ids.into_iter().collect();
         let head = format!("SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id");
         let tail = format!("ORDER BY id {lock}");
-        for row in query_in(tx, &head, &tail, &rows::uuid_values(&ids)).await? {
+        for row in query_keys(tx, &head, &tail, rows::uuid_keys(&ids)).await? {
             let a = rows::account(&row)?;
             accounts.insert(a.id, a);
         }
@@ -164,7 +162,11 @@ pub async fn apply(
         }
         let outcome = match command {
             Command::Create(new) => {
-                let fp = fingerprint(new);
+                // Only a keyed request can be replayed, so only it needs a fingerprint.
+                let fp = match new.idempotency_key {
+                    Some(_) => fingerprint(new),
+                    None => String::new(),
+                };
                 if let Some(key) = &new.idempotency_key {
                     if let Some((id, original)) = by_key.get(&(new.ledger_id, key.clone())) {
                         if *original == fp {
@@ -271,10 +273,10 @@ pub async fn apply(
     }
     if !new_rows.is_empty() {
         let head = format!("INSERT INTO ledger_transactions ({TRANSACTION_COLUMNS})");
-        exec_values(tx, &head, "", 14, &new_rows).await?;
+        insert_rows(tx, &head, 14, &new_rows).await?;
     }
     if !changed_rows.is_empty() {
-        update_values(
+        update_rows(
             tx,
             "ledger_transactions",
             "status = v.column2, posted_operations = v.column3, updated_at = v.column4",
@@ -300,10 +302,9 @@ pub async fn apply(
                 Value::from(micros),
             ]);
         }
-        exec_values(
+        insert_rows(
             tx,
             "INSERT INTO ledger_entries (transaction_id, account_id, currency, layer, direction, amount, created_at)",
-            "",
             7,
             &values,
         )
@@ -320,7 +321,7 @@ pub async fn apply(
                 ]);
             }
         }
-        update_values(
+        update_rows(
             tx,
             "ledger_accounts",
             "debits_posted = v.column2, credits_posted = v.column3, \
@@ -336,7 +337,7 @@ pub async fn apply(
         let ids: Vec<Uuid> = replays.iter().map(|(_, id)| *id).collect();
         let head = format!("SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id");
         let mut found = HashMap::new();
-        for row in query_in(tx, &head, "", &rows::uuid_values(&ids)).await? {
+        for row in query_keys(tx, &head, "", rows::uuid_keys(&ids)).await? {
             let (txn, _, _) = rows::transaction(&row)?;
             found.insert(txn.id, txn);
         }
@@ -380,7 +381,9 @@ fn create(
             });
         }
     }
-    let id = new.id.unwrap_or_else(Uuid::new_v4);
+    // Time-ordered ids append to the primary-key and entry indexes instead of scattering
+    // writes across their pages.
+    let id = new.id.unwrap_or_else(Uuid::now_v7);
     let layer = if new.pending {
         Layer::Pending
     } else {

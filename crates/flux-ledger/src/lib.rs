@@ -85,12 +85,10 @@ impl Ledger {
     }
 
     /// The writer count that suits the store's backend.
-    pub fn default_writers(store: &Store) -> usize {
-        if store.backend_name() == "postgres" {
-            4
-        } else {
-            2
-        }
+    pub fn default_writers(_store: &Store) -> usize {
+        // Measured (BENCHMARKS.md): on PostgreSQL a second writer overlaps one batch's commit
+        // with the next batch's statements; more mostly wait on each other's row locks.
+        2
     }
 
     pub fn store(&self) -> &Store {
@@ -106,6 +104,29 @@ impl Ledger {
         answer
             .await
             .map_err(|_| LedgerError::Store(unavailable()))?
+    }
+
+    /// Runs several commands, answering each after its batch committed. They are queued
+    /// together, so they usually share one batch: a client with many transfers to make (a
+    /// payroll, a settlement file) pays one commit for all of them.
+    pub async fn submit_many(&self, commands: Vec<Command>) -> Vec<CommandResult> {
+        let mut answers = Vec::with_capacity(commands.len());
+        for command in commands {
+            let (done, answer) = oneshot::channel();
+            if self.queue.send(Job { command, done }).is_err() {
+                break;
+            }
+            answers.push(answer);
+        }
+        let mut results = Vec::with_capacity(answers.len());
+        for answer in answers {
+            results.push(
+                answer
+                    .await
+                    .unwrap_or_else(|_| Err(LedgerError::Store(unavailable()))),
+            );
+        }
+        results
     }
 
     pub async fn transfer(&self, new: NewTransaction) -> CommandResult {

@@ -101,6 +101,6 @@ pub fn transaction_values(
     ]);
 }
 
-pub fn uuid_values(ids: &[Uuid]) -> Vec<Value> {
-    ids.iter().map(|id| Value::from(*id)).collect()
+pub fn uuid_keys(ids: &[Uuid]) -> Vec<String> {
+    ids.iter().map(Uuid::to_string).collect()
 }

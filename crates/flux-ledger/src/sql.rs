@@ -1,134 +1,150 @@
-//! Set-at-a-time statements. A batch touches hundreds of rows; one statement per row would be
-//! one network round trip each on PostgreSQL. These helpers write multi-row `VALUES` lists and
-//! `IN (…)` lists instead, in chunks whose sizes are powers of two so that only a handful of
-//! distinct statement texts exist and both backends' prepared-statement caches keep them all.
+//! Set-at-a-time statements. A batch touches hundreds of rows. On PostgreSQL one statement per
+//! row would be one network round trip each, so every multi-row read and write is a single
+//! statement over array parameters (`= ANY($1)`, `unnest(…)`): one round trip and one cached
+//! plan whatever the batch size. On SQLite a statement is a function call, and a prepared
+//! single-row statement per row is the cheapest form, so that is what it gets. The statements
+//! differ only in how rows are passed; what they do is written once, here.
 
 use flux_store::sql::{Row, Tx, Value};
 use flux_store::StoreError;
 
-/// The largest chunk: 128 rows × 14 columns stays far below both backends' parameter limits.
-const MAX_CHUNK: usize = 128;
-
-/// Splits `n` items into chunk lengths: full chunks, then the remainder's powers of two.
-fn chunk_lengths(mut n: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    while n >= MAX_CHUNK {
-        out.push(MAX_CHUNK);
-        n -= MAX_CHUNK;
-    }
-    let mut size = MAX_CHUNK / 2;
-    while n > 0 {
-        if n >= size {
-            out.push(size);
-            n -= size;
-        }
-        size /= 2;
-    }
-    out
+fn is_postgres(tx: &dyn Tx) -> bool {
+    tx.dialect() == "postgres"
 }
 
-/// "($1,$2,$3),($4,$5,$6)" for `rows` rows of `cols` columns.
-fn tuples(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
-        }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
+/// Transposes flattened rows into one array parameter per column, typed by the first row.
+fn columns(cols: usize, rows: &[Value]) -> (Vec<Value>, Vec<&'static str>) {
+    let mut arrays = Vec::with_capacity(cols);
+    let mut types = Vec::with_capacity(cols);
+    for c in 0..cols {
+        match rows.get(c) {
+            Some(Value::Int(_)) | Some(Value::IntArray(_)) => {
+                arrays.push(Value::IntArray(
+                    rows.iter()
+                        .skip(c)
+                        .step_by(cols)
+                        .map(|v| match v {
+                            Value::Int(i) => *i,
+                            _ => None,
+                        })
+                        .collect(),
+                ));
+                types.push("int8[]");
             }
-            s.push('$');
-            s.push_str(&(r * cols + c + 1).to_string());
+            _ => {
+                arrays.push(Value::TextArray(
+                    rows.iter()
+                        .skip(c)
+                        .step_by(cols)
+                        .map(|v| match v {
+                            Value::Text(t) => t.clone(),
+                            _ => None,
+                        })
+                        .collect(),
+                ));
+                types.push("text[]");
+            }
         }
-        s.push(')');
     }
-    s
+    (arrays, types)
 }
 
-/// Runs `head VALUES (…),(…) tail` over `rows`, chunked. `rows` are flattened column values.
-pub async fn exec_values(
+fn unnest(types: &[&str]) -> String {
+    let args: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("${}::{t}", i + 1))
+        .collect();
+    format!("unnest({})", args.join(", "))
+}
+
+/// Inserts `rows` (flattened, `cols` values each): `head` is `INSERT INTO t (c1, c2, …)`.
+pub async fn insert_rows(
     tx: &mut dyn Tx,
     head: &str,
-    tail: &str,
     cols: usize,
     rows: &[Value],
 ) -> Result<(), StoreError> {
-    let mut start = 0;
-    for len in chunk_lengths(rows.len() / cols) {
-        let sql = format!("{head} VALUES {} {tail}", tuples(len, cols));
-        let end = start + len * cols;
-        tx.exec(&sql, &rows[start..end]).await?;
-        start = end;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if is_postgres(tx) {
+        let (arrays, types) = columns(cols, rows);
+        let sql = format!("{head} SELECT * FROM {}", unnest(&types));
+        tx.exec(&sql, &arrays).await?;
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=cols).map(|i| format!("${i}")).collect();
+    let sql = format!("{head} VALUES ({})", placeholders.join(","));
+    for row in rows.chunks(cols) {
+        tx.exec(&sql, row).await?;
     }
     Ok(())
 }
 
-/// Runs `UPDATE table SET … FROM (VALUES …) AS v WHERE table.id = v.column1` over `rows`.
-/// `set` uses `v.column2`… (VALUES columns are named columnN on both backends).
-pub async fn update_values(
+/// Updates rows by id: each row is `id, value2, value3…` and `set` refers to them as
+/// `v.column2`, `v.column3`….
+pub async fn update_rows(
     tx: &mut dyn Tx,
     table: &str,
     set: &str,
     cols: usize,
     rows: &[Value],
 ) -> Result<(), StoreError> {
-    let mut start = 0;
-    for len in chunk_lengths(rows.len() / cols) {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if is_postgres(tx) {
+        let (arrays, types) = columns(cols, rows);
+        let names: Vec<String> = (1..=cols).map(|i| format!("column{i}")).collect();
         let sql = format!(
-            "UPDATE {table} SET {set} FROM (VALUES {}) AS v WHERE {table}.id = v.column1",
-            tuples(len, cols)
+            "UPDATE {table} SET {set} FROM {} AS v({}) WHERE {table}.id = v.column1",
+            unnest(&types),
+            names.join(", ")
         );
-        let end = start + len * cols;
-        tx.exec(&sql, &rows[start..end]).await?;
-        start = end;
+        tx.exec(&sql, &arrays).await?;
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE {table} SET {} WHERE id = $1",
+        set.replace("v.column", "$")
+    );
+    for row in rows.chunks(cols) {
+        tx.exec(&sql, row).await?;
     }
     Ok(())
 }
 
-/// Runs `head IN (…) tail` for every key, chunked; returns every row. With `ORDER BY` in
-/// `tail` and sorted keys, rows come back (and, with `FOR UPDATE`, are locked) in key order.
-pub async fn query_in(
+/// Runs `head <op> tail` for every key, where `head` ends with the key column
+/// (`SELECT … WHERE id`); returns every row. With `ORDER BY` in `tail` and sorted keys,
+/// rows come back (and, with `FOR UPDATE`, are locked) in key order.
+pub async fn query_keys(
     tx: &mut dyn Tx,
     head: &str,
     tail: &str,
-    keys: &[Value],
+    keys: Vec<String>,
 ) -> Result<Vec<Row>, StoreError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    if is_postgres(tx) {
+        let sql = format!("{head} = ANY($1) {tail}");
+        let keys = Value::TextArray(keys.into_iter().map(Some).collect());
+        return tx.query(&sql, &[keys]).await;
+    }
+    let sql = format!("{head} = $1");
     let mut out = Vec::new();
-    let mut start = 0;
-    for len in chunk_lengths(keys.len()) {
-        let list = (1..=len)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!("{head} IN ({list}) {tail}");
-        out.extend(tx.query(&sql, &keys[start..start + len]).await?);
-        start += len;
+    for key in keys {
+        out.extend(tx.query(&sql, &[Value::from(key)]).await?);
     }
     Ok(out)
 }
 
 /// `FOR UPDATE` where the backend has row locks; SQLite's single writer needs none.
 pub fn for_update(tx: &dyn Tx) -> &'static str {
-    if tx.dialect() == "postgres" {
+    if is_postgres(tx) {
         "FOR UPDATE"
     } else {
         ""
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_cover_every_row_with_few_shapes() {
-        for n in 0..1000 {
-            let lens = chunk_lengths(n);
-            assert_eq!(lens.iter().sum::<usize>(), n);
-            assert!(lens.iter().all(|l| l.is_power_of_two() && *l <= MAX_CHUNK));
-        }
-        assert_eq!(tuples(2, 2), "($1,$2),($3,$4)");
     }
 }

@@ -41,6 +41,8 @@ fn bind<'q>(mut q: PgQuery<'q>, params: &'q [Value]) -> PgQuery<'q> {
             Value::Int(v) => q.bind(*v),
             Value::Text(v) => q.bind(v.as_deref()),
             Value::Blob(v) => q.bind(v.as_deref()),
+            Value::IntArray(v) => q.bind(v.as_slice()),
+            Value::TextArray(v) => q.bind(v.as_slice()),
         };
     }
     q

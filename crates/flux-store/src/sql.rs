@@ -12,6 +12,10 @@ pub enum Value {
     Int(Option<i64>),
     Text(Option<String>),
     Blob(Option<Vec<u8>>),
+    /// PostgreSQL only (`= ANY($1)`, `unnest($1::int8[])`): set-at-a-time statements that
+    /// cost one round trip whatever the row count. SQLite refuses them.
+    IntArray(Vec<Option<i64>>),
+    TextArray(Vec<Option<String>>),
 }
 
 impl From<i64> for Value {

@@ -32,6 +32,47 @@ thread_local! {
 /// A connection in the middle of a transaction (or a read).
 pub struct SqliteTx {
     conn: Connection,
+    /// For each statement text, the SQLite index of `$1`, `$2`…: looking a name up scans the
+    /// statement's parameter list, which for a multi-row insert of hundreds of parameters
+    /// would cost more than the insert itself if done on every execution.
+    param_maps: ParamMaps,
+}
+
+impl SqliteTx {
+    fn new(conn: Connection) -> Self {
+        SqliteTx {
+            conn,
+            param_maps: std::collections::HashMap::new(),
+        }
+    }
+}
+
+type ParamMaps = std::collections::HashMap<String, std::sync::Arc<Vec<Option<usize>>>>;
+
+fn param_map(
+    maps: &mut ParamMaps,
+    sql: &str,
+    stmt: &rusqlite::CachedStatement<'_>,
+    count: usize,
+) -> Result<std::sync::Arc<Vec<Option<usize>>>, StoreError> {
+    if let Some(map) = maps.get(sql) {
+        if map.len() == count {
+            return Ok(map.clone());
+        }
+    }
+    let mut map = Vec::with_capacity(count);
+    for i in 0..count {
+        map.push(
+            stmt.parameter_index(&format!("${}", i + 1))
+                .map_err(StoreError::backend)?,
+        );
+    }
+    let map = std::sync::Arc::new(map);
+    if maps.len() > 1024 {
+        maps.clear();
+    }
+    maps.insert(sql.to_string(), map.clone());
+    Ok(map)
 }
 
 fn open(path: &Path) -> Result<Connection, StoreError> {
@@ -47,7 +88,8 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
          PRAGMA synchronous=FULL;
          PRAGMA foreign_keys=ON;
          PRAGMA busy_timeout=10000;
-         PRAGMA temp_store=MEMORY;",
+         PRAGMA temp_store=MEMORY;
+         PRAGMA wal_autocheckpoint=10000;",
     )
     .map_err(StoreError::backend)?;
     conn.set_prepared_statement_cache_capacity(256);
@@ -64,7 +106,7 @@ impl SqliteBackend {
         let conn = open(path)?;
         std::thread::Builder::new()
             .name("flux-sqlite-writer".into())
-            .spawn(move || writer_loop(SqliteTx { conn }, write_rx))
+            .spawn(move || writer_loop(SqliteTx::new(conn), write_rx))
             .map_err(StoreError::backend)?;
         Ok(SqliteBackend {
             writer,
@@ -151,12 +193,7 @@ impl Backend for SqliteBackend {
         READERS.with(|readers| {
             let mut readers = readers.borrow_mut();
             if !readers.contains_key(&self.path) {
-                readers.insert(
-                    self.path.clone(),
-                    SqliteTx {
-                        conn: open(&self.path)?,
-                    },
-                );
+                readers.insert(self.path.clone(), SqliteTx::new(open(&self.path)?));
             }
             match readers.get_mut(&self.path) {
                 Some(tx) => run_now(tx, body),
@@ -174,18 +211,24 @@ impl Backend for SqliteBackend {
     }
 }
 
-fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> Result<(), StoreError> {
-    for (i, value) in params.iter().enumerate() {
-        let Some(index) = stmt
-            .parameter_index(&format!("${}", i + 1))
-            .map_err(StoreError::backend)?
-        else {
+fn bind(
+    stmt: &mut rusqlite::CachedStatement<'_>,
+    map: &[Option<usize>],
+    params: &[Value],
+) -> Result<(), StoreError> {
+    for (value, index) in params.iter().zip(map) {
+        let Some(index) = *index else {
             continue;
         };
         let bound = match value {
             Value::Int(v) => stmt.raw_bind_parameter(index, v),
             Value::Text(v) => stmt.raw_bind_parameter(index, v),
             Value::Blob(v) => stmt.raw_bind_parameter(index, v),
+            Value::IntArray(_) | Value::TextArray(_) => {
+                return Err(StoreError::Unavailable(
+                    "SQLite has no array parameters".into(),
+                ))
+            }
         };
         bound.map_err(StoreError::backend)?;
     }
@@ -200,14 +243,16 @@ impl Tx for SqliteTx {
 
     async fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(StoreError::backend)?;
-        bind(&mut stmt, params)?;
+        let map = param_map(&mut self.param_maps, sql, &stmt, params.len())?;
+        bind(&mut stmt, &map, params)?;
         let changed = stmt.raw_execute().map_err(StoreError::from_sqlite)?;
         Ok(changed as u64)
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(StoreError::backend)?;
-        bind(&mut stmt, params)?;
+        let map = param_map(&mut self.param_maps, sql, &stmt, params.len())?;
+        bind(&mut stmt, &map, params)?;
         let columns = stmt.column_count();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();

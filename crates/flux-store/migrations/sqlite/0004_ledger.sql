@@ -18,9 +18,12 @@ CREATE TABLE IF NOT EXISTS ledger_transactions (
 -- Leading with the looked-up column lets one `IN (…)` query check a whole batch.
 CREATE UNIQUE INDEX IF NOT EXISTS ledger_transactions_reference
   ON ledger_transactions(reference_id, ledger_id);
+-- Partial indexes: most transactions have no key and are never pending, and an index a row
+-- does not enter costs that row nothing.
 CREATE UNIQUE INDEX IF NOT EXISTS ledger_transactions_idempotency
-  ON ledger_transactions(idempotency_key, ledger_id);
-CREATE INDEX IF NOT EXISTS ledger_transactions_expiry ON ledger_transactions(status, expires_at);
+  ON ledger_transactions(idempotency_key, ledger_id) WHERE idempotency_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ledger_transactions_expiry ON ledger_transactions(expires_at)
+  WHERE status = 'pending';
 CREATE INDEX IF NOT EXISTS ledger_transactions_ledger ON ledger_transactions(ledger_id, created_at);
 
 -- Immutable: a correction is a new transaction. Releasing a hold is an entry with a negative
