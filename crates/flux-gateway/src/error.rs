@@ -153,6 +153,18 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(what)
             }
+            StoreError::Refused { code, message } if code == "insufficient_funds" => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "insufficient_funds",
+                "Insufficient funds",
+            )
+            .detail(message),
+            StoreError::Refused { message, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "refused_by_ledger",
+                "Refused by the ledger",
+            )
+            .detail(message),
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::new(

@@ -11,6 +11,7 @@ pub mod model;
 pub mod openapi;
 pub mod pipeline;
 pub mod rate_limit;
+pub mod reconcile;
 pub mod routes;
 pub mod state;
 pub mod validate;

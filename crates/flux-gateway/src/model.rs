@@ -97,6 +97,35 @@ pub struct Account {
     pub activated_at: Option<String>,
     pub blocked_at: Option<String>,
     pub suspended_at: Option<String>,
+    /// Flux's own books for this client in this currency (all its accounts together), beside
+    /// the provider's `available_balance`. `flux reconcile` lists every difference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerBalance>,
+}
+
+/// A balance from Flux's ledger, decimal strings in the currency's minor unit.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LedgerBalance {
+    /// The ledger account holding the client's funds.
+    pub account_id: Uuid,
+    /// Settled.
+    pub posted: String,
+    /// Held by money-outs and refunds not yet final.
+    pub pending: String,
+    /// What a money-out may spend now: posted minus pending.
+    pub available: String,
+}
+
+impl From<&flux_ledger::Account> for LedgerBalance {
+    fn from(a: &flux_ledger::Account) -> Self {
+        let b = a.balance_text();
+        LedgerBalance {
+            account_id: a.id,
+            posted: b.posted,
+            pending: b.pending,
+            available: b.available,
+        }
+    }
 }
 
 impl From<wire::Account> for Account {
@@ -124,6 +153,7 @@ impl From<wire::Account> for Account {
             activated_at: nullable_ts(&a.audit.activated_at),
             blocked_at: nullable_ts(&a.audit.blocked_at),
             suspended_at: nullable_ts(&a.audit.suspended_at),
+            ledger: None,
         }
     }
 }

@@ -37,6 +37,7 @@
 
 pub mod amount;
 pub mod apply;
+pub mod books;
 mod error;
 pub mod model;
 mod read;

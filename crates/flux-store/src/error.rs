@@ -7,6 +7,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("not found")]
     NotFound,
+    /// The books refused the change (`code` is a problem type, e.g. `insufficient_funds`).
+    #[error("{code}: {message}")]
+    Refused { code: String, message: String },
     /// The database could not be reached or refused to work; retrying later may succeed.
     #[error("store unavailable: {0}")]
     Unavailable(String),

@@ -132,10 +132,13 @@ impl Store {
         txn: Option<TransactionRecord>,
         completion: Option<IdempotencyCompletion>,
     ) -> Result<()> {
+        let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 if let Some(t) = &txn {
+                    let before = crate::transactions::by_id(tx, t.id).await?;
                     transaction_upsert(tx, t).await?;
+                    crate::transactions::book(&books, tx, before.as_ref(), t).await?;
                 }
                 if let Some(c) = &completion {
                     complete(tx, c).await?;

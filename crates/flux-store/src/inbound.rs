@@ -3,7 +3,7 @@
 
 use crate::outbox::{enqueue, Delta, OutboundEvent};
 use crate::sql::tx_fn;
-use crate::transactions::{by_reference, insert_if_new};
+use crate::transactions::{book, by_reference, insert_if_new};
 use crate::*;
 
 /// What an inbound event does to Flux's state.
@@ -47,6 +47,7 @@ impl Store {
         effect: InboundEffect,
         notify: Option<OutboundEvent>,
     ) -> Result<InboundOutcome> {
+        let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 let inserted = tx
@@ -72,6 +73,7 @@ impl Store {
                     InboundEffect::None => {}
                     InboundEffect::InsertTransaction(t) => {
                         if insert_if_new(tx, t).await? {
+                            book(&books, tx, None, t).await?;
                             if let Some(n) = &notify {
                                 enqueue(tx, n, t, None, now).await?;
                             }
@@ -122,6 +124,16 @@ impl Store {
                             ],
                         )
                         .await?;
+                        if let Some(before) = &before {
+                            let after = TransactionRecord {
+                                status: status.clone(),
+                                failure_code: failure_code.clone(),
+                                failure_description: failure_description.clone(),
+                                updated_at: *updated_at,
+                                ..before.clone()
+                            };
+                            book(&books, tx, Some(before), &after).await?;
+                        }
                         // A repeated status is no change: nothing to tell the partner.
                         if let (Some(n), Some(before)) = (&notify, before) {
                             if before.status != *status {
@@ -159,6 +171,7 @@ impl Store {
         notify: Option<OutboundEvent>,
     ) -> Result<()> {
         let (provider, id_msg) = (provider.to_string(), id_msg.to_string());
+        let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 let changed = tx
@@ -177,6 +190,7 @@ impl Store {
                     return Err(StoreError::NotFound);
                 }
                 if insert_if_new(tx, &txn).await? {
+                    book(&books, tx, None, &txn).await?;
                     if let Some(n) = &notify {
                         enqueue(tx, n, &txn, None, flux_core::time::now()).await?;
                     }

@@ -3,6 +3,7 @@
 //! PostgreSQL (several instances sharing the load, see [`postgres`]).
 
 mod audit;
+pub mod books;
 mod error;
 mod idempotency;
 mod inbound;
@@ -40,6 +41,8 @@ pub struct Store {
     backend: Arc<dyn Backend>,
     /// Seals provider credentials at rest; without it they are stored as given.
     sealer: Option<Arc<sealing::Sealer>>,
+    /// Flux's own books, told of every transaction change inside its write transaction.
+    books: Option<Arc<dyn books::Books>>,
 }
 
 const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
@@ -95,6 +98,7 @@ impl Store {
         Ok(Store {
             backend,
             sealer: None,
+            books: None,
         })
     }
 
@@ -102,6 +106,16 @@ impl Store {
     pub fn with_secrets_key(mut self, key: &[u8; 32]) -> Store {
         self.sealer = Some(Arc::new(sealing::Sealer::new(key)));
         self
+    }
+
+    /// Keeps these books in step with every transaction change from now on.
+    pub fn with_books(mut self, books: Arc<dyn books::Books>) -> Store {
+        self.books = Some(books);
+        self
+    }
+
+    pub(crate) fn books(&self) -> Option<Arc<dyn books::Books>> {
+        self.books.clone()
     }
 
     /// "sqlite" or "postgres".

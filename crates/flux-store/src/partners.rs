@@ -51,6 +51,16 @@ impl Store {
         rows.first().map(|r| r.text(0)).transpose()
     }
 
+    /// Stores `value`, replacing any earlier one.
+    pub async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            vec![key.into(), value.into()],
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Stores `value` unless the key already has one; returns the value that is now stored.
     /// Two instances racing on first start therefore agree on one value.
     pub async fn put_setting_if_absent(&self, key: &str, value: &str) -> Result<String> {

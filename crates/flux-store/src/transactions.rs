@@ -125,6 +125,28 @@ pub(crate) async fn transaction_upsert(tx: &mut dyn Tx, t: &TransactionRecord) -
     .map(|_| ())
 }
 
+/// The transaction with this id, read inside the caller's transaction.
+pub(crate) async fn by_id(tx: &mut dyn Tx, id: Uuid) -> Result<Option<TransactionRecord>> {
+    tx.query_opt(SELECT_BY_ID, &[id.into()])
+        .await?
+        .as_ref()
+        .map(transaction)
+        .transpose()
+}
+
+/// Tells the books of a change, inside the transaction that makes it.
+pub(crate) async fn book(
+    books: &Option<std::sync::Arc<dyn crate::books::Books>>,
+    tx: &mut dyn Tx,
+    before: Option<&TransactionRecord>,
+    after: &TransactionRecord,
+) -> Result<()> {
+    match books {
+        Some(b) => b.on_transaction(tx, before, after).await,
+        None => Ok(()),
+    }
+}
+
 /// The transaction with this provider reference, read inside the caller's transaction.
 pub(crate) async fn by_reference(
     tx: &mut dyn Tx,
@@ -142,8 +164,15 @@ impl Store {
     /// Records a new transaction; false if it (or its provider reference) is already recorded.
     pub async fn insert_transaction(&self, t: &TransactionRecord) -> Result<bool> {
         let t = t.clone();
+        let books = self.books();
         self.write(tx_fn(move |tx| {
-            Box::pin(async move { insert_if_new(tx, &t).await })
+            Box::pin(async move {
+                let inserted = insert_if_new(tx, &t).await?;
+                if inserted {
+                    book(&books, tx, None, &t).await?;
+                }
+                Ok(inserted)
+            })
         }))
         .await
     }
@@ -151,8 +180,10 @@ impl Store {
     /// Saves a transaction's new state.
     pub async fn update_transaction(&self, t: &TransactionRecord) -> Result<()> {
         let t = t.clone();
+        let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
+                let before = by_id(tx, t.id).await?;
                 tx.exec(
                     "UPDATE transactions SET status = $2, tracking_key = $3, provider_reference = $4,
                        failure_code = $5, failure_description = $6, counterparty = $7, updated_at = $8
@@ -169,7 +200,8 @@ impl Store {
                     ],
                 )
                 .await
-                .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })
+                .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
+                book(&books, tx, before.as_ref(), &t).await
             })
         }))
         .await

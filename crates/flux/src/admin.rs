@@ -140,6 +140,86 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<bool> {
     }
 }
 
+/// Exit status 1 when the ledger's invariants do not hold, listing every problem.
+pub async fn ledger_verify(config: &Config) -> anyhow::Result<bool> {
+    let store = boot::open_store(config).await?;
+    let v = flux_ledger::verify::verify(&store).await?;
+    println!(
+        "ledger: {} accounts, {} transactions, {} entries",
+        v.accounts, v.transactions, v.entries
+    );
+    if v.ok() {
+        println!("ledger intact: debits equal credits, balances equal their entries, no account past its limit");
+        return Ok(true);
+    }
+    for p in &v.problems {
+        println!("PROBLEM: {p}");
+    }
+    println!("ledger BROKEN: {} problem(s)", v.problems.len());
+    Ok(false)
+}
+
+/// Exit status 1 when any client's balance at Fincore differs from Flux's books.
+pub async fn reconcile(
+    config: &Config,
+    fincore_url: Option<String>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let store = boot::open_store(config).await?;
+    let (url, key) = if let Some(url) = fincore_url {
+        (url, config.fincore.api_key.clone())
+    } else if config.sandbox() {
+        let url = store.get_setting("sandbox_fincore_url").await?.ok_or_else(|| {
+            anyhow::anyhow!("no sandbox emulator has run on this data directory: start `flux serve` or pass --fincore-url")
+        })?;
+        let key = store
+            .put_secret_setting_if_absent("sandbox_fincore_api_key", "")
+            .await?;
+        (url, key)
+    } else {
+        (config.fincore.url.clone(), config.fincore.api_key.clone())
+    };
+    let fincore = fincore::FincoreClient::new(
+        &url,
+        Secret::new(key),
+        std::time::Duration::from_millis(config.fincore.timeout_ms),
+        config.environment(),
+    )?;
+    let lines = flux_gateway::reconcile::reconcile(&store, &fincore).await?;
+    let mut ok = true;
+    if !json {
+        println!("client_id                             currency  fincore_available  flux_available  flux_pending  difference");
+    }
+    for l in &lines {
+        ok &= l.matches();
+        if json {
+            println!("{}", serde_json::to_string(l)?);
+        } else {
+            println!(
+                "{}  {:<8}  {:>17}  {:>14}  {:>12}  {:>10}{}",
+                l.client_id,
+                l.currency,
+                l.fincore_available,
+                l.flux_available,
+                l.flux_pending,
+                l.difference,
+                l.error
+                    .as_deref()
+                    .map(|e| format!("  ERROR: {e}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !json {
+        let differences = lines.iter().filter(|l| !l.matches()).count();
+        println!(
+            "{} client balance(s) compared, {differences} difference(s)",
+            lines.len()
+        );
+    }
+    Ok(ok)
+}
+
 /// Lists MONEY_IN events whose beneficiary account no client owned when they arrived.
 pub async fn inbound_unmatched(config: &Config) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;

@@ -72,13 +72,40 @@ async fn secret(store: &Store, configured: &str, setting: &str) -> anyhow::Resul
         .await?)
 }
 
+/// Books the balance a sandbox client starts with at the emulator, once per client.
+pub async fn open_sandbox_balance(
+    store: &Store,
+    client_id: Uuid,
+    balance: rust_decimal::Decimal,
+) -> anyhow::Result<()> {
+    let currency = flux_core::money::Currency::MXN;
+    let minor = flux_ledger::amount::parse_minor(&balance.to_string(), currency).unwrap_or(0);
+    store
+        .write(flux_store::sql::tx_fn(move |tx| {
+            Box::pin(async move {
+                flux_ledger::books::open_balance(
+                    tx,
+                    client_id,
+                    currency,
+                    minor,
+                    "opening-balance:sandbox",
+                )
+                .await
+            })
+        }))
+        .await
+        .context("booking the sandbox opening balance")
+}
+
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.server.data_dir)
         .with_context(|| format!("creating data dir {}", config.server.data_dir.display()))?;
     let store = Store::open(&config.database_url())
         .await
         .context("opening the store")?
-        .with_secrets_key(&secrets_key(config)?);
+        .with_secrets_key(&secrets_key(config)?)
+        // Flux keeps its own books of every money movement, in every mode.
+        .with_books(std::sync::Arc::new(flux_ledger::books::FluxBooks));
     store.migrate().await.context("migrating the store")?;
     Ok(store)
 }
@@ -338,7 +365,14 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             .parse()
             .context("sandbox.emulator_addr")?;
         let emu = emulator::start(emu_addr, emu_config, &seeds).await?;
+        // The emulator funds each client's account at start; Flux's books open with that
+        // balance the first time they see the client (once: the reference is unique).
+        for seed in &seeds {
+            open_sandbox_balance(&store, seed.client_id, balance).await?;
+        }
         let url = emu.base_url();
+        // Where `flux reconcile` finds this process's emulator.
+        store.put_setting("sandbox_fincore_url", &url).await?;
         (Some(emu), url, api_key, Some(partner))
     } else {
         (

@@ -85,6 +85,25 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Flux's double-entry ledger.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Compare Flux's books with Fincore's balances, client by client; exit 1 on any difference.
+    Reconcile {
+        /// Fincore's base URL (default: the configured one, or in sandbox the emulator of the
+        /// running `flux serve`).
+        #[arg(long)]
+        fincore_url: Option<String>,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Provider emulators, alone.
     Sandbox {
         #[command(subcommand)]
@@ -128,6 +147,13 @@ enum KeyCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain; exit 1 naming the first altered or missing record.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Recompute every balance from its entries and check that debits equal credits per
+    /// currency and no account is past its limit; exit 1 listing every problem.
     Verify,
 }
 
@@ -240,6 +266,15 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             command: AuditCommand::Verify,
             store,
         } => admin::audit_verify(&store.load()?).await,
+        Command::Ledger {
+            command: LedgerCommand::Verify,
+            store,
+        } => admin::ledger_verify(&store.load()?).await,
+        Command::Reconcile {
+            fincore_url,
+            json,
+            store,
+        } => admin::reconcile(&store.load()?, fincore_url, json).await,
         Command::Inbound { command, store } => {
             let config = store.load()?;
             match command {

@@ -63,12 +63,31 @@ pub async fn list(
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let accounts = sync_accounts(&state, &client, &ctx.call()).await?;
     let total = accounts.len() as u64;
-    let data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
+    let mut data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
+    for account in &mut data {
+        account.ledger = client_books(&state, client.client_id, &account.currency).await?;
+    }
     let per_page = (data.len() as u32).max(50);
     Ok(Json(Page {
         data,
         pagination: Pagination::new(1, per_page, total),
     }))
+}
+
+/// The client's funds account in Flux's books for `currency`, if Flux has booked anything.
+pub async fn client_books(
+    state: &SharedState,
+    client_id: Uuid,
+    currency: &str,
+) -> Result<Option<crate::model::LedgerBalance>, ApiError> {
+    let Ok(currency) = currency.parse::<flux_core::Currency>() else {
+        return Ok(None);
+    };
+    let id = flux_ledger::books::funds_account(client_id, currency);
+    Ok(flux_ledger::get_account(&state.store, id)
+        .await?
+        .as_ref()
+        .map(crate::model::LedgerBalance::from))
 }
 
 /// Body of POST …/private-accounts (the seed's shape).

@@ -267,6 +267,25 @@ pub async fn refund(
         )
         .detail("the provider has no reference for this transaction"));
     };
+    // Refunds leave the client's funds like a money-out: refuse before calling Fincore when
+    // Flux's books say the money is not there (the hold itself is placed when it is recorded).
+    if let Some(books) =
+        super::accounts::client_books(&state, client.client_id, &original.currency).await?
+    {
+        let available = rust_decimal::Decimal::from_str_exact(&books.available).unwrap_or_default();
+        if available < amount.value() {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "insufficient_funds",
+                "Insufficient funds",
+            )
+            .detail(format!(
+                "available balance {} is less than {}",
+                books.available,
+                amount.to_wire()
+            )));
+        }
+    }
     let path = format!(
         "/api/partners/clients/{}/transactions/{}/refund",
         client.client_id, original.id

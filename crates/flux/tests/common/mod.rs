@@ -251,6 +251,10 @@ impl TestFlux {
                 funded_account: Some(1000.into()),
             })
             .unwrap();
+        // As `flux serve` does for the clients it seeds: Flux's books open with that balance.
+        flux::boot::open_sandbox_balance(store, client_id, 1000.into())
+            .await
+            .unwrap();
         let minted = flux_gateway::keys::mint("test", self.running.state.pepper.expose());
         store
             .insert_api_key(&flux_store::ApiKeyRecord {

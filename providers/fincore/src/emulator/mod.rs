@@ -106,6 +106,12 @@ impl EmulatorHandle {
     pub fn balance(&self, clabe: &str) -> Option<Decimal> {
         self.shared.state.lock().balance_by_clabe(clabe)
     }
+
+    /// A fault: money appears in an account without a webhook (what reconciliation exists to
+    /// catch). False when no account has this CLABE.
+    pub fn credit_silently(&self, clabe: &str, amount: Decimal) -> bool {
+        self.shared.state.lock().credit_by_clabe(clabe, amount)
+    }
 }
 
 /// Starts the emulator on `addr` (use port 0 for an ephemeral port) and serves it in the

@@ -205,6 +205,20 @@ impl State {
         Ok(account)
     }
 
+    pub fn credit_by_clabe(&mut self, clabe: &str, amount: Decimal) -> bool {
+        match self
+            .accounts
+            .values_mut()
+            .find(|a| a.account.clabe_number == clabe)
+        {
+            Some(a) => {
+                a.balance += amount;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn balance_by_clabe(&self, clabe: &str) -> Option<Decimal> {
         self.accounts
             .values()

@@ -1,0 +1,95 @@
+//! `flux reconcile`: Flux's books against Fincore's balances, client by client.
+//!
+//! Fincore takes a money-out from the account's available balance when it accepts it and gives
+//! it back if the transfer is rejected; Flux holds it on submission and voids the hold on
+//! rejection. So at every instant Fincore's available balance should equal the available
+//! balance of the client's funds account in Flux's books (posted minus held).
+
+use fincore::{CallContext, ClientCredentials, FincoreClient};
+use flux_core::money::Currency;
+use flux_store::Store;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// One client and currency: both sides and their difference (Fincore minus Flux).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Line {
+    pub client_id: Uuid,
+    pub currency: String,
+    pub fincore_available: String,
+    pub flux_available: String,
+    pub flux_posted: String,
+    pub flux_pending: String,
+    pub difference: String,
+    /// Set when Fincore could not be asked.
+    pub error: Option<String>,
+}
+
+impl Line {
+    pub fn matches(&self) -> bool {
+        self.error.is_none() && self.fincore_available == self.flux_available
+    }
+}
+
+/// Compares every client's balances. Never changes anything.
+pub async fn reconcile(store: &Store, fincore: &FincoreClient) -> anyhow::Result<Vec<Line>> {
+    let mut lines = Vec::new();
+    for client in store.list_clients().await? {
+        if client.provider != "fincore" {
+            continue;
+        }
+        let creds = ClientCredentials {
+            client_id: client.client_id,
+            client_secret: client.provider_secret.clone().unwrap_or_default(),
+        };
+        let ctx = CallContext {
+            request_id: Some(format!("reconcile-{}", Uuid::new_v4())),
+            traceparent: None,
+        };
+        let mut at_fincore: BTreeMap<String, Decimal> = BTreeMap::new();
+        let error = match fincore.list_accounts(&creds, &ctx).await {
+            Ok(page) => {
+                for a in page.data {
+                    let value = Decimal::from_str_exact(&a.available_balance).unwrap_or_default();
+                    // Fincore's SPEI accounts hold pesos only.
+                    *at_fincore.entry("MXN".to_string()).or_default() += value;
+                }
+                None
+            }
+            Err(e) => Some(e.to_string()),
+        };
+        for currency in [Currency::MXN] {
+            let fincore_value = at_fincore.get(currency.code()).copied().unwrap_or_default();
+            let books = flux_ledger::get_account(
+                store,
+                flux_ledger::books::funds_account(client.client_id, currency),
+            )
+            .await?;
+            let (posted, pending, available) = match &books {
+                Some(a) => {
+                    let b = a.balance();
+                    (b.posted, b.pending, b.available)
+                }
+                None => (0, 0, 0),
+            };
+            let fmt = |minor: i64| flux_ledger::amount::format_minor(minor, currency);
+            let flux_value = Decimal::new(available, currency.exponent());
+            let mut fincore_text = fincore_value;
+            fincore_text.rescale(currency.exponent());
+            let mut diff = fincore_value - flux_value;
+            diff.rescale(currency.exponent());
+            lines.push(Line {
+                client_id: client.client_id,
+                currency: currency.code().into(),
+                fincore_available: fincore_text.to_string(),
+                flux_available: fmt(available),
+                flux_posted: fmt(posted),
+                flux_pending: fmt(pending),
+                difference: diff.to_string(),
+                error: error.clone(),
+            });
+        }
+    }
+    Ok(lines)
+}

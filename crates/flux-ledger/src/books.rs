@@ -1,0 +1,247 @@
+//! Flux's own books: every Fincore money movement Flux records is posted to the ledger in the
+//! same database transaction (through the store's [`flux_store::books::Books`] hook).
+//!
+//! Each client has a ledger (its id is the client id) with two accounts per currency:
+//! - **funds** (CREDIT-normal, no overdraft): what Flux holds for the client, the sum of its
+//!   Fincore accounts. A partner's available balance is this account's available balance.
+//! - **fincore** (DEBIT-normal, unlimited): the money at the provider, its mirror image.
+//!
+//! | movement | when | entries |
+//! |---|---|---|
+//! | money-in | recorded | DEBIT fincore, CREDIT funds (posted) |
+//! | money-out, refund | recorded (submitted) | DEBIT funds, CREDIT fincore (pending: a hold) |
+//! | | COMPLETED | the hold is posted |
+//! | | REJECTED or FAILED | the hold is voided |
+//! | opening balance | sandbox seeding, `flux ledger open` | as a money-in |
+//!
+//! The hold of a money-out is placed when Flux records its intent (SUBMITTING), before Fincore
+//! is called, so a money-out beyond the available balance is refused without calling Fincore,
+//! and two concurrent money-outs cannot both spend the same pesos.
+
+use crate::apply::apply;
+use crate::model::*;
+use crate::read::{account_in, open_account};
+use crate::LedgerError;
+use flux_core::money::Currency;
+use flux_store::books::Books;
+use flux_store::sql::Tx;
+use flux_store::{StoreError, TransactionRecord};
+use futures::future::BoxFuture;
+use uuid::Uuid;
+
+/// The id of a client's funds account in a currency.
+pub fn funds_account(client_id: Uuid, currency: Currency) -> Uuid {
+    Uuid::new_v5(
+        &client_id,
+        format!("flux-books:funds:{}", currency.code()).as_bytes(),
+    )
+}
+
+/// The id of the account mirroring the client's money at Fincore.
+pub fn provider_account(client_id: Uuid, currency: Currency) -> Uuid {
+    Uuid::new_v5(
+        &client_id,
+        format!("flux-books:fincore:{}", currency.code()).as_bytes(),
+    )
+}
+
+/// The ledger transaction that books a Flux transaction (a movement or a hold).
+pub fn booking_id(flux_transaction: Uuid) -> Uuid {
+    Uuid::new_v5(&flux_transaction, b"flux-books")
+}
+
+pub struct FluxBooks;
+
+/// Opens the client's two accounts in `currency` if they do not exist yet.
+pub async fn ensure_accounts(
+    tx: &mut dyn Tx,
+    client_id: Uuid,
+    currency: Currency,
+) -> Result<(), StoreError> {
+    let now = flux_core::time::now();
+    for (id, normal, limit, name) in [
+        (
+            funds_account(client_id, currency),
+            Side::Credit,
+            Some(0),
+            "funds",
+        ),
+        (
+            provider_account(client_id, currency),
+            Side::Debit,
+            None,
+            "fincore",
+        ),
+    ] {
+        if account_in(tx, id).await?.is_none() {
+            let new = NewAccount {
+                id: Some(id),
+                ledger_id: client_id,
+                currency,
+                normal_balance: normal,
+                overdraft_limit: limit,
+                name: Some(name.into()),
+                person_id: None,
+                metadata: serde_json::json!({"books": "flux"}),
+            };
+            open_account(tx, &new, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A posted or pending two-leg booking of a Flux transaction.
+fn booking(
+    t: &TransactionRecord,
+    currency: Currency,
+    amount: i64,
+    inbound: bool,
+    pending: bool,
+) -> Command {
+    let (funds, provider) = (
+        funds_account(t.client_id, currency),
+        provider_account(t.client_id, currency),
+    );
+    let (debit, credit) = if inbound {
+        (provider, funds)
+    } else {
+        (funds, provider)
+    };
+    Command::Create(NewTransaction {
+        id: Some(booking_id(t.id)),
+        ledger_id: t.client_id,
+        reference_id: t.id.to_string(),
+        currency,
+        description: Some(format!("{} {}", t.kind, t.id)),
+        operations: vec![
+            Operation {
+                account_id: debit,
+                direction: Side::Debit,
+                amount,
+            },
+            Operation {
+                account_id: credit,
+                direction: Side::Credit,
+                amount,
+            },
+        ],
+        metadata: serde_json::json!({"kind": t.kind, "provider": t.provider, "provider_reference": t.provider_reference}),
+        pending,
+        expires_at: None,
+        idempotency_key: None,
+    })
+}
+
+/// Runs one command inside the caller's transaction; a refusal the partner should see becomes
+/// `StoreError::Refused`, a repeat (already booked, already resolved) is not an error.
+async fn run(tx: &mut dyn Tx, command: Command) -> Result<(), StoreError> {
+    let result = apply(tx, flux_core::time::now(), std::slice::from_ref(&command))
+        .await?
+        .pop()
+        .unwrap_or_else(|| Err(LedgerError::invalid("command", "was not run")));
+    match result {
+        Ok(_) => Ok(()),
+        Err(LedgerError::DuplicateReference { .. }) | Err(LedgerError::NotPending { .. }) => Ok(()),
+        Err(LedgerError::InsufficientFunds {
+            available,
+            required,
+            ..
+        }) => Err(StoreError::Refused {
+            code: "insufficient_funds".into(),
+            message: format!("available balance {available} is less than {required}"),
+        }),
+        Err(LedgerError::Store(e)) => Err(e),
+        Err(e) => Err(StoreError::Refused {
+            code: e.code().into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Books an opening balance (money the client already had at Fincore when Flux started
+/// keeping its books), once per `reference`.
+pub async fn open_balance(
+    tx: &mut dyn Tx,
+    client_id: Uuid,
+    currency: Currency,
+    amount: i64,
+    reference: &str,
+) -> Result<(), StoreError> {
+    ensure_accounts(tx, client_id, currency).await?;
+    if amount <= 0 {
+        return Ok(());
+    }
+    let command = Command::Create(NewTransaction {
+        id: None,
+        ledger_id: client_id,
+        reference_id: reference.into(),
+        currency,
+        description: Some("opening balance".into()),
+        operations: vec![
+            Operation {
+                account_id: provider_account(client_id, currency),
+                direction: Side::Debit,
+                amount,
+            },
+            Operation {
+                account_id: funds_account(client_id, currency),
+                direction: Side::Credit,
+                amount,
+            },
+        ],
+        metadata: serde_json::json!({"kind": "OPENING_BALANCE"}),
+        pending: false,
+        expires_at: None,
+        idempotency_key: None,
+    });
+    run(tx, command).await
+}
+
+fn is_final_failure(status: &str) -> bool {
+    matches!(status, "REJECTED" | "FAILED" | "CANCELLED")
+}
+
+impl Books for FluxBooks {
+    fn on_transaction<'a>(
+        &'a self,
+        tx: &'a mut dyn Tx,
+        before: Option<&'a TransactionRecord>,
+        after: &'a TransactionRecord,
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let Ok(currency) = after.currency.parse::<Currency>() else {
+                return Ok(());
+            };
+            let Ok(amount) = crate::amount::parse_minor(&after.amount, currency) else {
+                return Ok(());
+            };
+            ensure_accounts(tx, after.client_id, currency).await?;
+            let outbound = matches!(after.kind.as_str(), "MONEY_OUT" | "REFUND");
+            match (after.kind.as_str(), before) {
+                ("MONEY_IN", None) if !is_final_failure(&after.status) => {
+                    run(tx, booking(after, currency, amount, true, false)).await
+                }
+                (_, None) if outbound && !is_final_failure(&after.status) => {
+                    run(tx, booking(after, currency, amount, false, true)).await?;
+                    settle(tx, after).await
+                }
+                (_, Some(before)) if outbound && before.status != after.status => {
+                    settle(tx, after).await
+                }
+                _ => Ok(()),
+            }
+        })
+    }
+}
+
+/// Posts or voids an outbound movement's hold once its status is final.
+async fn settle(tx: &mut dyn Tx, t: &TransactionRecord) -> Result<(), StoreError> {
+    let id = booking_id(t.id);
+    if t.status == "COMPLETED" {
+        run(tx, Command::Post { id, amount: None }).await
+    } else if is_final_failure(&t.status) {
+        run(tx, Command::Void { id }).await
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,160 @@
+//! Flux keeps its own books: the sandbox money flow (money-in, a completed money-out, a
+//! rejected money-out, a refund) against the real server and the Fincore emulator, on SQLite
+//! and on PostgreSQL. After it, Flux's ledger balance equals the emulator's, `flux reconcile`
+//! reports no difference and `flux ledger verify` finds the books whole.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::process::Command;
+
+const CLIENTS: &str = "/api/partners/clients";
+
+/// The demo account as GET …/accounts shows it: the provider's balance and Flux's books.
+async fn balances(flux: &TestFlux) -> (String, serde_json::Value) {
+    let r = flux.get(&format!("{CLIENTS}/{DEMO_CLIENT}/accounts")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let a = &r.body["data"][0];
+    (
+        a["available_balance"].as_str().unwrap().to_string(),
+        a["ledger"].clone(),
+    )
+}
+
+fn cli(flux: &TestFlux, args: &[&str]) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flux"));
+    cmd.args(args).arg("--data-dir").arg(&flux.data_dir);
+    cmd.env_remove("FLUX_FINCORE_URL");
+    if flux.database_url.starts_with("postgres") {
+        cmd.env("FLUX_DATABASE_URL", &flux.database_url);
+    } else {
+        cmd.env_remove("FLUX_DATABASE_URL");
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+async fn money_flow_keeps_books(flux: TestFlux) {
+    let (provider, ledger) = balances(&flux).await;
+    assert_eq!(ledger["available"], provider, "opening balance booked");
+    let opening: rust_decimal::Decimal = provider.parse().unwrap();
+    let (_, source) = flux.demo_account().await;
+
+    // Money-in: credited at once.
+    let money_in = flux
+        .post(
+            "/api/sandbox/money-in",
+            &json!({"client_id": DEMO_CLIENT, "amount": "250.00"}),
+        )
+        .await;
+    assert_eq!(money_in.status, 201, "{}", money_in.text);
+    let money_in_id = money_in.body["id"].as_str().unwrap().to_string();
+
+    // Money-out to a card that completes: held on submission, posted on COMPLETED.
+    let good = flux.card("4772130000000003").await;
+    let out = flux
+        .post(
+            "/api/partners/transactions/money-out",
+            &flux.money_out_body(&source, &good, "100.00"),
+        )
+        .await;
+    assert_eq!(out.status, 201, "{}", out.text);
+    let (_, ledger) = balances(&flux).await;
+    assert_eq!(
+        ledger["pending"], "100.00",
+        "held while in flight: {ledger}"
+    );
+    flux.wait_status(out.body["id"].as_str().unwrap(), &["COMPLETED"])
+        .await;
+
+    // Money-out to a card whose bank rejects it: held, then released.
+    let bad = flux.card("4772130000010002").await;
+    let rejected = flux
+        .post(
+            "/api/partners/transactions/money-out",
+            &flux.money_out_body(&source, &bad, "40.00"),
+        )
+        .await;
+    assert_eq!(rejected.status, 201, "{}", rejected.text);
+    flux.wait_status(rejected.body["id"].as_str().unwrap(), &["REJECTED"])
+        .await;
+
+    // Refund of the money-in (held, then posted when the emulator completes it).
+    let refund = flux
+        .post(
+            &format!("{CLIENTS}/{DEMO_CLIENT}/transactions/{money_in_id}/refund"),
+            &json!({"amount": "250.00", "description": "devolución"}),
+        )
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+    let refund_id = refund.body["id"].as_str().unwrap().to_string();
+    let refund_done = flux
+        .wait_status(&refund_id, &["COMPLETED", "INITIALIZED", "PENDING"])
+        .await;
+    let refund_final = refund_done["status"] == "COMPLETED";
+
+    // A money-out beyond what the books hold: refused before Fincore is called.
+    let executed = flux.emulator().stats().money_out_executed;
+    let too_much = flux
+        .post(
+            "/api/partners/transactions/money-out",
+            &flux.money_out_body(&source, &good, "99999999.00"),
+        )
+        .await;
+    too_much.problem(422, "insufficient_funds");
+    assert_eq!(flux.emulator().stats().money_out_executed, executed);
+
+    // The books match the emulator: opening + 250 - 100 - 250 (the rejected 40 came back).
+    let (provider, ledger) = balances(&flux).await;
+    let expected = opening + rust_decimal::Decimal::new(25_000 - 10_000 - 25_000, 2);
+    assert_eq!(provider.parse::<rust_decimal::Decimal>().unwrap(), expected);
+    assert_eq!(ledger["available"], provider, "{ledger}");
+    if refund_final {
+        assert_eq!(ledger["pending"], "0.00", "{ledger}");
+        assert_eq!(ledger["posted"], provider, "{ledger}");
+    }
+
+    let (ok, report) = cli(&flux, &["reconcile"]);
+    assert!(ok, "{report}");
+    assert!(report.contains("0 difference(s)"), "{report}");
+    let (ok, report) = cli(&flux, &["ledger", "verify"]);
+    assert!(ok, "{report}");
+    assert!(report.contains("ledger intact"), "{report}");
+
+    // A difference is reported: money arrives at Fincore that Flux never heard of.
+    let (clabe, _) = flux.demo_account().await;
+    assert!(flux
+        .emulator()
+        .credit_silently(&clabe, rust_decimal::Decimal::new(100, 2)));
+    let (ok, report) = cli(&flux, &["reconcile"]);
+    assert!(!ok, "{report}");
+    assert!(
+        report.contains("1 difference(s)") && report.contains("1.00"),
+        "{report}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_money_flow_keeps_books_on_sqlite() {
+    money_flow_keeps_books(TestFlux::start(Options::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_money_flow_keeps_books_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Default::default()
+        })
+        .await;
+        money_flow_keeps_books(flux).await;
+    })
+    .await;
+}
