@@ -40,6 +40,7 @@ pub mod apply;
 pub mod books;
 mod error;
 pub mod model;
+pub mod persons;
 mod read;
 mod rows;
 mod sql;
