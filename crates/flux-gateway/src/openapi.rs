@@ -32,6 +32,9 @@ impl Modify for ApiKeyAuth {
         routes::webhooks::deliveries, routes::webhooks::retry, routes::webhooks::test, routes::webhooks::rotate_secret,
         routes::inbound::money_in, routes::inbound::status_update, routes::inbound::cep,
         routes::sandbox::money_in,
+        routes::ledger::create_account, routes::ledger::get_account, routes::ledger::get_balance,
+        routes::ledger::create_person, routes::ledger::list_persons, routes::ledger::get_person,
+        routes::ledger::create_transaction, routes::ledger::get_transaction,
     ),
     components(schemas(
         error::Problem, error::FieldError, model::Pagination, model::Bank, model::Account, model::Instrument, model::DebitCardDetail,
@@ -39,6 +42,11 @@ impl Modify for ApiKeyAuth {
         routes::accounts::CreatePrivateAccount, routes::instruments::RegisterInstrument, routes::instruments::DebitCardIn,
         routes::instruments::VirtualClabeIn, routes::transactions::MoneyOut, routes::transactions::MoneyOutDetails,
         routes::transactions::Refund, routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook, routes::sandbox::SimulateMoneyIn,
+        model::LedgerBalance, fidix::wire::ErrorResponse, fidix::wire::ErrorDetail, fidix::wire::CreateAccountRequest,
+        fidix::wire::AccountResponse, fidix::wire::AccountDetailResponse, fidix::wire::BalanceResponse,
+        fidix::wire::CreatePersonRequest, fidix::wire::PersonResponse, fidix::wire::PersonDataResponse,
+        fidix::wire::PersonListResponse, fidix::wire::TransactionOperation, fidix::wire::CreateTransactionRequest,
+        fidix::wire::TransactionResponse,
     )),
     modifiers(&ApiKeyAuth),
 )]

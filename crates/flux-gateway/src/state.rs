@@ -50,6 +50,8 @@ pub struct AppState {
     pub account_links: parking_lot::Mutex<std::collections::HashMap<String, uuid::Uuid>>,
     /// The outbound webhook engine (to wake it when something is queued).
     pub deliveries: Arc<crate::delivery::Deliveries>,
+    /// Serves the partner ledger API: Fidi X, or Flux's own engine.
+    pub ledger: crate::ledger_backend::LedgerBackend,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -14,6 +14,43 @@ pub struct Config {
     pub sandbox: Sandbox,
     pub security: Security,
     pub webhooks: Webhooks,
+    pub ledger: LedgerConfig,
+    pub fidix: Fidix,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerConfig {
+    /// "fidix" (through the Fidi X connector; its emulator in sandbox) or "embedded".
+    pub backend: String,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        LedgerConfig {
+            backend: "fidix".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fidix {
+    pub url: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub timeout_ms: u64,
+}
+
+impl Default for Fidix {
+    fn default() -> Self {
+        Fidix {
+            url: String::new(),
+            client_id: String::new(),
+            client_secret: String::new(),
+            timeout_ms: 10_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -85,6 +122,7 @@ pub struct Fincore {
 #[serde(default, deny_unknown_fields)]
 pub struct Sandbox {
     pub emulator_addr: String,
+    pub fidix_emulator_addr: String,
     pub status_step_ms: u64,
     pub balance: String,
 }
@@ -143,6 +181,7 @@ impl Default for Sandbox {
     fn default() -> Self {
         Sandbox {
             emulator_addr: "127.0.0.1:0".into(),
+            fidix_emulator_addr: "127.0.0.1:0".into(),
             status_step_ms: 500,
             balance: "1000000.00".into(),
         }
@@ -193,6 +232,15 @@ impl Config {
         env_parse("FLUX_SANDBOX_EMULATOR_ADDR", &mut c.sandbox.emulator_addr)?;
         env_parse("FLUX_SANDBOX_STATUS_STEP_MS", &mut c.sandbox.status_step_ms)?;
         env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;
+        env_parse(
+            "FLUX_SANDBOX_FIDIX_EMULATOR_ADDR",
+            &mut c.sandbox.fidix_emulator_addr,
+        )?;
+        env_parse("FLUX_LEDGER_BACKEND", &mut c.ledger.backend)?;
+        env_parse("FLUX_FIDIX_URL", &mut c.fidix.url)?;
+        env_parse("FLUX_FIDIX_CLIENT_ID", &mut c.fidix.client_id)?;
+        env_parse("FLUX_FIDIX_CLIENT_SECRET", &mut c.fidix.client_secret)?;
+        env_parse("FLUX_FIDIX_TIMEOUT_MS", &mut c.fidix.timeout_ms)?;
         env_parse("FLUX_API_KEY_PEPPER", &mut c.security.api_key_pepper)?;
         env_parse("FLUX_SECRETS_KEY", &mut c.security.secrets_key)?;
         env_parse("FLUX_WEBHOOK_WORKERS", &mut c.webhooks.workers)?;

@@ -220,6 +220,9 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                 running.base_url()
             );
             println!("  store:    {}", running.store.backend_name());
+            if let Some(emu) = &running.fidix_emulator {
+                println!("  sandbox:  Fidi X emulator at {}", emu.base_url());
+            }
             if let Some(emu) = &running.emulator {
                 println!("  sandbox:  Fincore emulator at {}", emu.base_url());
             }

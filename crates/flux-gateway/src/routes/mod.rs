@@ -5,6 +5,7 @@ pub mod banks;
 pub mod health;
 pub mod inbound;
 pub mod instruments;
+pub mod ledger;
 pub mod sandbox;
 pub mod transactions;
 pub mod webhooks;

@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 use flux::{Config, Running};
+#[allow(unused_imports)]
 pub use flux_store::testing::with_postgres;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -24,6 +25,8 @@ pub struct Options {
     pub webhook_max_retries: u32,
     pub webhook_timeout_ms: u64,
     pub webhook_per_endpoint: usize,
+    /// `ledger.backend`: "fidix" (the default: the Fidi X emulator) or "embedded".
+    pub ledger_backend: &'static str,
 }
 
 impl Default for Options {
@@ -39,6 +42,7 @@ impl Default for Options {
             webhook_max_retries: 10,
             webhook_timeout_ms: 2_000,
             webhook_per_endpoint: 4,
+            ledger_backend: "fidix",
         }
     }
 }
@@ -110,6 +114,7 @@ impl TestFlux {
         config.webhooks.timeout_ms = opts.webhook_timeout_ms;
         config.webhooks.per_endpoint = opts.webhook_per_endpoint;
         config.webhooks.poll_ms = 20;
+        config.ledger.backend = opts.ledger_backend.into();
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();

@@ -1,0 +1,335 @@
+//! The partner ledger API: `/api/partners/clients/{clientId}/ledger/…` (accounts, balances,
+//! persons, transactions), Fidi X's model served through [`crate::ledger_backend`]. Each client
+//! has its own ledger; Flux fills in its `ledger_id`, and anything of another ledger is a 404.
+
+use super::*;
+use crate::idempotency::{self, Begin, Outcome};
+use crate::ledger_backend::client_ledger;
+use crate::pipeline::RequestCtx;
+use crate::validate::json_object;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::{Extension, Json};
+use fidix::wire::*;
+use fidix::FidixError;
+use std::collections::HashMap;
+
+/// A Fidi X (or engine) refusal as a problem+json.
+fn problem(e: FidixError) -> ApiError {
+    let detail = e.body.message.clone();
+    match (e.status, e.body.code.as_str()) {
+        (400, _) if !e.body.details.is_empty() => {
+            let d = &e.body.details[0];
+            ApiError::field(&d.field, d.reason.clone())
+        }
+        (400, "insufficient_funds") => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "insufficient_funds",
+            "Insufficient funds",
+        )
+        .detail(detail),
+        (400, "duplicate_reference_id") => ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate_reference_id",
+            "Duplicate reference_id",
+        )
+        .detail(detail),
+        (400, "idempotency_key_reused") => ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_reused",
+            "Idempotency key reused",
+        )
+        .detail(detail),
+        (400, "unbalanced_transaction") => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unbalanced_transaction",
+            "Unbalanced transaction",
+        )
+        .detail(detail),
+        (400, "currency_mismatch") => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "currency_mismatch",
+            "Currency mismatch",
+        )
+        .detail(detail),
+        (400, _) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ledger_refused",
+            "Refused by the ledger",
+        )
+        .detail(detail),
+        (404, _) => ApiError::not_found("resource"),
+        (504, _) => ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            "Provider timeout",
+        )
+        .detail(detail),
+        (500..=599, _) | (401, _) | (403, _) => {
+            tracing::warn!(status = e.status, code = %e.body.code, "ledger provider error");
+            ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", "Provider error")
+                .detail("the ledger provider failed; retry later")
+        }
+        _ => ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", "Provider error")
+            .detail(detail),
+    }
+}
+
+/// Reads a partner body into a Fidi X request for the client's ledger.
+fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Result<T, ApiError> {
+    let mut obj = json_object(body)?;
+    match obj.get("ledger_id") {
+        None => {}
+        Some(v) if v.as_str() == Some(ledger.to_string().as_str()) => {}
+        Some(_) => {
+            return Err(ApiError::field(
+                "ledger_id",
+                "is assigned by Flux: leave it out",
+            ))
+        }
+    }
+    obj.insert("ledger_id".into(), ledger.to_string().into());
+    serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
+        let text = e.to_string();
+        let field = text.split('`').nth(1).unwrap_or("body").to_string();
+        ApiError::field(&field, text)
+    })
+}
+
+fn owned<T>(value: T, ledger: Uuid, of: Uuid, what: &str) -> Result<T, ApiError> {
+    if of == ledger {
+        Ok(value)
+    } else {
+        Err(ApiError::not_found(what))
+    }
+}
+
+async fn client_of(
+    state: &SharedState,
+    caller: &Caller,
+    client_id: &str,
+) -> Result<(ClientRecord, Uuid), ApiError> {
+    let client = owned_client(state, caller, path_id(client_id, "client")?).await?;
+    let ledger = client_ledger(client.client_id);
+    Ok((client, ledger))
+}
+
+/// POST with the partner's Idempotency-Key honoured by Flux (replayed responses) and passed on.
+async fn create<F, Fut, T>(
+    state: &SharedState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    path: String,
+    body: &Bytes,
+    run: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, FidixError>>,
+    T: serde::Serialize,
+{
+    let key = idempotency::key_of(headers)?;
+    let claim = match idempotency::begin(state, caller, headers, "POST", &path, body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let result = run(key).await.map_err(problem).map(|v| {
+        (
+            StatusCode::CREATED,
+            serde_json::to_value(v).unwrap_or_default(),
+        )
+    });
+    Ok(idempotency::finish(state, claim, Outcome { result, txn: None }).await)
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreateAccountRequest,
+    responses((status = 201, body = AccountResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn create_account(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
+    let req: CreateAccountRequest = wire_body(&body, ledger)?;
+    let path = format!("/api/partners/clients/{}/ledger/accounts", client.client_id);
+    let trace = ctx.traceparent_out.clone();
+    let backend = state.ledger.clone();
+    create(&state, &caller, &headers, path, &body, |_| async move {
+        backend.create_account(req, Some(&trace)).await
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
+    responses((status = 200, body = AccountDetailResponse), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get_account(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, account_id)): Path<(String, String)>,
+) -> Result<Json<AccountDetailResponse>, ApiError> {
+    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
+    let id = path_id(&account_id, "account")?;
+    let a = state
+        .ledger
+        .get_account(id, Some(&ctx.traceparent_out))
+        .await
+        .map_err(problem)?;
+    let of = a.account.ledger_id;
+    Ok(Json(owned(a, ledger, of, "account")?))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
+    responses((status = 200, body = BalanceResponse), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get_balance(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, account_id)): Path<(String, String)>,
+) -> Result<Json<BalanceResponse>, ApiError> {
+    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
+    let id = path_id(&account_id, "account")?;
+    // Through the account, whose ledger says whether it is this client's.
+    let a = state
+        .ledger
+        .get_account(id, Some(&ctx.traceparent_out))
+        .await
+        .map_err(problem)?;
+    let of = a.account.ledger_id;
+    Ok(Json(owned(a, ledger, of, "account")?.balance))
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body = CreatePersonRequest,
+    responses((status = 201, body = PersonDataResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn create_person(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
+    let req: CreatePersonRequest = wire_body(&body, ledger)?;
+    let path = format!("/api/partners/clients/{}/ledger/persons", client.client_id);
+    let trace = ctx.traceparent_out.clone();
+    let backend = state.ledger.clone();
+    create(&state, &caller, &headers, path, &body, |_| async move {
+        backend.create_person(req, Some(&trace)).await
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
+    responses((status = 200, body = PersonListResponse), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list_persons(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<PersonListResponse>, ApiError> {
+    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
+    let (page, per_page) = crate::validate::page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        100,
+    )?;
+    let list = state
+        .ledger
+        .list_persons(
+            ledger,
+            page as u64,
+            per_page as u64,
+            Some(&ctx.traceparent_out),
+        )
+        .await
+        .map_err(problem)?;
+    Ok(Json(list))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("personId" = Uuid, Path)),
+    responses((status = 200, body = PersonDataResponse), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get_person(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, person_id)): Path<(String, String)>,
+) -> Result<Json<PersonDataResponse>, ApiError> {
+    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
+    let id = path_id(&person_id, "person")?;
+    let p = state
+        .ledger
+        .get_person(id, Some(&ctx.traceparent_out))
+        .await
+        .map_err(problem)?;
+    let of = p.data.ledger_id;
+    Ok(Json(owned(p, ledger, of, "person")?))
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
+    request_body = CreateTransactionRequest,
+    responses((status = 201, body = TransactionResponse), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn create_transaction(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path(client_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
+    let req: CreateTransactionRequest = wire_body(&body, ledger)?;
+    let path = format!(
+        "/api/partners/clients/{}/ledger/transactions",
+        client.client_id
+    );
+    let trace = ctx.traceparent_out.clone();
+    let backend = state.ledger.clone();
+    create(&state, &caller, &headers, path, &body, |key| async move {
+        backend.create_transaction(req, key, Some(&trace)).await
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
+    responses((status = 200, body = TransactionResponse), (status = 404, body = crate::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get_transaction(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Extension(ctx): Extension<RequestCtx>,
+    Path((client_id, transaction_id)): Path<(String, String)>,
+) -> Result<Json<TransactionResponse>, ApiError> {
+    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
+    let id = path_id(&transaction_id, "transaction")?;
+    let t = state
+        .ledger
+        .get_transaction(id, Some(&ctx.traceparent_out))
+        .await
+        .map_err(problem)?;
+    let of = t.ledger_id;
+    Ok(Json(owned(t, ledger, of, "transaction")?))
+}
