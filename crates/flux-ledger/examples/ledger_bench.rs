@@ -124,6 +124,7 @@ async fn main() {
             for funded in futures::future::join_all(fundings).await {
                 funded.unwrap();
             }
+            analyze(&a.db).await;
             let ids = Arc::new(ids);
             started = Instant::now();
             for c in 0..a.clients {
@@ -182,6 +183,7 @@ async fn main() {
             .execute(&pool)
             .await
             .unwrap();
+            analyze(&a.db).await;
             started = Instant::now();
             for c in 0..a.clients {
                 let (pool, done, refused, stop) =
@@ -248,6 +250,20 @@ async fn main() {
         (d1 - d0) as f64 / elapsed.as_secs_f64(),
         refused.load(Ordering::Relaxed)
     );
+}
+
+/// Refreshes PostgreSQL's planner statistics after the setup, so that both contenders run on
+/// the plans a database in service would have (a fresh table's generic plans assume it is
+/// empty and scan it).
+async fn analyze(db: &str) {
+    if db.starts_with("postgres") {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect(db)
+            .await
+            .unwrap();
+        sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    }
 }
 
 fn new_account(ledger_id: Uuid, normal: Side, limit: Option<i64>) -> NewAccount {

@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
   currency TEXT NOT NULL, layer TEXT NOT NULL, direction TEXT NOT NULL, amount BIGINT NOT NULL,
   created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS ledger_entries_account ON ledger_entries(account_id, seq);
-CREATE INDEX IF NOT EXISTS ledger_entries_transaction ON ledger_entries(transaction_id);
 CREATE OR REPLACE FUNCTION ledger_entries_immutable() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN RAISE EXCEPTION 'ledger entries are immutable'; END $$;
 DROP TRIGGER IF EXISTS ledger_entries_immutable ON ledger_entries;

@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS ledger_entries (
   currency TEXT NOT NULL, layer TEXT NOT NULL, direction TEXT NOT NULL, amount INTEGER NOT NULL,
   created_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS ledger_entries_account ON ledger_entries(account_id, seq);
-CREATE INDEX IF NOT EXISTS ledger_entries_transaction ON ledger_entries(transaction_id);
 CREATE TRIGGER IF NOT EXISTS ledger_entries_no_update BEFORE UPDATE ON ledger_entries
   BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_entries_no_delete BEFORE DELETE ON ledger_entries
