@@ -12,7 +12,7 @@
 //! | money-out, refund | recorded (submitted) | DEBIT funds, CREDIT fincore (pending: a hold) |
 //! | | COMPLETED | the hold is posted |
 //! | | REJECTED or FAILED | the hold is voided |
-//! | opening balance | sandbox seeding, `flux ledger open` | as a money-in |
+//! | opening balance | sandbox seeding ([`open_balance`]) | as a money-in |
 //!
 //! The hold of a money-out is placed when Flux records its intent (SUBMITTING), before Fincore
 //! is called, so a money-out beyond the available balance is refused without calling Fincore,
