@@ -38,9 +38,15 @@ enum Step {
     },
 }
 
+/// Small amounts next to small limits, so that sequences often land exactly on a limit (where
+/// an off-by-one would hide), with the occasional large one.
+fn amount() -> impl Strategy<Value = i64> {
+    prop_oneof![4 => 1..25i64, 1 => 1..5_000i64]
+}
+
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
-        5 => (0..6usize, 0..6usize, 1..5_000i64, any::<bool>(), prop::option::of(1..30i64))
+        5 => (0..6usize, 0..6usize, amount(), any::<bool>(), prop::option::of(1..30i64))
             .prop_map(|(from, to, amount, pending, ttl_s)| Step::Transfer {
                 from, to, amount, pending, ttl_s: if pending { ttl_s } else { None },
             }),
@@ -270,7 +276,7 @@ fn accounts() -> impl Strategy<Value = Vec<(bool, Option<i64>)>> {
     prop::collection::vec(
         (
             any::<bool>(),
-            prop_oneof![Just(Some(0)), Just(None), (1..3_000i64).prop_map(Some)],
+            prop_oneof![Just(Some(0)), Just(None), (1..40i64).prop_map(Some)],
         ),
         2..6,
     )
