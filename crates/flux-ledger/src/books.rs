@@ -20,7 +20,7 @@
 
 use crate::apply::apply;
 use crate::model::*;
-use crate::read::{account_in, open_account};
+use crate::read::{account_from_new, account_in, insert_account_if_absent};
 use crate::LedgerError;
 use flux_core::money::Currency;
 use flux_store::books::Books;
@@ -84,7 +84,7 @@ pub async fn ensure_accounts(
                 person_id: None,
                 metadata: serde_json::json!({"books": "flux"}),
             };
-            open_account(tx, &new, now).await?;
+            insert_account_if_absent(tx, &account_from_new(&new, now)).await?;
         }
     }
     Ok(())

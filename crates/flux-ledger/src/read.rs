@@ -25,8 +25,18 @@ pub(crate) fn account_from_new(new: &NewAccount, now: DateTime<Utc>) -> Account 
 /// Inserts a new account inside the caller's transaction (Flux's books open accounts in the
 /// same transaction as their first movement).
 pub async fn insert_account(tx: &mut dyn Tx, a: &Account) -> Result<(), StoreError> {
+    insert_account_sql(tx, a, "").await
+}
+
+/// Like [`insert_account`], but an account with this id already there is not an error: two
+/// first movements of one client racing on two instances both find their account.
+pub async fn insert_account_if_absent(tx: &mut dyn Tx, a: &Account) -> Result<(), StoreError> {
+    insert_account_sql(tx, a, "ON CONFLICT (id) DO NOTHING").await
+}
+
+async fn insert_account_sql(tx: &mut dyn Tx, a: &Account, tail: &str) -> Result<(), StoreError> {
     let sql = format!(
-        "INSERT INTO ledger_accounts ({ACCOUNT_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0,0,0,0,$9)"
+        "INSERT INTO ledger_accounts ({ACCOUNT_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,0,0,0,0,$9) {tail}"
     );
     tx.exec(
         &sql,
@@ -44,17 +54,6 @@ pub async fn insert_account(tx: &mut dyn Tx, a: &Account) -> Result<(), StoreErr
     )
     .await?;
     Ok(())
-}
-
-/// Opens an account inside the caller's transaction.
-pub async fn open_account(
-    tx: &mut dyn Tx,
-    new: &NewAccount,
-    now: DateTime<Utc>,
-) -> Result<Account, StoreError> {
-    let a = account_from_new(new, now);
-    insert_account(tx, &a).await?;
-    Ok(a)
 }
 
 pub async fn account_in(tx: &mut dyn Tx, id: Uuid) -> Result<Option<Account>, StoreError> {
