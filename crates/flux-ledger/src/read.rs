@@ -72,46 +72,6 @@ pub async fn get_account(store: &Store, id: Uuid) -> Result<Option<Account>, Sto
         .await
 }
 
-/// A ledger's accounts in creation order, `limit` from `offset`.
-pub async fn list_accounts(
-    store: &Store,
-    ledger_id: Uuid,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<Account>, u64), StoreError> {
-    store
-        .read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let sql = format!(
-                    "SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE ledger_id = $1 \
-                     ORDER BY created_at, id LIMIT $2 OFFSET $3"
-                );
-                let rows = tx
-                    .query(
-                        &sql,
-                        &[
-                            ledger_id.into(),
-                            (limit as i64).into(),
-                            (offset as i64).into(),
-                        ],
-                    )
-                    .await?;
-                let total = tx
-                    .query_opt(
-                        "SELECT COUNT(*) FROM ledger_accounts WHERE ledger_id = $1",
-                        &[ledger_id.into()],
-                    )
-                    .await?
-                    .map(|r| r.int(0))
-                    .transpose()?
-                    .unwrap_or(0);
-                let accounts = rows.iter().map(rows::account).collect::<Result<_, _>>()?;
-                Ok((accounts, total as u64))
-            })
-        }))
-        .await
-}
-
 pub async fn get_transaction(store: &Store, id: Uuid) -> Result<Option<Transaction>, StoreError> {
     store
         .read(tx_fn(move |tx| {
@@ -122,49 +82,6 @@ pub async fn get_transaction(store: &Store, id: Uuid) -> Result<Option<Transacti
                     Some(row) => Ok(Some(rows::transaction(&row)?.0)),
                     None => Ok(None),
                 }
-            })
-        }))
-        .await
-}
-
-/// A ledger's transactions, newest first.
-pub async fn list_transactions(
-    store: &Store,
-    ledger_id: Uuid,
-    offset: u64,
-    limit: u64,
-) -> Result<(Vec<Transaction>, u64), StoreError> {
-    store
-        .read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let sql = format!(
-                    "SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE ledger_id = $1 \
-                     ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
-                );
-                let rows = tx
-                    .query(
-                        &sql,
-                        &[
-                            ledger_id.into(),
-                            (limit as i64).into(),
-                            (offset as i64).into(),
-                        ],
-                    )
-                    .await?;
-                let total = tx
-                    .query_opt(
-                        "SELECT COUNT(*) FROM ledger_transactions WHERE ledger_id = $1",
-                        &[ledger_id.into()],
-                    )
-                    .await?
-                    .map(|r| r.int(0))
-                    .transpose()?
-                    .unwrap_or(0);
-                let txns = rows
-                    .iter()
-                    .map(|r| rows::transaction(r).map(|t| t.0))
-                    .collect::<Result<_, _>>()?;
-                Ok((txns, total as u64))
             })
         }))
         .await
