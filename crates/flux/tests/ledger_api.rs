@@ -106,6 +106,20 @@ async fn ledger_api(backend: &'static str) {
         .post(&format!("{base}/transactions"), &json!({"reference_id": 5}))
         .await;
     r.problem(422, "validation_failed");
+    assert_eq!(r.field_reasons()[0].0, "reference_id");
+    // A wrong type is named by its path, not by the value that was sent.
+    let mut number = transfer("r-6", &cash, &wallet, "1.00");
+    number["operations"][0]["amount"] = json!(1);
+    let r = flux.post(&format!("{base}/transactions"), &number).await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_reasons()[0].0, "operations[0].amount");
+    let r = flux
+        .post(
+            &format!("{base}/accounts"),
+            &json!({"name": 5, "currency": "MXN", "normal_balance": "DEBIT"}),
+        )
+        .await;
+    assert_eq!(r.field_reasons()[0].0, "name");
     let mut foreign = transfer("r-5", &cash, &wallet, "1.00");
     foreign["ledger_id"] = uuid::Uuid::new_v4().to_string().into();
     let r = flux.post(&format!("{base}/transactions"), &foreign).await;

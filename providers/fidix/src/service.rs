@@ -78,6 +78,28 @@ impl From<flux_store::StoreError> for FidixError {
     }
 }
 
+/// Reads a JSON value into a request type; a failure names the field by its path
+/// (`operations[0].amount`) and says what was wrong.
+pub fn from_json<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, FidixError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let reason = e.inner().to_string();
+        let path = e.path().to_string();
+        // A missing field is reported at its parent; name the field itself.
+        let missing = reason
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next());
+        let field = match (missing, path.as_str()) {
+            (Some(name), ".") => name.to_string(),
+            (Some(name), parent) => format!("{parent}.{name}"),
+            (None, ".") => "body".to_string(),
+            (None, p) => p.to_string(),
+        };
+        FidixError::field(&field, reason)
+    })
+}
+
 fn currency(text: &str, field: &str) -> Result<Currency, FidixError> {
     text.parse()
         .map_err(|_| FidixError::field(field, "must be one of MXN, USD, CLP, COP, GTQ, HNL"))

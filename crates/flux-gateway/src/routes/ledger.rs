@@ -91,11 +91,7 @@ fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Resul
         }
     }
     obj.insert("ledger_id".into(), ledger.to_string().into());
-    serde_json::from_value(serde_json::Value::Object(obj)).map_err(|e| {
-        let text = e.to_string();
-        let field = text.split('`').nth(1).unwrap_or("body").to_string();
-        ApiError::field(&field, text)
-    })
+    fidix::service::from_json(serde_json::Value::Object(obj)).map_err(problem)
 }
 
 fn owned<T>(value: T, ledger: Uuid, of: Uuid, what: &str) -> Result<T, ApiError> {

@@ -89,11 +89,7 @@ fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, FidixError> 
     }
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| FidixError::field("body", format!("is not valid JSON: {e}")))?;
-    serde_json::from_value(value).map_err(|e| {
-        let text = e.to_string();
-        let field = text.split('`').nth(1).unwrap_or("body").to_string();
-        FidixError::field(&field, text)
-    })
+    crate::service::from_json(value)
 }
 
 fn id(text: &str, what: &str) -> Result<Uuid, FidixError> {
