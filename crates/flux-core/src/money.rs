@@ -94,15 +94,7 @@ impl Amount {
     /// Parses a partner's decimal string strictly: digits with an optional point, no sign,
     /// no exponent, no more decimals than `currency` allows, > 0 and <= [`max_amount`].
     pub fn parse(text: &str, currency: Currency) -> Result<Self, AmountError> {
-        let well_formed = !text.is_empty()
-            && text.chars().all(|c| c.is_ascii_digit() || c == '.')
-            && text.matches('.').count() <= 1
-            && !text.starts_with('.')
-            && !text.ends_with('.');
-        if !well_formed || text.len() > 40 {
-            return Err(AmountError::NotADecimal);
-        }
-        let value = Decimal::from_str_exact(text).map_err(|_| AmountError::NotADecimal)?;
+        let value = parse_decimal(text)?;
         if value.scale() > currency.exponent() {
             return Err(AmountError::TooManyDecimals(currency.exponent()));
         }
@@ -139,6 +131,21 @@ impl Amount {
     pub fn to_wire(&self) -> String {
         format_decimal(self.value, self.currency)
     }
+}
+
+/// The strict grammar of a decimal string on the wire: digits with at most one inner point, no
+/// sign, no exponent, at most 40 characters. Everything that reads an amount goes through it.
+pub fn parse_decimal(text: &str) -> Result<Decimal, AmountError> {
+    let well_formed = !text.is_empty()
+        && text.len() <= 40
+        && text.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && text.matches('.').count() <= 1
+        && !text.starts_with('.')
+        && !text.ends_with('.');
+    if !well_formed {
+        return Err(AmountError::NotADecimal);
+    }
+    Decimal::from_str_exact(text).map_err(|_| AmountError::NotADecimal)
 }
 
 /// Formats a decimal with exactly the currency's number of decimals.

@@ -75,18 +75,15 @@ pub async fn reconcile(store: &Store, fincore: &FincoreClient) -> anyhow::Result
             };
             let fmt = |minor: i64| flux_ledger::amount::format_minor(minor, currency);
             let flux_value = Decimal::new(available, currency.exponent());
-            let mut fincore_text = fincore_value;
-            fincore_text.rescale(currency.exponent());
-            let mut diff = fincore_value - flux_value;
-            diff.rescale(currency.exponent());
+            let money = |d: Decimal| flux_core::money::format_decimal(d, currency);
             lines.push(Line {
                 client_id: client.client_id,
                 currency: currency.code().into(),
-                fincore_available: fincore_text.to_string(),
+                fincore_available: money(fincore_value),
                 flux_available: fmt(available),
                 flux_posted: fmt(posted),
                 flux_pending: fmt(pending),
-                difference: diff.to_string(),
+                difference: money(fincore_value - flux_value),
                 error: error.clone(),
             });
         }

@@ -286,27 +286,5 @@ fn two_leg(
     amount: i64,
     reference: String,
 ) -> NewTransaction {
-    NewTransaction {
-        id: None,
-        ledger_id,
-        reference_id: reference,
-        currency: Currency::MXN,
-        description: None,
-        operations: vec![
-            Operation {
-                account_id: from,
-                direction: Side::Debit,
-                amount,
-            },
-            Operation {
-                account_id: to,
-                direction: Side::Credit,
-                amount,
-            },
-        ],
-        metadata: serde_json::json!({}),
-        pending: false,
-        expires_at: None,
-        idempotency_key: None,
-    }
+    NewTransaction::transfer(ledger_id, Currency::MXN, from, to, amount, reference)
 }

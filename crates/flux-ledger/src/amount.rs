@@ -11,17 +11,8 @@ pub const MAX_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Parses a positive decimal string into minor units of `currency`.
 pub fn parse_minor(text: &str, currency: Currency) -> Result<i64, String> {
-    let well_formed = !text.is_empty()
-        && text.len() <= 40
-        && text.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && text.matches('.').count() <= 1
-        && !text.starts_with('.')
-        && !text.ends_with('.');
-    if !well_formed {
-        return Err("must be a decimal string such as \"100.00\"".into());
-    }
-    let value = Decimal::from_str_exact(text)
-        .map_err(|_| "must be a decimal string such as \"100.00\"".to_string())?
+    let value = flux_core::money::parse_decimal(text)
+        .map_err(|e| e.to_string())?
         .normalize();
     if value.scale() > currency.exponent() {
         return Err(format!(

@@ -18,7 +18,7 @@
 //! is called, so a money-out beyond the available balance is refused without calling Fincore,
 //! and two concurrent money-outs cannot both spend the same pesos.
 
-use crate::apply::apply;
+use crate::apply::{apply, CommandResult};
 use crate::model::*;
 use crate::read::{account_from_new, account_in, insert_account_if_absent};
 use crate::LedgerError;
@@ -109,36 +109,33 @@ fn booking(
     };
     Command::Create(NewTransaction {
         id: Some(booking_id(t.id)),
-        ledger_id: t.client_id,
-        reference_id: t.id.to_string(),
-        currency,
         description: Some(format!("{} {}", t.kind, t.id)),
-        operations: vec![
-            Operation {
-                account_id: debit,
-                direction: Side::Debit,
-                amount,
-            },
-            Operation {
-                account_id: credit,
-                direction: Side::Credit,
-                amount,
-            },
-        ],
         metadata: serde_json::json!({"kind": t.kind, "provider": t.provider, "provider_reference": t.provider_reference}),
         pending,
-        expires_at: None,
-        idempotency_key: None,
+        ..NewTransaction::transfer(
+            t.client_id,
+            currency,
+            debit,
+            credit,
+            amount,
+            t.id.to_string(),
+        )
     })
 }
 
-/// Runs one command inside the caller's transaction; a refusal the partner should see becomes
-/// `StoreError::Refused`, a repeat (already booked, already resolved) is not an error.
-async fn run(tx: &mut dyn Tx, command: Command) -> Result<(), StoreError> {
-    let result = apply(tx, flux_core::time::now(), std::slice::from_ref(&command))
-        .await?
-        .pop()
-        .unwrap_or_else(|| Err(LedgerError::invalid("command", "was not run")));
+/// Applies one command inside the caller's transaction.
+async fn apply_one(tx: &mut dyn Tx, command: &Command) -> Result<CommandResult, StoreError> {
+    Ok(
+        apply(tx, flux_core::time::now(), std::slice::from_ref(command))
+            .await?
+            .pop()
+            .unwrap_or_else(|| Err(LedgerError::invalid("command", "was not run"))),
+    )
+}
+
+/// A refusal the partner should see becomes `StoreError::Refused`; a repeat (already booked,
+/// already resolved) is not an error.
+fn settled(result: CommandResult) -> Result<(), StoreError> {
     match result {
         Ok(_) => Ok(()),
         Err(LedgerError::DuplicateReference { .. }) | Err(LedgerError::NotPending { .. }) => Ok(()),
@@ -158,6 +155,26 @@ async fn run(tx: &mut dyn Tx, command: Command) -> Result<(), StoreError> {
     }
 }
 
+async fn run(tx: &mut dyn Tx, command: Command) -> Result<(), StoreError> {
+    settled(apply_one(tx, &command).await?)
+}
+
+/// Books a new movement. The client's accounts are opened only when the ledger says they are
+/// missing, so a movement on a known client costs no extra statement.
+async fn book_new(
+    tx: &mut dyn Tx,
+    client_id: Uuid,
+    currency: Currency,
+    command: Command,
+) -> Result<(), StoreError> {
+    let mut result = apply_one(tx, &command).await?;
+    if matches!(result, Err(LedgerError::AccountNotFound(_))) {
+        ensure_accounts(tx, client_id, currency).await?;
+        result = apply_one(tx, &command).await?;
+    }
+    settled(result)
+}
+
 /// Books an opening balance (money the client already had at Fincore when Flux started
 /// keeping its books), once per `reference`.
 pub async fn open_balance(
@@ -172,27 +189,16 @@ pub async fn open_balance(
         return Ok(());
     }
     let command = Command::Create(NewTransaction {
-        id: None,
-        ledger_id: client_id,
-        reference_id: reference.into(),
-        currency,
         description: Some("opening balance".into()),
-        operations: vec![
-            Operation {
-                account_id: provider_account(client_id, currency),
-                direction: Side::Debit,
-                amount,
-            },
-            Operation {
-                account_id: funds_account(client_id, currency),
-                direction: Side::Credit,
-                amount,
-            },
-        ],
         metadata: serde_json::json!({"kind": "OPENING_BALANCE"}),
-        pending: false,
-        expires_at: None,
-        idempotency_key: None,
+        ..NewTransaction::transfer(
+            client_id,
+            currency,
+            provider_account(client_id, currency),
+            funds_account(client_id, currency),
+            amount,
+            reference,
+        )
     });
     run(tx, command).await
 }
@@ -209,24 +215,28 @@ impl Books for FluxBooks {
         after: &'a TransactionRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let Ok(currency) = after.currency.parse::<Currency>() else {
-                return Ok(());
-            };
-            let Ok(amount) = crate::amount::parse_minor(&after.amount, currency) else {
-                return Ok(());
-            };
-            ensure_accounts(tx, after.client_id, currency).await?;
             let outbound = matches!(after.kind.as_str(), "MONEY_OUT" | "REFUND");
-            match (after.kind.as_str(), before) {
-                ("MONEY_IN", None) if !is_final_failure(&after.status) => {
-                    run(tx, booking(after, currency, amount, true, false)).await
-                }
-                (_, None) if outbound && !is_final_failure(&after.status) => {
-                    run(tx, booking(after, currency, amount, false, true)).await?;
+            match before {
+                // A status change of an outbound movement settles its hold.
+                Some(before) if outbound && before.status != after.status => {
                     settle(tx, after).await
                 }
-                (_, Some(before)) if outbound && before.status != after.status => {
-                    settle(tx, after).await
+                None if !is_final_failure(&after.status)
+                    && (outbound || after.kind == "MONEY_IN") =>
+                {
+                    let Ok(currency) = after.currency.parse::<Currency>() else {
+                        return Ok(());
+                    };
+                    let Ok(amount) = crate::amount::parse_minor(&after.amount, currency) else {
+                        return Ok(());
+                    };
+                    // Money-in is posted at once; money-out and refunds are held.
+                    let booking = booking(after, currency, amount, !outbound, outbound);
+                    book_new(tx, after.client_id, currency, booking).await?;
+                    if outbound {
+                        settle(tx, after).await?;
+                    }
+                    Ok(())
                 }
                 _ => Ok(()),
             }

@@ -185,6 +185,43 @@ pub struct NewTransaction {
     pub idempotency_key: Option<String>,
 }
 
+impl NewTransaction {
+    /// The common case: `amount` from `debit` to `credit` (DEBIT one, CREDIT the other), posted
+    /// at once, no description or metadata. Set the other fields with struct update syntax.
+    pub fn transfer(
+        ledger_id: Uuid,
+        currency: Currency,
+        debit: Uuid,
+        credit: Uuid,
+        amount: i64,
+        reference_id: impl Into<String>,
+    ) -> NewTransaction {
+        NewTransaction {
+            id: None,
+            ledger_id,
+            reference_id: reference_id.into(),
+            currency,
+            description: None,
+            operations: vec![
+                Operation {
+                    account_id: debit,
+                    direction: Side::Debit,
+                    amount,
+                },
+                Operation {
+                    account_id: credit,
+                    direction: Side::Credit,
+                    amount,
+                },
+            ],
+            metadata: serde_json::json!({}),
+            pending: false,
+            expires_at: None,
+            idempotency_key: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {

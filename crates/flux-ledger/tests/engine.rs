@@ -43,29 +43,7 @@ fn account(ledger: Uuid, normal: Side, currency: Currency, limit: Option<i64>) -
 }
 
 fn transfer(ledger: Uuid, from: Uuid, to: Uuid, amount: i64, reference: &str) -> NewTransaction {
-    NewTransaction {
-        id: None,
-        ledger_id: ledger,
-        reference_id: reference.into(),
-        currency: Currency::MXN,
-        description: None,
-        operations: vec![
-            Operation {
-                account_id: from,
-                direction: Side::Debit,
-                amount,
-            },
-            Operation {
-                account_id: to,
-                direction: Side::Credit,
-                amount,
-            },
-        ],
-        metadata: serde_json::json!({}),
-        pending: false,
-        expires_at: None,
-        idempotency_key: None,
-    }
+    NewTransaction::transfer(ledger, Currency::MXN, from, to, amount, reference)
 }
 
 /// A funded CREDIT-normal wallet (what Flux owes a client) and its DEBIT-normal funding source.

@@ -64,8 +64,21 @@ pub async fn list(
     let accounts = sync_accounts(&state, &client, &ctx.call()).await?;
     let total = accounts.len() as u64;
     let mut data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
+    // One funds account per client and currency: read each once, however many accounts.
+    let mut books: std::collections::HashMap<String, Option<crate::model::LedgerBalance>> =
+        std::collections::HashMap::new();
     for account in &mut data {
-        account.ledger = client_books(&state, client.client_id, &account.currency).await?;
+        if !books.contains_key(&account.currency) {
+            let balance = match account.currency.parse::<flux_core::Currency>() {
+                Ok(currency) => client_books(&state, client.client_id, currency)
+                    .await?
+                    .as_ref()
+                    .map(crate::model::LedgerBalance::from),
+                Err(_) => None,
+            };
+            books.insert(account.currency.clone(), balance);
+        }
+        account.ledger = books.get(&account.currency).cloned().flatten();
     }
     let per_page = (data.len() as u32).max(50);
     Ok(Json(Page {
@@ -78,16 +91,10 @@ pub async fn list(
 pub async fn client_books(
     state: &SharedState,
     client_id: Uuid,
-    currency: &str,
-) -> Result<Option<crate::model::LedgerBalance>, ApiError> {
-    let Ok(currency) = currency.parse::<flux_core::Currency>() else {
-        return Ok(None);
-    };
+    currency: flux_core::Currency,
+) -> Result<Option<flux_ledger::Account>, ApiError> {
     let id = flux_ledger::books::funds_account(client_id, currency);
-    Ok(flux_ledger::get_account(&state.store, id)
-        .await?
-        .as_ref()
-        .map(crate::model::LedgerBalance::from))
+    Ok(flux_ledger::get_account(&state.store, id).await?)
 }
 
 /// Body of POST …/private-accounts (the seed's shape).

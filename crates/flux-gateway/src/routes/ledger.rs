@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::idempotency::{self, Begin, Outcome};
-use crate::ledger_backend::client_ledger;
+use crate::ledger_backend::{client_ledger, LedgerBackend};
 use crate::pipeline::RequestCtx;
 use crate::validate::json_object;
 use axum::body::Bytes;
@@ -112,31 +112,45 @@ async fn client_of(
     Ok((client, ledger))
 }
 
-/// POST with the partner's Idempotency-Key honoured by Flux (replayed responses) and passed on.
-async fn create<F, Fut, T>(
+/// A POST under the client's ledger: the body read as a Fidi X request for that ledger, the
+/// partner's Idempotency-Key honoured by Flux (replayed responses) and passed on to `run`.
+#[allow(clippy::too_many_arguments)]
+async fn create<R, F, Fut, T>(
     state: &SharedState,
     caller: &Caller,
+    ctx: &RequestCtx,
     headers: &HeaderMap,
-    path: String,
+    client_id: &str,
+    resource: &str,
     body: &Bytes,
     run: F,
 ) -> Result<Response, ApiError>
 where
-    F: FnOnce(Option<String>) -> Fut,
+    R: serde::de::DeserializeOwned,
+    F: FnOnce(LedgerBackend, R, Option<String>, String) -> Fut,
     Fut: std::future::Future<Output = Result<T, FidixError>>,
     T: serde::Serialize,
 {
+    let (client, ledger) = client_of(state, caller, client_id).await?;
+    let req: R = wire_body(body, ledger)?;
+    let path = format!(
+        "/api/partners/clients/{}/ledger/{resource}",
+        client.client_id
+    );
     let key = idempotency::key_of(headers)?;
     let claim = match idempotency::begin(state, caller, headers, "POST", &path, body).await? {
         Begin::Replay(r) => return Ok(r),
         Begin::Run(c) => c,
     };
-    let result = run(key).await.map_err(problem).map(|v| {
-        (
-            StatusCode::CREATED,
-            serde_json::to_value(v).unwrap_or_default(),
-        )
-    });
+    let result = run(state.ledger.clone(), req, key, ctx.traceparent_out.clone())
+        .await
+        .map_err(problem)
+        .map(|v| {
+            (
+                StatusCode::CREATED,
+                serde_json::to_value(v).unwrap_or_default(),
+            )
+        });
     Ok(idempotency::finish(state, claim, Outcome { result, txn: None }).await)
 }
 
@@ -153,14 +167,15 @@ pub async fn create_account(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
-    let req: CreateAccountRequest = wire_body(&body, ledger)?;
-    let path = format!("/api/partners/clients/{}/ledger/accounts", client.client_id);
-    let trace = ctx.traceparent_out.clone();
-    let backend = state.ledger.clone();
-    create(&state, &caller, &headers, path, &body, |_| async move {
+    let run = |backend: LedgerBackend,
+               req: CreateAccountRequest,
+               _key: Option<String>,
+               trace: String| async move {
         backend.create_account(req, Some(&trace)).await
-    })
+    };
+    create(
+        &state, &caller, &ctx, &headers, &client_id, "accounts", &body, run,
+    )
     .await
 }
 
@@ -174,15 +189,28 @@ pub async fn get_account(
     Extension(ctx): Extension<RequestCtx>,
     Path((client_id, account_id)): Path<(String, String)>,
 ) -> Result<Json<AccountDetailResponse>, ApiError> {
-    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
-    let id = path_id(&account_id, "account")?;
+    Ok(Json(
+        owned_account(&state, &caller, &ctx, &client_id, &account_id).await?,
+    ))
+}
+
+/// The account with its balance, if it is in this client's ledger.
+async fn owned_account(
+    state: &SharedState,
+    caller: &Caller,
+    ctx: &RequestCtx,
+    client_id: &str,
+    account_id: &str,
+) -> Result<AccountDetailResponse, ApiError> {
+    let (_, ledger) = client_of(state, caller, client_id).await?;
+    let id = path_id(account_id, "account")?;
     let a = state
         .ledger
         .get_account(id, Some(&ctx.traceparent_out))
         .await
         .map_err(problem)?;
     let of = a.account.ledger_id;
-    Ok(Json(owned(a, ledger, of, "account")?))
+    owned(a, ledger, of, "account")
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", tag = "ledger",
@@ -195,16 +223,9 @@ pub async fn get_balance(
     Extension(ctx): Extension<RequestCtx>,
     Path((client_id, account_id)): Path<(String, String)>,
 ) -> Result<Json<BalanceResponse>, ApiError> {
-    let (_, ledger) = client_of(&state, &caller, &client_id).await?;
-    let id = path_id(&account_id, "account")?;
     // Through the account, whose ledger says whether it is this client's.
-    let a = state
-        .ledger
-        .get_account(id, Some(&ctx.traceparent_out))
-        .await
-        .map_err(problem)?;
-    let of = a.account.ledger_id;
-    Ok(Json(owned(a, ledger, of, "account")?.balance))
+    let a = owned_account(&state, &caller, &ctx, &client_id, &account_id).await?;
+    Ok(Json(a.balance))
 }
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
@@ -220,14 +241,15 @@ pub async fn create_person(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
-    let req: CreatePersonRequest = wire_body(&body, ledger)?;
-    let path = format!("/api/partners/clients/{}/ledger/persons", client.client_id);
-    let trace = ctx.traceparent_out.clone();
-    let backend = state.ledger.clone();
-    create(&state, &caller, &headers, path, &body, |_| async move {
+    let run = |backend: LedgerBackend,
+               req: CreatePersonRequest,
+               _key: Option<String>,
+               trace: String| async move {
         backend.create_person(req, Some(&trace)).await
-    })
+    };
+    create(
+        &state, &caller, &ctx, &headers, &client_id, "persons", &body, run,
+    )
     .await
 }
 
@@ -295,17 +317,21 @@ pub async fn create_transaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let (client, ledger) = client_of(&state, &caller, &client_id).await?;
-    let req: CreateTransactionRequest = wire_body(&body, ledger)?;
-    let path = format!(
-        "/api/partners/clients/{}/ledger/transactions",
-        client.client_id
-    );
-    let trace = ctx.traceparent_out.clone();
-    let backend = state.ledger.clone();
-    create(&state, &caller, &headers, path, &body, |key| async move {
-        backend.create_transaction(req, key, Some(&trace)).await
-    })
+    let run =
+        |backend: LedgerBackend,
+         req: CreateTransactionRequest,
+         key: Option<String>,
+         trace: String| async move { backend.create_transaction(req, key, Some(&trace)).await };
+    create(
+        &state,
+        &caller,
+        &ctx,
+        &headers,
+        &client_id,
+        "transactions",
+        &body,
+        run,
+    )
     .await
 }
 

@@ -270,10 +270,9 @@ pub async fn refund(
     // Refunds leave the client's funds like a money-out: refuse before calling Fincore when
     // Flux's books say the money is not there (the hold itself is placed when it is recorded).
     if let Some(books) =
-        super::accounts::client_books(&state, client.client_id, &original.currency).await?
+        super::accounts::client_books(&state, client.client_id, amount.currency()).await?
     {
-        let available = rust_decimal::Decimal::from_str_exact(&books.available).unwrap_or_default();
-        if available < amount.value() {
+        if i128::from(books.balance().available) < amount.minor_units() {
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "insufficient_funds",
@@ -281,7 +280,7 @@ pub async fn refund(
             )
             .detail(format!(
                 "available balance {} is less than {}",
-                books.available,
+                books.balance_text().available,
                 amount.to_wire()
             )));
         }

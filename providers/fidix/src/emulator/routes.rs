@@ -14,6 +14,7 @@ use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
+use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 type S = State<Arc<Shared>>;
@@ -99,9 +100,10 @@ fn id(text: &str, what: &str) -> Result<Uuid, FidixError> {
 async fn token(State(s): S, bytes: Bytes) -> Result<Json<AuthResponse>, FidixError> {
     let req: AuthRequest = body(&bytes)?;
     let ok = req.client_id == s.config.client_id
-        && constant_time_eq(
-            req.client_secret.as_bytes(),
-            s.config.client_secret.as_bytes(),
+        && bool::from(
+            req.client_secret
+                .as_bytes()
+                .ct_eq(s.config.client_secret.as_bytes()),
         );
     if !ok {
         return Err(FidixError::new(
@@ -128,10 +130,6 @@ async fn token(State(s): S, bytes: Bytes) -> Result<Json<AuthResponse>, FidixErr
         token_type: "Bearer".into(),
         expires_in: ttl,
     }))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn create_account(State(s): S, bytes: Bytes) -> Result<Response, FidixError> {
