@@ -62,6 +62,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0004_ledger",
         include_str!("../migrations/sqlite/0004_ledger.sql"),
     ),
+    (
+        "0005_ledger_write",
+        include_str!("../migrations/sqlite/0005_ledger_write.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -79,6 +83,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0004_ledger",
         include_str!("../migrations/postgres/0004_ledger.sql"),
+    ),
+    (
+        "0005_ledger_write",
+        include_str!("../migrations/postgres/0005_ledger_write.sql"),
     ),
 ];
 
@@ -195,6 +203,13 @@ impl Store {
             Box::pin(async move { tx.exec(sql, &params).await })
         }))
         .await
+    }
+
+    /// One statement that is atomic by itself, returning its rows. PostgreSQL runs it in its
+    /// implicit transaction, with no `BEGIN`/`COMMIT` around it: one round trip in all, the
+    /// commit included. SQLite runs it through the writer like any write.
+    pub async fn write_statement(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>> {
+        self.backend.write_statement(sql, params).await
     }
 
     /// One read query.

@@ -15,8 +15,12 @@ pub struct PgBackend {
 
 impl PgBackend {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        // No ping before each acquire: it is a round trip on every transaction, and a
+        // connection that broke fails its first statement anyway (the caller sees an
+        // Unavailable error and retries, as it would for a database restart).
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await
@@ -131,6 +135,18 @@ impl Backend for PgBackend {
         let mut conn = self.pool.acquire().await.map_err(StoreError::backend)?;
         let mut pg = PgTx { conn: &mut conn };
         body(&mut pg).await
+    }
+
+    async fn write_statement(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let rows = bind(sqlx::query(sql), &params)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::from_sqlx)?;
+        rows.iter().map(decode).collect()
     }
 
     async fn exec_script(&self, sql: &str) -> Result<(), StoreError> {

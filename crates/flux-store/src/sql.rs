@@ -157,6 +157,25 @@ pub trait Backend: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     async fn write(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError>;
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError>;
+    /// One statement, atomic by itself (see [`crate::Store::write_statement`]).
+    async fn write_statement(
+        &self,
+        sql: &'static str,
+        params: Vec<Value>,
+    ) -> Result<Vec<Row>, StoreError> {
+        let any = self
+            .write(tx_fn(move |tx| {
+                Box::pin(async move {
+                    tx.query(sql, &params)
+                        .await
+                        .map(|rows| Box::new(rows) as AnyResult)
+                })
+            }))
+            .await?;
+        any.downcast::<Vec<Row>>()
+            .map(|b| *b)
+            .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
+    }
     /// Runs a whole multi-statement script (migrations) outside the batching machinery.
     async fn exec_script(&self, sql: &str) -> Result<(), StoreError>;
 }

@@ -89,6 +89,7 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
          PRAGMA foreign_keys=ON;
          PRAGMA busy_timeout=10000;
          PRAGMA temp_store=MEMORY;
+         PRAGMA cache_size=-32768;
          PRAGMA wal_autocheckpoint=10000;",
     )
     .map_err(StoreError::backend)?;
@@ -138,7 +139,27 @@ fn writer_loop(mut tx: SqliteTx, rx: flume::Receiver<WriteJob>) {
             continue;
         }
         let mut finishers = Vec::with_capacity(jobs.len());
-        for job in jobs {
+        for (i, job) in jobs.into_iter().enumerate() {
+            // The first body needs no SAVEPOINT: if it fails, nothing else has run yet and
+            // rolling back the whole transaction undoes exactly it. A savepoint costs a copy
+            // of every page the body touches.
+            if i == 0 {
+                let (ok, finish) = job(&mut tx);
+                if ok {
+                    finishers.push((finish, Ok(())));
+                    continue;
+                }
+                let restarted = tx
+                    .conn
+                    .execute_batch("ROLLBACK; BEGIN IMMEDIATE")
+                    .map_err(StoreError::backend);
+                let failed = restarted.is_err();
+                finishers.push((finish, restarted));
+                if failed {
+                    break;
+                }
+                continue;
+            }
             let savepoint = tx.conn.execute_batch("SAVEPOINT job");
             let (ok, finish) = job(&mut tx);
             let end = if ok {
