@@ -72,14 +72,6 @@ fn pair(rng: &mut impl Rng, n: usize, hot: bool) -> (usize, usize) {
     }
 }
 
-fn value_of(name: &str) -> Option<usize> {
-    let raw: Vec<String> = std::env::args().collect();
-    raw.iter()
-        .position(|a| a == name)
-        .and_then(|i| raw.get(i + 1))
-        .and_then(|v| v.parse().ok())
-}
-
 const FUNDING: i64 = 1_000_000_000;
 
 #[tokio::main]
@@ -94,11 +86,7 @@ async fn main() {
         "engine" => {
             let store = flux_store::Store::open(&a.db).await.unwrap();
             store.migrate().await.unwrap();
-            let writers = match value_of("--writers") {
-                Some(n) => n,
-                None => Ledger::default_writers(&store),
-            };
-            let ledger = Ledger::start(store.clone(), writers);
+            let ledger = Ledger::start(store.clone());
             let ledger_id = Uuid::new_v4();
             let mut ids = Vec::new();
             let source = ledger
@@ -161,8 +149,10 @@ async fn main() {
             }
         }
         "baseline" => {
+            // Like Flux's own pool: no ping before each acquire (a round trip per transfer).
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(a.clients as u32)
+                .test_before_acquire(false)
                 .connect(&a.db)
                 .await
                 .unwrap();

@@ -3,20 +3,22 @@
 //! 1. Look up, with one `IN (…)` query each, the reference ids and idempotency keys the batch
 //!    uses, and lock (`FOR UPDATE`, in id order) the holds it posts or voids.
 //! 2. Lock every account the batch touches, in id order, and read its running totals.
-//! 3. Run the commands one after another against those totals in memory: validation, the
-//!    funds check of every account a transaction decreases, entries. A refused command changes
-//!    nothing and does not disturb the others.
-//! 4. Write the new transactions and entries and the accounts' new totals with multi-row
-//!    statements, after checking that the batch's entries balance per currency and layer.
+//! 3. Run the commands one after another against those totals in memory ([`Batch::run`]):
+//!    validation, the funds check of every account a transaction decreases, entries. A refused
+//!    command changes nothing and does not disturb the others.
+//! 4. Check that the batch's entries balance per currency and layer, then write the new
+//!    transactions, the entries and the accounts' new totals ([`crate::write`]).
 //!
-//! The statement count is fixed per batch, whatever its size: on PostgreSQL that is what makes
-//! a batch cost a few round trips instead of a few per transfer.
+//! [`crate::Ledger`]'s writer skips steps 1 and 2 when it already knows the accounts (its
+//! cache): it runs step 3 on the cached totals and lets step 4's compare-and-set prove they
+//! were current.
 
 use crate::error::LedgerError;
 use crate::model::*;
 use crate::rows::{self, ACCOUNT_COLUMNS, TRANSACTION_COLUMNS};
-use crate::sql::{for_update, insert_rows, query_keys, update_rows};
+use crate::sql::{for_update, query_keys};
 use crate::validate::validate_new;
+use crate::write::WriteSet;
 use chrono::{DateTime, Utc};
 use flux_store::sql::{Tx, Value};
 use flux_store::StoreError;
@@ -57,14 +59,17 @@ pub async fn apply(
     now: DateTime<Utc>,
     commands: &[Command],
 ) -> Result<Vec<CommandResult>, StoreError> {
-    let mut results: Vec<Option<CommandResult>> = vec![None; commands.len()];
-    for (i, c) in commands.iter().enumerate() {
-        if let Command::Create(new) = c {
-            if let Err(e) = validate_new(new, now) {
-                results[i] = Some(Err(e));
-            }
-        }
-    }
+    Ok(apply_batch(tx, now, commands).await?.0)
+}
+
+/// [`apply`], also returning the accounts the batch touched as they stand after it (for the
+/// writer's cache; exact at commit because the batch held their locks).
+pub(crate) async fn apply_batch(
+    tx: &mut dyn Tx,
+    now: DateTime<Utc>,
+    commands: &[Command],
+) -> Result<(Vec<CommandResult>, Vec<Account>), StoreError> {
+    let mut batch = Batch::new(commands, now);
 
     // 1. What the database already holds under this batch's references and keys.
     let mut refs = BTreeSet::new();
@@ -72,7 +77,7 @@ pub async fn apply(
     let mut targets = BTreeSet::new();
     for (i, c) in commands.iter().enumerate() {
         match c {
-            Command::Create(new) if results[i].is_none() => {
+            Command::Create(new) if batch.results[i].is_none() => {
                 refs.insert(new.reference_id.clone());
                 if let Some(k) = &new.idempotency_key {
                     keys.insert(k.clone());
@@ -84,7 +89,6 @@ pub async fn apply(
             _ => {}
         }
     }
-    let mut by_ref: HashMap<(Uuid, String), Uuid> = HashMap::new();
     if !refs.is_empty() {
         for row in query_keys(
             tx,
@@ -94,10 +98,11 @@ pub async fn apply(
         )
         .await?
         {
-            by_ref.insert((row.uuid(1)?, row.text(2)?), row.uuid(0)?);
+            batch
+                .by_ref
+                .insert((row.uuid(1)?, row.text(2)?), row.uuid(0)?);
         }
     }
-    let mut by_key: HashMap<(Uuid, String), (Uuid, String)> = HashMap::new();
     if !keys.is_empty() {
         for row in query_keys(
             tx,
@@ -107,18 +112,19 @@ pub async fn apply(
         )
         .await?
         {
-            by_key.insert((row.uuid(1)?, row.text(2)?), (row.uuid(0)?, row.text(3)?));
+            batch
+                .by_key
+                .insert((row.uuid(1)?, row.text(2)?), (row.uuid(0)?, row.text(3)?));
         }
     }
     let lock = for_update(tx);
-    let mut txns: HashMap<Uuid, Touched> = HashMap::new();
     if !targets.is_empty() {
         let ids: Vec<Uuid> = targets.into_iter().collect();
         let head = format!("SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id");
         let tail = format!("ORDER BY id {lock}");
         for row in query_keys(tx, &head, &tail, rows::uuid_keys(&ids)).await? {
             let (txn, key, fingerprint) = rows::transaction(&row)?;
-            txns.insert(
+            batch.txns.insert(
                 txn.id,
                 Touched {
                     txn,
@@ -132,167 +138,236 @@ pub async fn apply(
     }
 
     // 2. Lock and read every account involved, in id order (deadlock-free across processes).
-    let mut account_ids = BTreeSet::new();
-    for (i, c) in commands.iter().enumerate() {
-        if let (Command::Create(new), None) = (c, &results[i]) {
-            account_ids.extend(new.operations.iter().map(|o| o.account_id));
-        }
-    }
-    for t in txns.values() {
-        account_ids.extend(t.txn.operations.iter().map(|o| o.account_id));
-    }
-    let mut accounts: BTreeMap<Uuid, Account> = BTreeMap::new();
-    if !account_ids.is_empty() {
-        let ids: Vec<Uuid> = account_ids.into_iter().collect();
+    let ids: Vec<Uuid> = batch.account_ids(commands).into_iter().collect();
+    if !ids.is_empty() {
         let head = format!("SELECT {ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id");
         let tail = format!("ORDER BY id {lock}");
+        let mut accounts = Vec::with_capacity(ids.len());
         for row in query_keys(tx, &head, &tail, rows::uuid_keys(&ids)).await? {
-            let a = rows::account(&row)?;
-            accounts.insert(a.id, a);
+            accounts.push(rows::account(&row)?);
+        }
+        batch.load(accounts);
+    }
+
+    // 3 and 4.
+    batch.run(commands);
+    crate::write::write(tx, &batch.write_set()?).await?;
+
+    // Replays of transactions written before this batch answer with them as they stand now.
+    let missing: Vec<Uuid> = batch
+        .replays
+        .iter()
+        .map(|(_, id)| *id)
+        .filter(|id| !batch.txns.contains_key(id))
+        .collect();
+    let mut found = HashMap::new();
+    if !missing.is_empty() {
+        let head = format!("SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id");
+        for row in query_keys(tx, &head, "", rows::uuid_keys(&missing)).await? {
+            let (txn, _, _) = rows::transaction(&row)?;
+            found.insert(txn.id, txn);
         }
     }
-    let before: HashMap<Uuid, Totals> = accounts.iter().map(|(id, a)| (*id, a.totals)).collect();
+    let accounts = batch.accounts.values().cloned().collect();
+    Ok((batch.finish(&found), accounts))
+}
 
-    // 3. Run the commands in order.
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut replays: Vec<(usize, Uuid)> = Vec::new();
-    for (i, command) in commands.iter().enumerate() {
-        if results[i].is_some() {
-            continue;
+/// One batch in memory: the accounts and holds it works on, what it decided, what it will
+/// write. The same code runs whether the accounts were read under lock or taken from cache.
+pub(crate) struct Batch {
+    now: DateTime<Utc>,
+    pub(crate) accounts: BTreeMap<Uuid, Account>,
+    /// The accounts' totals as read, for the compare-and-set that writes the new ones.
+    before: HashMap<Uuid, Totals>,
+    txns: HashMap<Uuid, Touched>,
+    entries: Vec<Entry>,
+    /// Reference ids and idempotency keys known to be taken (from the database, or by an
+    /// earlier command of this batch).
+    by_ref: HashMap<(Uuid, String), Uuid>,
+    by_key: HashMap<(Uuid, String), (Uuid, String)>,
+    results: Vec<Option<CommandResult>>,
+    replays: Vec<(usize, Uuid)>,
+    /// Whether [`Batch::run`] refused a command: a refusal can depend on accounts the batch
+    /// then does not write, so the write's compare-and-set would not vouch for it.
+    pub(crate) refused: bool,
+}
+
+impl Batch {
+    /// A batch for `commands`, with the ones that fail validation already answered.
+    pub(crate) fn new(commands: &[Command], now: DateTime<Utc>) -> Batch {
+        let results = commands
+            .iter()
+            .map(|c| match c {
+                Command::Create(new) => validate_new(new, now).err().map(Err),
+                _ => None,
+            })
+            .collect();
+        Batch {
+            now,
+            accounts: BTreeMap::new(),
+            before: HashMap::new(),
+            txns: HashMap::new(),
+            entries: Vec::new(),
+            by_ref: HashMap::new(),
+            by_key: HashMap::new(),
+            results,
+            replays: Vec::new(),
+            refused: false,
         }
-        let outcome = match command {
-            Command::Create(new) => {
-                // Only a keyed request can be replayed, so only it needs a fingerprint.
-                let fp = match new.idempotency_key {
-                    Some(_) => fingerprint(new),
-                    None => String::new(),
-                };
-                if let Some(key) = &new.idempotency_key {
-                    if let Some((id, original)) = by_key.get(&(new.ledger_id, key.clone())) {
-                        if *original == fp {
-                            replays.push((i, *id));
+    }
+
+    /// Every account the batch's valid creates and known holds touch.
+    pub(crate) fn account_ids(&self, commands: &[Command]) -> BTreeSet<Uuid> {
+        let mut ids = BTreeSet::new();
+        for (i, c) in commands.iter().enumerate() {
+            if let (Command::Create(new), None) = (c, &self.results[i]) {
+                ids.extend(new.operations.iter().map(|o| o.account_id));
+            }
+        }
+        for t in self.txns.values() {
+            ids.extend(t.txn.operations.iter().map(|o| o.account_id));
+        }
+        ids
+    }
+
+    pub(crate) fn load(&mut self, accounts: impl IntoIterator<Item = Account>) {
+        for a in accounts {
+            self.before.insert(a.id, a.totals);
+            self.accounts.insert(a.id, a);
+        }
+    }
+
+    /// Runs the commands in order against the loaded accounts.
+    pub(crate) fn run(&mut self, commands: &[Command]) {
+        let now = self.now;
+        for (i, command) in commands.iter().enumerate() {
+            if self.results[i].is_some() {
+                continue;
+            }
+            let outcome = match command {
+                Command::Create(new) => {
+                    // Only a keyed request can be replayed, so only it needs a fingerprint.
+                    let fp = match new.idempotency_key {
+                        Some(_) => fingerprint(new),
+                        None => String::new(),
+                    };
+                    if let Some(key) = &new.idempotency_key {
+                        if let Some((id, original)) = self.by_key.get(&(new.ledger_id, key.clone()))
+                        {
+                            if *original == fp {
+                                self.replays.push((i, *id));
+                                continue;
+                            }
+                            self.results[i] =
+                                Some(Err(LedgerError::IdempotencyMismatch(key.clone())));
+                            self.refused = true;
                             continue;
                         }
-                        results[i] = Some(Err(LedgerError::IdempotencyMismatch(key.clone())));
+                    }
+                    if let Some(existing) =
+                        self.by_ref.get(&(new.ledger_id, new.reference_id.clone()))
+                    {
+                        self.results[i] = Some(Err(LedgerError::DuplicateReference {
+                            reference_id: new.reference_id.clone(),
+                            existing: *existing,
+                        }));
+                        self.refused = true;
                         continue;
                     }
+                    create(new, now, &mut self.accounts, &mut self.entries).inspect(|txn| {
+                        self.by_ref
+                            .insert((new.ledger_id, new.reference_id.clone()), txn.id);
+                        if let Some(key) = &new.idempotency_key {
+                            self.by_key
+                                .insert((new.ledger_id, key.clone()), (txn.id, fp.clone()));
+                        }
+                        self.txns.insert(
+                            txn.id,
+                            Touched {
+                                txn: txn.clone(),
+                                key: new.idempotency_key.clone(),
+                                fingerprint: fp,
+                                is_new: true,
+                                changed: true,
+                            },
+                        );
+                    })
                 }
-                if let Some(existing) = by_ref.get(&(new.ledger_id, new.reference_id.clone())) {
-                    results[i] = Some(Err(LedgerError::DuplicateReference {
-                        reference_id: new.reference_id.clone(),
-                        existing: *existing,
-                    }));
-                    continue;
-                }
-                create(new, now, &mut accounts, &mut entries).inspect(|txn| {
-                    by_ref.insert((new.ledger_id, new.reference_id.clone()), txn.id);
-                    if let Some(key) = &new.idempotency_key {
-                        by_key.insert((new.ledger_id, key.clone()), (txn.id, fp.clone()));
-                    }
-                    txns.insert(
-                        txn.id,
-                        Touched {
-                            txn: txn.clone(),
-                            key: new.idempotency_key.clone(),
-                            fingerprint: fp,
-                            is_new: true,
-                            changed: true,
-                        },
-                    );
-                })
-            }
-            Command::Post { id, amount } => resolve(
-                *id,
-                Resolution::Post(*amount),
-                now,
-                &mut txns,
-                &mut accounts,
-                &mut entries,
-            ),
-            Command::Void { id } => resolve(
-                *id,
-                Resolution::Void,
-                now,
-                &mut txns,
-                &mut accounts,
-                &mut entries,
-            ),
-            Command::Expire { id } => resolve(
-                *id,
-                Resolution::Expire,
-                now,
-                &mut txns,
-                &mut accounts,
-                &mut entries,
-            ),
-        };
-        results[i] = Some(outcome.map(|transaction| Outcome {
-            transaction,
-            replayed: false,
-        }));
-    }
-
-    // 4. The batch must balance per currency and layer before anything is written.
-    let mut sums: HashMap<(String, &'static str), i64> = HashMap::new();
-    for e in &entries {
-        let currency = accounts
-            .get(&e.account_id)
-            .map(|a| a.currency.code().to_string())
-            .unwrap_or_default();
-        let signed = match e.direction {
-            Side::Debit => e.amount,
-            Side::Credit => -e.amount,
-        };
-        *sums.entry((currency, e.layer.as_str())).or_default() += signed;
-    }
-    if let Some(((currency, layer), sum)) = sums.into_iter().find(|(_, s)| *s != 0) {
-        return Err(StoreError::Unavailable(format!(
-            "ledger invariant violated: {currency} {layer} entries of a batch sum to {sum}"
-        )));
-    }
-
-    let micros = flux_core::time::to_micros(now);
-    let mut new_rows = Vec::new();
-    let mut changed_rows = Vec::new();
-    for t in txns.values() {
-        if t.is_new {
-            rows::transaction_values(&t.txn, t.key.as_deref(), &t.fingerprint, &mut new_rows);
-        } else if t.changed {
-            changed_rows.extend([
-                Value::from(t.txn.id),
-                Value::from(t.txn.status.as_str()),
-                Value::from(
-                    t.txn
-                        .posted_operations
-                        .as_deref()
-                        .map(rows::operations_json),
-                ),
-                Value::from(micros),
-            ]);
+                Command::Post { id, amount } => self.resolve(*id, Resolution::Post(*amount)),
+                Command::Void { id } => self.resolve(*id, Resolution::Void),
+                Command::Expire { id } => self.resolve(*id, Resolution::Expire),
+            };
+            self.refused |= outcome.is_err();
+            self.results[i] = Some(outcome.map(|transaction| Outcome {
+                transaction,
+                replayed: false,
+            }));
         }
     }
-    if !new_rows.is_empty() {
-        let head = format!("INSERT INTO ledger_transactions ({TRANSACTION_COLUMNS})");
-        insert_rows(tx, &head, 14, &new_rows).await?;
-    }
-    if !changed_rows.is_empty() {
-        update_rows(
-            tx,
-            "ledger_transactions",
-            "status = v.column2, posted_operations = v.column3, updated_at = v.column4",
-            4,
-            &changed_rows,
+
+    fn resolve(&mut self, id: Uuid, how: Resolution) -> Result<Transaction, LedgerError> {
+        resolve(
+            id,
+            how,
+            self.now,
+            &mut self.txns,
+            &mut self.accounts,
+            &mut self.entries,
         )
-        .await?;
     }
-    if !entries.is_empty() {
-        let mut values = Vec::with_capacity(entries.len() * 7);
-        for e in &entries {
-            let currency = accounts
+
+    /// What the batch writes, after checking that its entries balance per currency and layer:
+    /// a batch that would break double entry is a bug, and nothing of it is written.
+    pub(crate) fn write_set(&self) -> Result<WriteSet, StoreError> {
+        let mut sums: HashMap<(&str, &'static str), i64> = HashMap::new();
+        for e in &self.entries {
+            let currency = self
+                .accounts
+                .get(&e.account_id)
+                .map(|a| a.currency.code())
+                .unwrap_or_default();
+            let signed = match e.direction {
+                Side::Debit => e.amount,
+                Side::Credit => -e.amount,
+            };
+            *sums.entry((currency, e.layer.as_str())).or_default() += signed;
+        }
+        if let Some(((currency, layer), sum)) = sums.into_iter().find(|(_, s)| *s != 0) {
+            return Err(StoreError::Unavailable(format!(
+                "ledger invariant violated: {currency} {layer} entries of a batch sum to {sum}"
+            )));
+        }
+        let mut set = WriteSet::default();
+        let micros = flux_core::time::to_micros(self.now);
+        for t in self.txns.values() {
+            if t.is_new {
+                rows::transaction_values(
+                    &t.txn,
+                    t.key.as_deref(),
+                    &t.fingerprint,
+                    &mut set.created,
+                );
+            } else if t.changed {
+                set.resolved.extend([
+                    Value::from(t.txn.id),
+                    Value::from(t.txn.status.as_str()),
+                    Value::from(
+                        t.txn
+                            .posted_operations
+                            .as_deref()
+                            .map(rows::operations_json),
+                    ),
+                    Value::from(micros),
+                ]);
+            }
+        }
+        for e in &self.entries {
+            let currency = self
+                .accounts
                 .get(&e.account_id)
                 .map(|a| a.currency.code())
                 .unwrap_or("");
-            values.extend([
+            set.entries.extend([
                 Value::from(e.transaction_id),
                 Value::from(e.account_id),
                 Value::from(currency),
@@ -302,47 +377,22 @@ pub async fn apply(
                 Value::from(micros),
             ]);
         }
-        insert_rows(
-            tx,
-            "INSERT INTO ledger_entries (transaction_id, account_id, currency, layer, direction, amount, created_at)",
-            7,
-            &values,
-        )
-        .await?;
-        let mut account_rows = Vec::new();
-        for (id, a) in &accounts {
-            if before.get(id) != Some(&a.totals) {
-                account_rows.extend([
-                    Value::from(*id),
-                    Value::from(a.totals.debits_posted),
-                    Value::from(a.totals.credits_posted),
-                    Value::from(a.totals.debits_pending),
-                    Value::from(a.totals.credits_pending),
-                ]);
+        for (id, a) in &self.accounts {
+            let Some(old) = self.before.get(id) else {
+                continue;
+            };
+            if *old != a.totals {
+                set.accounts.push((*id, *old, a.totals));
             }
         }
-        update_rows(
-            tx,
-            "ledger_accounts",
-            "debits_posted = v.column2, credits_posted = v.column3, \
-             debits_pending = v.column4, credits_pending = v.column5",
-            5,
-            &account_rows,
-        )
-        .await?;
+        Ok(set)
     }
 
-    // Replays answer with the transaction as it stands now.
-    if !replays.is_empty() {
-        let ids: Vec<Uuid> = replays.iter().map(|(_, id)| *id).collect();
-        let head = format!("SELECT {TRANSACTION_COLUMNS} FROM ledger_transactions WHERE id");
-        let mut found = HashMap::new();
-        for row in query_keys(tx, &head, "", rows::uuid_keys(&ids)).await? {
-            let (txn, _, _) = rows::transaction(&row)?;
-            found.insert(txn.id, txn);
-        }
-        for (i, id) in replays {
-            let txn = match txns.get(&id) {
+    /// Every command's answer; `found` holds replayed transactions read after the write.
+    pub(crate) fn finish(self, found: &HashMap<Uuid, Transaction>) -> Vec<CommandResult> {
+        let mut results = self.results;
+        for (i, id) in self.replays {
+            let txn = match self.txns.get(&id) {
                 Some(t) => Some(t.txn.clone()),
                 None => found.get(&id).cloned(),
             };
@@ -354,11 +404,11 @@ pub async fn apply(
                 None => Err(LedgerError::TransactionNotFound(id)),
             });
         }
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(LedgerError::invalid("command", "was not run"))))
+            .collect()
     }
-    Ok(results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(LedgerError::invalid("command", "was not run"))))
-        .collect())
 }
 
 /// Posts a new transaction against the locked accounts, or explains why not.

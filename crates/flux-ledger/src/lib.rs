@@ -10,24 +10,33 @@
 //!
 //! # Concurrency: one batching writer per process, ordered row locks between processes
 //!
-//! Every write goes through [`Ledger`], whose writer tasks take whatever commands are queued
-//! (up to [`MAX_BATCH`]) and apply them in one database transaction ([`apply::apply`]): read and
-//! lock the accounts involved, run the commands in memory one after the other, write the
-//! results with a fixed number of multi-row statements, commit, then answer every caller.
+//! Every write goes through [`Ledger`], whose writer task takes whatever commands are queued
+//! (up to [`MAX_BATCH`]) and applies them as one batch in one database transaction, answering
+//! every caller only after the commit.
 //!
-//! - **No overdraft.** The funds check and the balance update of a command happen against
-//!   totals no one else can change before the commit: on SQLite because the store has a single
-//!   writer thread, on PostgreSQL because the batch holds `FOR UPDATE` locks on the accounts'
-//!   rows. A second process on the same PostgreSQL waits for those locks and then reads the
+//! - **The careful path** ([`apply::apply`]): lock the accounts involved, in id order, read
+//!   their totals, run the commands in memory one after the other, write the results with a
+//!   fixed number of set-at-a-time statements, commit.
+//! - **The cached path** (the common case): the writer remembers the accounts it has written
+//!   ([`cache`]). A batch of new transactions over remembered accounts runs in memory at once
+//!   and is written by one statement that updates each account only if its totals are still
+//!   the ones the batch started from ([`write`]); on PostgreSQL that statement is its own
+//!   transaction, so the whole batch costs one round trip, commit included. If any total had
+//!   changed (another process, Flux's books), the statement writes nothing and the batch runs
+//!   again the careful way.
+//! - **No overdraft.** The funds check of a command runs against totals that are, at commit,
+//!   the account's real totals: read under lock (careful), or proven unchanged by the
+//!   compare-and-set (cached). On SQLite the store's single writer thread also serialises all
+//!   writers; on PostgreSQL a second process waits for the row locks and then re-reads the
 //!   committed totals (READ COMMITTED re-reads a locked row after the wait).
-//! - **No deadlock.** A batch takes all its locks in one statement per table, in id order
-//!   (holds first, then accounts). Two batches that want the same rows queue behind each other
-//!   instead of each holding what the other needs.
+//! - **No deadlock.** Both paths take their account locks in id order (holds first, then
+//!   accounts, in the careful path), so two batches that want the same rows queue behind each
+//!   other instead of each holding what the other needs.
 //! - **Why batching rather than a transaction per transfer.** A hot account serialises every
 //!   transaction that touches it; with a transaction per transfer, the row lock is held across
 //!   several round trips and a commit, so throughput is capped at one commit per transfer. A
-//!   batch pays the round trips and the fsync once for hundreds of transfers, and in-memory
-//!   validation of each one costs microseconds. Every caller is answered only after the commit.
+//!   batch pays the round trips and the fsync once for all its transfers, and in-memory
+//!   validation of each one costs microseconds.
 //! - **Failures stay local.** A refused command (insufficient funds, duplicate reference)
 //!   changes nothing and the rest of the batch proceeds. If the batch itself fails (a unique
 //!   constraint raced by another process), each of its commands is retried alone.
@@ -38,6 +47,7 @@
 pub mod amount;
 pub mod apply;
 pub mod books;
+mod cache;
 mod error;
 pub mod model;
 pub mod persons;
@@ -46,6 +56,7 @@ mod rows;
 mod sql;
 pub mod validate;
 pub mod verify;
+mod write;
 
 pub use apply::{apply, CommandResult};
 pub use error::LedgerError;
@@ -53,8 +64,10 @@ pub use model::*;
 pub use read::*;
 pub use verify::Verification;
 
+use cache::AccountCache;
 use flux_store::sql::tx_fn;
 use flux_store::Store;
+use std::collections::HashMap;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
@@ -74,28 +87,11 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Starts `writers` batching writer tasks over `store` (migrated). One is enough on SQLite;
-    /// a few let PostgreSQL overlap one batch's commit with the next batch's work.
-    pub fn start(store: Store, writers: usize) -> Ledger {
+    /// Starts the batching writer over `store` (migrated).
+    pub fn start(store: Store) -> Ledger {
         let (queue, rx) = flume::unbounded::<Job>();
-        for _ in 0..writers.max(1) {
-            let rx = rx.clone();
-            let store = store.clone();
-            tokio::spawn(async move { writer(store, rx).await });
-        }
+        tokio::spawn(writer(store.clone(), rx));
         Ledger { store, queue }
-    }
-
-    /// The writer count that suits the store's backend, as measured (BENCHMARKS.md). On
-    /// SQLite, batches from several writers queue at the store's writer thread and share one
-    /// commit (4 beat 1, 2, 8 and 16). On PostgreSQL a second writer overlaps one batch's
-    /// commit with the next batch's statements; more mostly wait on each other's row locks.
-    pub fn default_writers(store: &Store) -> usize {
-        if store.backend_name() == "postgres" {
-            2
-        } else {
-            4
-        }
     }
 
     pub fn store(&self) -> &Store {
@@ -187,7 +183,19 @@ fn unavailable() -> flux_store::StoreError {
 }
 
 async fn writer(store: Store, rx: flume::Receiver<Job>) {
+    let mut cache = AccountCache::new(CACHE_CAPACITY);
+    // How many commands the writer expects to find queued: the ones that were waiting when the
+    // last batch committed, plus that batch's callers, who under load come straight back.
+    let mut expected = 0usize;
     while let Ok(first) = rx.recv_async().await {
+        // Waiting for them (briefly, and never when idle) makes one full batch instead of two
+        // half-full ones that each pay a commit.
+        if expected > 1 {
+            let deadline = std::time::Instant::now() + LINGER;
+            while rx.len() + 1 < expected && std::time::Instant::now() < deadline {
+                tokio::task::yield_now().await;
+            }
+        }
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -195,30 +203,86 @@ async fn writer(store: Store, rx: flume::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        let callers = jobs.len();
         let commands: Vec<Command> = jobs.iter().map(|j| j.command.clone()).collect();
-        match run(&store, commands).await {
-            Ok(results) => {
-                for (job, result) in jobs.into_iter().zip(results) {
-                    let _ = job.done.send(result);
+        if let Some(mut batch) = cache.batch(&commands, flux_core::time::now()) {
+            batch.run(&commands);
+            if !batch.refused {
+                match write_cached(&store, &batch).await {
+                    Ok(()) => {
+                        cache.remember(batch.accounts.values().cloned());
+                        answer(jobs, batch.finish(&HashMap::new()));
+                        expected = rx.len() + callers;
+                        continue;
+                    }
+                    // Stale totals, a reference or key already taken, or the database: the
+                    // careful path tells them apart.
+                    Err(e) => {
+                        tracing::debug!(error = %e, "ledger: a cached batch could not be written; rerunning it carefully");
+                        cache.forget_all();
+                    }
                 }
             }
-            Err(e) if jobs.len() == 1 => {
-                for job in jobs {
-                    let _ = job.done.send(Err(single_failure(e.clone())));
-                }
-            }
-            Err(_) => {
-                // Another process raced this batch on a unique constraint (or the database
-                // hiccupped): retry each command alone so that only the culprit fails.
-                for job in jobs {
-                    let result = match run(&store, vec![job.command]).await {
-                        Ok(mut r) => r
-                            .pop()
-                            .unwrap_or_else(|| Err(single_failure(unavailable()))),
-                        Err(e) => Err(single_failure(e)),
-                    };
-                    let _ = job.done.send(result);
-                }
+        }
+        careful(&store, jobs, commands, &mut cache).await;
+        expected = rx.len() + callers;
+    }
+}
+
+/// The longest the writer waits for callers it just answered to come back (see `expected`):
+/// long enough for a resubmission, a fraction of a commit.
+const LINGER: std::time::Duration = std::time::Duration::from_micros(300);
+
+/// The most accounts the writer remembers; past it, it starts over.
+const CACHE_CAPACITY: usize = 100_000;
+
+fn answer(jobs: Vec<Job>, results: Vec<CommandResult>) {
+    for (job, result) in jobs.into_iter().zip(results) {
+        let _ = job.done.send(result);
+    }
+}
+
+async fn write_cached(store: &Store, batch: &apply::Batch) -> Result<(), flux_store::StoreError> {
+    let set = batch.write_set()?;
+    if set.is_empty() {
+        return Ok(());
+    }
+    if store.backend_name() == "postgres" {
+        let (sql, params) = set.postgres();
+        store.write_statement(sql, params).await?;
+        return Ok(());
+    }
+    store
+        .write(tx_fn(move |tx| {
+            Box::pin(async move { write::write(tx, &set).await })
+        }))
+        .await
+}
+
+async fn careful(store: &Store, jobs: Vec<Job>, commands: Vec<Command>, cache: &mut AccountCache) {
+    match run(store, commands).await {
+        Ok((results, accounts)) => {
+            cache.remember(accounts);
+            answer(jobs, results);
+        }
+        Err(e) if jobs.len() == 1 => {
+            cache.forget_all();
+            answer(jobs, vec![Err(single_failure(e))]);
+        }
+        Err(_) => {
+            // Another process raced this batch on a unique constraint (or the database
+            // hiccupped): retry each command alone so that only the culprit fails.
+            cache.forget_all();
+            for job in jobs {
+                let result = match run(store, vec![job.command]).await {
+                    Ok((mut r, accounts)) => {
+                        cache.remember(accounts);
+                        r.pop()
+                            .unwrap_or_else(|| Err(single_failure(unavailable())))
+                    }
+                    Err(e) => Err(single_failure(e)),
+                };
+                let _ = job.done.send(result);
             }
         }
     }
@@ -227,10 +291,10 @@ async fn writer(store: Store, rx: flume::Receiver<Job>) {
 async fn run(
     store: &Store,
     commands: Vec<Command>,
-) -> Result<Vec<CommandResult>, flux_store::StoreError> {
+) -> Result<(Vec<CommandResult>, Vec<Account>), flux_store::StoreError> {
     store
         .write(tx_fn(move |tx| {
-            Box::pin(async move { apply(tx, flux_core::time::now(), &commands).await })
+            Box::pin(async move { apply::apply_batch(tx, flux_core::time::now(), &commands).await })
         }))
         .await
 }

@@ -57,7 +57,7 @@ struct Books {
 }
 
 async fn books(store: Store, wallets: usize, funding: i64) -> Books {
-    let ledger = Ledger::start(store.clone(), Ledger::default_writers(&store));
+    let ledger = Ledger::start(store.clone());
     let id = Uuid::new_v4();
     let bank = ledger
         .create_account(account(id, Side::Debit, Currency::MXN, None))
@@ -443,7 +443,7 @@ async fn two_engines_on_one_postgres() {
             .await
             .unwrap();
         let second_store = Store::open(&url).await.unwrap();
-        let second = Ledger::start(second_store, 4);
+        let second = Ledger::start(second_store);
         let mut tasks = Vec::new();
         for t in 0..32usize {
             let b = b.clone();
@@ -482,6 +482,64 @@ async fn two_engines_on_one_postgres() {
             .sum();
         assert_eq!(total, 10_000);
         assert!(b.ledger.verify().await.unwrap().ok());
+    })
+    .await;
+}
+
+/// The writer answers from its cache of account totals; whatever changes those totals behind
+/// its back (Flux's books write through `apply` in their own transactions, another process)
+/// must make it notice, not overdraw. Each step below runs with a warm cache.
+#[tokio::test]
+async fn the_cached_path_notices_changes_behind_its_back() {
+    on_both(|store| async move {
+        let b = books(store.clone(), 2, 100).await;
+        let (a, c) = (b.wallets[0], b.wallets[1]);
+        // Warm: a has 100 in the writer's cache.
+        b.ledger.transfer(pay(&b, c, a, 1, "warm")).await.unwrap();
+        assert_eq!(balance(&b, a).await.available, 101);
+
+        // Someone else moves a's whole balance out, outside the writer.
+        let drain = Command::Create(pay(&b, a, c, 101, "behind-its-back"));
+        let results = store
+            .write(flux_store::sql::tx_fn(move |tx| {
+                Box::pin(async move { apply(tx, flux_core::time::now(), &[drain]).await })
+            }))
+            .await
+            .unwrap();
+        assert!(results[0].is_ok());
+
+        // The cache still says 101; the database says 0. No overdraft.
+        let refused = b.ledger.transfer(pay(&b, a, c, 50, "stale")).await;
+        assert!(
+            matches!(refused, Err(LedgerError::InsufficientFunds { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(balance(&b, a).await.available, 0);
+
+        // A reference and an idempotency key already in the database, sent with a warm cache.
+        b.ledger.transfer(pay(&b, c, a, 10, "again")).await.unwrap();
+        let duplicate = b.ledger.transfer(pay(&b, c, a, 10, "again")).await;
+        assert!(
+            matches!(duplicate, Err(LedgerError::DuplicateReference { .. })),
+            "{duplicate:?}"
+        );
+        let mut keyed = pay(&b, c, a, 5, "keyed");
+        keyed.idempotency_key = Some("k-1".into());
+        let first = b.ledger.transfer(keyed.clone()).await.unwrap();
+        let replay = b.ledger.transfer(keyed.clone()).await.unwrap();
+        assert!(replay.replayed);
+        assert_eq!(replay.transaction.id, first.transaction.id);
+        keyed.operations[0].amount = 6;
+        keyed.operations[1].amount = 6;
+        let mismatch = b.ledger.transfer(keyed).await;
+        assert!(
+            matches!(mismatch, Err(LedgerError::IdempotencyMismatch(_))),
+            "{mismatch:?}"
+        );
+
+        assert_eq!(balance(&b, a).await.available, 15);
+        let v = b.ledger.verify().await.unwrap();
+        assert!(v.problems.is_empty(), "{:?}", v.problems);
     })
     .await;
 }

@@ -102,7 +102,7 @@ fn model_book(accounts: &mut [ModelAccount], legs: &[(usize, bool, Side, i64)]) 
 
 async fn run_case(store: &Store, accounts_spec: &[(bool, Option<i64>)], steps: &[Step]) {
     let ledger_id = Uuid::new_v4();
-    let ledger = Ledger::start(store.clone(), 1);
+    let ledger = Ledger::start(store.clone());
     let mut ids = Vec::new();
     let mut model = Vec::new();
     for (credit_normal, limit) in accounts_spec {

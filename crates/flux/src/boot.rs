@@ -479,10 +479,7 @@ async fn ledger_backend(
     use flux_gateway::ledger_backend::LedgerBackend;
     match config.ledger.backend.as_str() {
         "embedded" => {
-            let engine = flux_ledger::Ledger::start(
-                store.clone(),
-                flux_ledger::Ledger::default_writers(store),
-            );
+            let engine = flux_ledger::Ledger::start(store.clone());
             Ok((LedgerBackend::Embedded(fidix::Service::new(engine)), None))
         }
         "fidix" => {

@@ -85,7 +85,7 @@ pub async fn start(
     } else {
         config.jwt_secret.clone()
     };
-    let ledger = Ledger::start(store.clone(), Ledger::default_writers(&store));
+    let ledger = Ledger::start(store.clone());
     let shared = Arc::new(Shared {
         service: Service::new(ledger),
         config,
