@@ -89,7 +89,6 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
          PRAGMA foreign_keys=ON;
          PRAGMA busy_timeout=10000;
          PRAGMA temp_store=MEMORY;
-         PRAGMA cache_size=-32768;
          PRAGMA wal_autocheckpoint=10000;",
     )
     .map_err(StoreError::backend)?;
