@@ -1,7 +1,8 @@
 //! SQLite backend: one file in WAL mode, `synchronous=FULL` (a commit is on disk before it is
 //! acknowledged). SQLite allows one writer at a time, so instead of letting connections fight
-//! over the write lock, a single writer thread takes every pending write, runs each in its own
-//! SAVEPOINT (one failing body does not undo the others) and commits the whole batch with one
+//! over the write lock, a single writer thread takes every pending write, runs each after the
+//! first in its own SAVEPOINT (one failing body does not undo the others; the first needs none,
+//! since rolling back the transaction undoes only it) and commits the whole batch with one
 //! fsync: group commit. Reads run on the calling thread, each thread with its own connection
 //! to the file: a read of a page-cached WAL database takes microseconds, less than the two
 //! thread hand-offs a reader pool would cost, and WAL readers never wait for the writer.
