@@ -75,6 +75,17 @@ impl ApiError {
     }
 
     /// 404 for anything the caller may not see, so that other partners' ids are not revealed.
+    /// 422 `insufficient_funds`: Flux's books, the ledger or the provider say the money is not
+    /// there.
+    pub fn insufficient_funds(detail: impl Into<String>) -> Self {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "insufficient_funds",
+            "Insufficient funds",
+        )
+        .detail(detail)
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "Resource not found")
             .detail(format!("{what} not found"))
@@ -153,12 +164,9 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(what)
             }
-            StoreError::Refused { code, message } if code == "insufficient_funds" => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "insufficient_funds",
-                "Insufficient funds",
-            )
-            .detail(message),
+            StoreError::Refused { code, message } if code == "insufficient_funds" => {
+                ApiError::insufficient_funds(message)
+            }
             StoreError::Refused { message, .. } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "refused_by_ledger",
@@ -199,8 +207,7 @@ impl From<FincoreError> for ApiError {
                 }
                 404 => ApiError::new(StatusCode::NOT_FOUND, "not_found", "Resource not found").detail(format!("Fincore: {message}")),
                 409 => ApiError::new(StatusCode::CONFLICT, "provider_conflict", "Provider conflict").detail(format!("Fincore: {message}")),
-                _ if code == "insufficient_funds" => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "insufficient_funds", "Insufficient funds")
-                    .detail(format!("Fincore: {message}")),
+                _ if code == "insufficient_funds" => ApiError::insufficient_funds(format!("Fincore: {message}")),
                 _ => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "provider_rejected", "The provider rejected the request")
                     .detail(format!("Fincore ({code}): {message}")),
             },

@@ -196,22 +196,24 @@ async fn writer(store: Store, rx: flume::Receiver<Job>) {
                 tokio::task::yield_now().await;
             }
         }
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
+        let (mut commands, mut waiters) = (vec![first.command], vec![first.done]);
+        while commands.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(job) => jobs.push(job),
+                Ok(job) => {
+                    commands.push(job.command);
+                    waiters.push(job.done);
+                }
                 Err(_) => break,
             }
         }
-        let callers = jobs.len();
-        let commands: Vec<Command> = jobs.iter().map(|j| j.command.clone()).collect();
+        let callers = commands.len();
         if let Some(mut batch) = cache.batch(&commands, flux_core::time::now()) {
             batch.run(&commands);
             if !batch.refused {
                 match write_cached(&store, &batch).await {
                     Ok(()) => {
                         cache.remember(batch.accounts.values().cloned());
-                        answer(jobs, batch.finish(&HashMap::new()));
+                        answer(waiters, batch.finish(&HashMap::new()));
                         expected = rx.len() + callers;
                         continue;
                     }
@@ -224,7 +226,7 @@ async fn writer(store: Store, rx: flume::Receiver<Job>) {
                 }
             }
         }
-        careful(&store, jobs, commands, &mut cache).await;
+        careful(&store, waiters, commands, &mut cache).await;
         expected = rx.len() + callers;
     }
 }
@@ -236,9 +238,11 @@ const LINGER: std::time::Duration = std::time::Duration::from_micros(300);
 /// The most accounts the writer remembers; past it, it starts over.
 const CACHE_CAPACITY: usize = 100_000;
 
-fn answer(jobs: Vec<Job>, results: Vec<CommandResult>) {
-    for (job, result) in jobs.into_iter().zip(results) {
-        let _ = job.done.send(result);
+type Waiter = oneshot::Sender<CommandResult>;
+
+fn answer(waiters: Vec<Waiter>, results: Vec<CommandResult>) {
+    for (waiter, result) in waiters.into_iter().zip(results) {
+        let _ = waiter.send(result);
     }
 }
 
@@ -259,22 +263,29 @@ async fn write_cached(store: &Store, batch: &apply::Batch) -> Result<(), flux_st
         .await
 }
 
-async fn careful(store: &Store, jobs: Vec<Job>, commands: Vec<Command>, cache: &mut AccountCache) {
-    match run(store, commands).await {
+async fn careful(
+    store: &Store,
+    waiters: Vec<Waiter>,
+    commands: Vec<Command>,
+    cache: &mut AccountCache,
+) {
+    let many = commands.len() > 1;
+    let commands = std::sync::Arc::new(commands);
+    match run(store, commands.clone()).await {
         Ok((results, accounts)) => {
             cache.remember(accounts);
-            answer(jobs, results);
+            answer(waiters, results);
         }
-        Err(e) if jobs.len() == 1 => {
+        Err(e) if !many => {
             cache.forget_all();
-            answer(jobs, vec![Err(single_failure(e))]);
+            answer(waiters, vec![Err(single_failure(e))]);
         }
         Err(_) => {
             // Another process raced this batch on a unique constraint (or the database
             // hiccupped): retry each command alone so that only the culprit fails.
             cache.forget_all();
-            for job in jobs {
-                let result = match run(store, vec![job.command]).await {
+            for (waiter, command) in waiters.into_iter().zip(commands.iter()) {
+                let result = match run(store, std::sync::Arc::new(vec![command.clone()])).await {
                     Ok((mut r, accounts)) => {
                         cache.remember(accounts);
                         r.pop()
@@ -282,7 +293,7 @@ async fn careful(store: &Store, jobs: Vec<Job>, commands: Vec<Command>, cache: &
                     }
                     Err(e) => Err(single_failure(e)),
                 };
-                let _ = job.done.send(result);
+                let _ = waiter.send(result);
             }
         }
     }
@@ -290,7 +301,7 @@ async fn careful(store: &Store, jobs: Vec<Job>, commands: Vec<Command>, cache: &
 
 async fn run(
     store: &Store,
-    commands: Vec<Command>,
+    commands: std::sync::Arc<Vec<Command>>,
 ) -> Result<(Vec<CommandResult>, Vec<Account>), flux_store::StoreError> {
     store
         .write(tx_fn(move |tx| {

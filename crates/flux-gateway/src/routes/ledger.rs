@@ -24,12 +24,7 @@ fn problem(e: FidixError) -> ApiError {
             let d = &e.body.details[0];
             ApiError::field(&d.field, d.reason.clone())
         }
-        (400, "insufficient_funds") => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "insufficient_funds",
-            "Insufficient funds",
-        )
-        .detail(detail),
+        (400, "insufficient_funds") => ApiError::insufficient_funds(detail),
         (400, "duplicate_reference_id") => ApiError::new(
             StatusCode::CONFLICT,
             "duplicate_reference_id",

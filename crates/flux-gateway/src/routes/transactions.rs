@@ -273,12 +273,7 @@ pub async fn refund(
         super::accounts::client_books(&state, client.client_id, amount.currency()).await?
     {
         if i128::from(books.balance().available) < amount.minor_units() {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "insufficient_funds",
-                "Insufficient funds",
-            )
-            .detail(format!(
+            return Err(ApiError::insufficient_funds(format!(
                 "available balance {} is less than {}",
                 books.balance_text().available,
                 amount.to_wire()
