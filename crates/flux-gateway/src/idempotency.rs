@@ -86,10 +86,7 @@ pub async fn begin(
         .store
         .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
         .await?;
-    let mismatch = || {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "Idempotency-Key reused with a different request")
-            .detail("this Idempotency-Key was first used with a different method, path or body; use a new key for a new operation")
-    };
+    let mismatch = key_reused;
     // An identical request is in flight: wait for its answer, re-reading with a growing pause.
     let deadline = tokio::time::Instant::now() + state.config.idempotency_wait;
     let mut pause_ms = 2u64;
@@ -180,4 +177,11 @@ pub async fn finish(state: &SharedState, claim: Option<Claim>, outcome: Outcome)
         Ok(_) => json_response(status, body),
         Err(e) => e.into_response(),
     }
+}
+
+/// 422 `idempotency_key_reused`: the key was first used for a different request. The same
+/// answer whether Flux or the provider behind it noticed.
+pub fn key_reused() -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "Idempotency-Key reused with a different request")
+        .detail("this Idempotency-Key was first used with a different method, path or body; use a new key for a new operation")
 }

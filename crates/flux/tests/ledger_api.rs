@@ -74,6 +74,14 @@ async fn ledger_api(backend: &'static str) {
         .await;
     assert_eq!(again.body["id"], t.body["id"]);
     assert_eq!(again.headers["idempotency-replayed"], "true");
+    // The key again with another body: 422, never a second transaction.
+    flux.post_idem(
+        &format!("{base}/transactions"),
+        &transfer("r-1", &cash, &wallet, "99.00"),
+        "k-1",
+    )
+    .await
+    .problem(422, "idempotency_key_reused");
     // The same reference without the key: 409.
     flux.post(
         &format!("{base}/transactions"),

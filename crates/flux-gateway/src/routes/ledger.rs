@@ -31,12 +31,8 @@ fn problem(e: FidixError) -> ApiError {
             "Duplicate reference_id",
         )
         .detail(detail),
-        (400, "idempotency_key_reused") => ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_reused",
-            "Idempotency key reused",
-        )
-        .detail(detail),
+        // Flux's own idempotency layer usually answers first; the same answer if Fidi X does.
+        (400, "idempotency_key_reused") => idempotency::key_reused(),
         (400, "unbalanced_transaction") => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "unbalanced_transaction",
