@@ -115,6 +115,12 @@ async fn ledger_api(backend: &'static str) {
         .await;
     r.problem(422, "validation_failed");
     assert_eq!(r.field_reasons()[0].0, "reference_id");
+    // Fidi X has no holds: asking for one is refused, not quietly posted.
+    let mut hold = transfer("r-hold", &cash, &wallet, "1.00");
+    hold["pending"] = json!(true);
+    let r = flux.post(&format!("{base}/transactions"), &hold).await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_reasons()[0].0, "pending");
     // A wrong type is named by its path, not by the value that was sent.
     let mut number = transfer("r-6", &cash, &wallet, "1.00");
     number["operations"][0]["amount"] = json!(1);

@@ -154,8 +154,8 @@ pub struct TransactionOperation {
     pub amount: String,
 }
 
-/// `POST /fidix/v1/transactions`, exactly the seed's example shape. Flux's extension: with
-/// `pending: true` the transaction holds funds until posted or voided.
+/// `POST /fidix/v1/transactions`, exactly the seed's example shape. Fidi X has no holds: every
+/// transaction is posted at once (Flux's own books use the engine's holds directly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CreateTransactionRequest {
     pub ledger_id: Uuid,

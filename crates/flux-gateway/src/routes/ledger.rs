@@ -85,6 +85,21 @@ fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Resul
     fidix::service::from_json(serde_json::Value::Object(obj)).map_err(problem)
 }
 
+/// Fidi X posts every transaction at once; it has no holds. A partner who asks for one must
+/// hear so, not find the money moved: other unknown fields are ignored, these are refused.
+fn refuse_holds(body: &[u8]) -> Result<(), ApiError> {
+    let obj = json_object(body)?;
+    for field in ["pending", "expires_at"] {
+        if obj.contains_key(field) {
+            return Err(ApiError::field(
+                field,
+                "holds are not offered by the ledger API: every transaction is posted at once",
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn owned<T>(value: T, ledger: Uuid, of: Uuid, what: &str) -> Result<T, ApiError> {
     if of == ledger {
         Ok(value)
@@ -308,6 +323,7 @@ pub async fn create_transaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    refuse_holds(&body)?;
     let run =
         |backend: LedgerBackend,
          req: CreateTransactionRequest,
