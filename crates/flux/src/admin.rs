@@ -140,22 +140,35 @@ pub async fn audit_verify(config: &Config) -> anyhow::Result<bool> {
     }
 }
 
-/// Exit status 1 when the ledger's invariants do not hold, listing every problem.
+/// Exit status 1 when the ledger's invariants do not hold, listing every problem. Checks Flux's
+/// own database and, in sandbox, the Fidi X emulator's books beside it (the partner ledgers of
+/// `ledger.backend = "fidix"` live there), so one command vouches for every ledger on the
+/// machine.
 pub async fn ledger_verify(config: &Config) -> anyhow::Result<bool> {
     let store = boot::open_store(config).await?;
-    let v = flux_ledger::verify::verify(&store).await?;
+    let mut ok = verify_one("ledger", &store).await?;
+    let emulator = config.server.data_dir.join("fidix-emulator.db");
+    if config.sandbox() && emulator.exists() {
+        let emu_store = flux_store::Store::open(&emulator.display().to_string()).await?;
+        ok &= verify_one("Fidi X emulator ledger", &emu_store).await?;
+    }
+    Ok(ok)
+}
+
+async fn verify_one(name: &str, store: &flux_store::Store) -> anyhow::Result<bool> {
+    let v = flux_ledger::verify::verify(store).await?;
     println!(
-        "ledger: {} accounts, {} transactions, {} entries",
+        "{name}: {} accounts, {} transactions, {} entries",
         v.accounts, v.transactions, v.entries
     );
     if v.ok() {
-        println!("ledger intact: debits equal credits, balances equal their entries, no account past its limit");
+        println!("{name} intact: debits equal credits, balances equal their entries, no account past its limit");
         return Ok(true);
     }
     for p in &v.problems {
-        println!("PROBLEM: {p}");
+        println!("PROBLEM ({name}): {p}");
     }
-    println!("ledger BROKEN: {} problem(s)", v.problems.len());
+    println!("{name} BROKEN: {} problem(s)", v.problems.len());
     Ok(false)
 }
 

@@ -8,7 +8,6 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::process::Command;
 
 const CLIENTS: &str = "/api/partners/clients";
 
@@ -21,24 +20,6 @@ async fn balances(flux: &TestFlux) -> (String, serde_json::Value) {
         a["available_balance"].as_str().unwrap().to_string(),
         a["ledger"].clone(),
     )
-}
-
-fn cli(flux: &TestFlux, args: &[&str]) -> (bool, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flux"));
-    cmd.args(args).arg("--data-dir").arg(&flux.data_dir);
-    cmd.env_remove("FLUX_FINCORE_URL");
-    if flux.database_url.starts_with("postgres") {
-        cmd.env("FLUX_DATABASE_URL", &flux.database_url);
-    } else {
-        cmd.env_remove("FLUX_DATABASE_URL");
-    }
-    let out = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 async fn money_flow_keeps_books(flux: TestFlux) {

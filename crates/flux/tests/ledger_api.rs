@@ -179,6 +179,45 @@ async fn ledger_api(backend: &'static str) {
     // The OpenAPI document lists the ledger routes.
     let spec = flux.get("/openapi.json").await;
     assert!(spec.body["paths"]["/api/partners/clients/{clientId}/ledger/transactions"].is_object());
+
+    // `flux ledger verify` vouches for the partner ledgers wherever they live: in sandbox with
+    // the Fidi X backend, the emulator's books beside Flux's database.
+    let emulator = "Fidi X emulator ledger";
+    let (ok, report) = cli(&flux, &["ledger", "verify"]);
+    assert!(ok, "{report}");
+    assert!(report.contains("ledger intact"), "{report}");
+    assert_eq!(report.contains(emulator), backend == "fidix", "{report}");
+    if backend == "fidix" {
+        assert!(report.contains(&format!("{emulator} intact")), "{report}");
+        // A hand-corrupted entry in the emulator's books fails the command.
+        let books = flux_store::Store::open(
+            &flux
+                .data_dir
+                .join("fidix-emulator.db")
+                .display()
+                .to_string(),
+        )
+        .await
+        .unwrap();
+        books
+            .exec("DROP TRIGGER ledger_entries_no_update", vec![])
+            .await
+            .unwrap();
+        books
+            .exec(
+                "UPDATE ledger_entries SET amount = amount + 1 WHERE seq = (SELECT MAX(seq) FROM ledger_entries)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (ok, report) = cli(&flux, &["ledger", "verify"]);
+        assert!(!ok, "{report}");
+        assert!(
+            report.contains(&format!("PROBLEM ({emulator})")),
+            "{report}"
+        );
+        assert!(report.contains(&format!("{emulator} BROKEN")), "{report}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -304,3 +304,23 @@ pub fn fincore_fixture(name: &str) -> Vec<u8> {
     );
     std::fs::read(path).unwrap()
 }
+
+/// Runs the `flux` binary on this instance's data directory and database: (success, output).
+#[allow(dead_code)]
+pub fn cli(flux: &TestFlux, args: &[&str]) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_flux"));
+    cmd.args(args).arg("--data-dir").arg(&flux.data_dir);
+    cmd.env_remove("FLUX_FINCORE_URL");
+    if flux.database_url.starts_with("postgres") {
+        cmd.env("FLUX_DATABASE_URL", &flux.database_url);
+    } else {
+        cmd.env_remove("FLUX_DATABASE_URL");
+    }
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
