@@ -17,7 +17,9 @@ use tokio::sync::oneshot;
 const MAX_BATCH: usize = 1024;
 
 type Finish = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
-type WriteJob = Box<dyn FnOnce(&mut SqliteTx) -> (bool, Finish) + Send>;
+/// Runs its body in the open transaction (`Some`), or, when there is none to run it in (`None`),
+/// only hands back its finisher so that the caller can be told why.
+type WriteJob = Box<dyn FnOnce(Option<&mut SqliteTx>) -> (bool, Finish) + Send>;
 
 pub struct SqliteBackend {
     writer: flume::Sender<WriteJob>,
@@ -130,38 +132,32 @@ fn writer_loop(mut tx: SqliteTx, rx: flume::Receiver<WriteJob>) {
             }
         }
         if let Err(e) = tx.conn.execute_batch("BEGIN IMMEDIATE") {
-            let err = StoreError::backend(e);
-            for job in jobs {
-                // Still run each body's finisher so every caller gets an answer.
-                let (_, finish) = job(&mut tx);
-                finish(Err(err.clone()));
-            }
+            refuse(jobs, StoreError::backend(e));
             continue;
         }
         let mut finishers = Vec::with_capacity(jobs.len());
-        for (i, job) in jobs.into_iter().enumerate() {
-            // The first body needs no SAVEPOINT: if it fails, nothing else has run yet and
-            // rolling back the whole transaction undoes exactly it. A savepoint costs a copy
-            // of every page the body touches.
-            if i == 0 {
-                let (ok, finish) = job(&mut tx);
-                if ok {
-                    finishers.push((finish, Ok(())));
+        let mut jobs = jobs.into_iter();
+        // The first body needs no SAVEPOINT: if it fails, nothing else has run yet and rolling
+        // back the whole transaction undoes exactly it. A savepoint costs a copy of every page
+        // the body touches.
+        if let Some(job) = jobs.next() {
+            let (ok, finish) = job(Some(&mut tx));
+            finishers.push((finish, Ok(())));
+            if !ok {
+                if let Err(e) = tx.conn.execute_batch("ROLLBACK; BEGIN IMMEDIATE") {
+                    let _ = tx.conn.execute_batch("ROLLBACK");
+                    let err = StoreError::backend(e);
+                    for (finish, _) in finishers {
+                        finish(Err(err.clone()));
+                    }
+                    refuse(jobs, err);
                     continue;
                 }
-                let restarted = tx
-                    .conn
-                    .execute_batch("ROLLBACK; BEGIN IMMEDIATE")
-                    .map_err(StoreError::backend);
-                let failed = restarted.is_err();
-                finishers.push((finish, restarted));
-                if failed {
-                    break;
-                }
-                continue;
             }
+        }
+        for job in jobs {
             let savepoint = tx.conn.execute_batch("SAVEPOINT job");
-            let (ok, finish) = job(&mut tx);
+            let (ok, finish) = job(Some(&mut tx));
             let end = if ok {
                 "RELEASE job"
             } else {
@@ -180,6 +176,15 @@ fn writer_loop(mut tx: SqliteTx, rx: flume::Receiver<WriteJob>) {
     }
 }
 
+/// Answers jobs that cannot run, without running them: a body run outside a transaction would
+/// autocommit each statement while its caller is told it failed.
+fn refuse(jobs: impl IntoIterator<Item = WriteJob>, err: StoreError) {
+    for job in jobs {
+        let (_, finish) = job(None);
+        finish(Err(err.clone()));
+    }
+}
+
 /// Runs an async body to completion on the current (blocking) thread. SQLite calls never
 /// suspend, so the future is ready on the first poll; `block_on` is only the adapter.
 fn run_now<T>(tx: &mut SqliteTx, body: TxFn<T>) -> Result<T, StoreError> {
@@ -195,7 +200,12 @@ impl Backend for SqliteBackend {
     async fn write(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {
         let (done, answer) = oneshot::channel();
         let job: WriteJob = Box::new(move |tx| {
-            let result = run_now(tx, body);
+            let result = match tx {
+                Some(tx) => run_now(tx, body),
+                None => Err(StoreError::Unavailable(
+                    "sqlite: no write transaction".into(),
+                )),
+            };
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |committed| {
                 let _ = done.send(committed.and(result));
