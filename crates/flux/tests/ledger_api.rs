@@ -121,6 +121,17 @@ async fn ledger_api(backend: &'static str) {
     let r = flux.post(&format!("{base}/transactions"), &hold).await;
     r.problem(422, "validation_failed");
     assert_eq!(r.field_reasons()[0].0, "pending");
+    // Saying there is no hold is fine: it is what happens anyway (and is paid straight back).
+    for (reference, from, to) in [
+        ("r-no-hold", &cash, &wallet),
+        ("r-no-hold-back", &wallet, &cash),
+    ] {
+        let mut no_hold = transfer(reference, from, to, "1.00");
+        no_hold["pending"] = json!(false);
+        no_hold["expires_at"] = json!(null);
+        let r = flux.post(&format!("{base}/transactions"), &no_hold).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+    }
     // A wrong type is named by its path, not by the value that was sent.
     let mut number = transfer("r-6", &cash, &wallet, "1.00");
     number["operations"][0]["amount"] = json!(1);

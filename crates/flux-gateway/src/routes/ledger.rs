@@ -71,6 +71,7 @@ fn problem(e: FidixError) -> ApiError {
 /// Reads a partner body into a Fidi X request for the client's ledger.
 fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Result<T, ApiError> {
     let mut obj = json_object(body)?;
+    refuse_holds(&obj)?;
     match obj.get("ledger_id") {
         None => {}
         Some(v) if v.as_str() == Some(ledger.to_string().as_str()) => {}
@@ -86,11 +87,15 @@ fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Resul
 }
 
 /// Fidi X posts every transaction at once; it has no holds. A partner who asks for one must
-/// hear so, not find the money moved: other unknown fields are ignored, these are refused.
-fn refuse_holds(body: &[u8]) -> Result<(), ApiError> {
-    let obj = json_object(body)?;
-    for field in ["pending", "expires_at"] {
-        if obj.contains_key(field) {
+/// hear so, not find the money moved: other unknown fields are ignored, these are refused
+/// (saying no hold, `pending: false` or `expires_at: null`, is what happens anyway).
+fn refuse_holds(obj: &serde_json::Map<String, serde_json::Value>) -> Result<(), ApiError> {
+    let asked = |field: &str, none: &serde_json::Value| obj.get(field).is_some_and(|v| v != none);
+    for (field, none) in [
+        ("pending", false.into()),
+        ("expires_at", serde_json::Value::Null),
+    ] {
+        if asked(field, &none) {
             return Err(ApiError::field(
                 field,
                 "holds are not offered by the ledger API: every transaction is posted at once",
@@ -323,7 +328,6 @@ pub async fn create_transaction(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    refuse_holds(&body)?;
     let run =
         |backend: LedgerBackend,
          req: CreateTransactionRequest,
