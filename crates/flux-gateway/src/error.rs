@@ -74,7 +74,6 @@ impl ApiError {
         .detail(detail)
     }
 
-    /// 404 for anything the caller may not see, so that other partners' ids are not revealed.
     /// 422 `insufficient_funds`: Flux's books, the ledger or the provider say the money is not
     /// there.
     pub fn insufficient_funds(detail: impl Into<String>) -> Self {
@@ -86,6 +85,7 @@ impl ApiError {
         .detail(detail)
     }
 
+    /// 404 for anything the caller may not see, so that other partners' ids are not revealed.
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "Resource not found")
             .detail(format!("{what} not found"))

@@ -86,7 +86,6 @@ pub async fn begin(
         .store
         .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
         .await?;
-    let mismatch = key_reused;
     // An identical request is in flight: wait for its answer, re-reading with a growing pause.
     let deadline = tokio::time::Instant::now() + state.config.idempotency_wait;
     let mut pause_ms = 2u64;
@@ -114,8 +113,8 @@ pub async fn begin(
             partner_id: caller.partner_id,
             key,
         }))),
-        IdempotencyClaim::InFlight { .. } => Err(mismatch()),
-        IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != fp => Err(mismatch()),
+        IdempotencyClaim::InFlight { .. } => Err(key_reused()),
+        IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != fp => Err(key_reused()),
         IdempotencyClaim::Completed { status, body, .. } => {
             let mut resp =
                 json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body);

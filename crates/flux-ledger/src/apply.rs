@@ -239,60 +239,15 @@ impl Batch {
 
     /// Runs the commands in order against the loaded accounts.
     pub(crate) fn run(&mut self, commands: &[Command]) {
-        let now = self.now;
         for (i, command) in commands.iter().enumerate() {
             if self.results[i].is_some() {
                 continue;
             }
             let outcome = match command {
-                Command::Create(new) => {
-                    // Only a keyed request can be replayed, so only it needs a fingerprint.
-                    let fp = match new.idempotency_key {
-                        Some(_) => fingerprint(new),
-                        None => String::new(),
-                    };
-                    if let Some(key) = &new.idempotency_key {
-                        if let Some((id, original)) = self.by_key.get(&(new.ledger_id, key.clone()))
-                        {
-                            if *original == fp {
-                                self.replays.push((i, *id));
-                                continue;
-                            }
-                            self.results[i] =
-                                Some(Err(LedgerError::IdempotencyMismatch(key.clone())));
-                            self.refused = true;
-                            continue;
-                        }
-                    }
-                    if let Some(existing) =
-                        self.by_ref.get(&(new.ledger_id, new.reference_id.clone()))
-                    {
-                        self.results[i] = Some(Err(LedgerError::DuplicateReference {
-                            reference_id: new.reference_id.clone(),
-                            existing: *existing,
-                        }));
-                        self.refused = true;
-                        continue;
-                    }
-                    create(new, now, &mut self.accounts, &mut self.entries).inspect(|txn| {
-                        self.by_ref
-                            .insert((new.ledger_id, new.reference_id.clone()), txn.id);
-                        if let Some(key) = &new.idempotency_key {
-                            self.by_key
-                                .insert((new.ledger_id, key.clone()), (txn.id, fp.clone()));
-                        }
-                        self.txns.insert(
-                            txn.id,
-                            Touched {
-                                txn: txn.clone(),
-                                key: new.idempotency_key.clone(),
-                                fingerprint: fp,
-                                is_new: true,
-                                changed: true,
-                            },
-                        );
-                    })
-                }
+                Command::Create(new) => match self.create_one(i, new) {
+                    Some(outcome) => outcome,
+                    None => continue,
+                },
                 Command::Post { id, amount } => self.resolve(*id, Resolution::Post(*amount)),
                 Command::Void { id } => self.resolve(*id, Resolution::Void),
                 Command::Expire { id } => self.resolve(*id, Resolution::Expire),
@@ -303,6 +258,55 @@ impl Batch {
                 replayed: false,
             }));
         }
+    }
+
+    /// Runs command `i`, a new transaction; `None` when it replays the one already created
+    /// under its idempotency key (answered by [`Batch::finish`]).
+    fn create_one(
+        &mut self,
+        i: usize,
+        new: &NewTransaction,
+    ) -> Option<Result<Transaction, LedgerError>> {
+        // Only a keyed request can be replayed, so only it needs a fingerprint.
+        let fp = match new.idempotency_key {
+            Some(_) => fingerprint(new),
+            None => String::new(),
+        };
+        if let Some(key) = &new.idempotency_key {
+            if let Some((id, original)) = self.by_key.get(&(new.ledger_id, key.clone())) {
+                if *original == fp {
+                    self.replays.push((i, *id));
+                    return None;
+                }
+                return Some(Err(LedgerError::IdempotencyMismatch(key.clone())));
+            }
+        }
+        if let Some(existing) = self.by_ref.get(&(new.ledger_id, new.reference_id.clone())) {
+            return Some(Err(LedgerError::DuplicateReference {
+                reference_id: new.reference_id.clone(),
+                existing: *existing,
+            }));
+        }
+        let created = create(new, self.now, &mut self.accounts, &mut self.entries);
+        if let Ok(txn) = &created {
+            self.by_ref
+                .insert((new.ledger_id, new.reference_id.clone()), txn.id);
+            if let Some(key) = &new.idempotency_key {
+                self.by_key
+                    .insert((new.ledger_id, key.clone()), (txn.id, fp.clone()));
+            }
+            self.txns.insert(
+                txn.id,
+                Touched {
+                    txn: txn.clone(),
+                    key: new.idempotency_key.clone(),
+                    fingerprint: fp,
+                    is_new: true,
+                    changed: true,
+                },
+            );
+        }
+        Some(created)
     }
 
     fn resolve(&mut self, id: Uuid, how: Resolution) -> Result<Transaction, LedgerError> {

@@ -90,28 +90,23 @@ pub async fn ensure_accounts(
     Ok(())
 }
 
-/// A posted or pending two-leg booking of a Flux transaction.
-fn booking(
-    t: &TransactionRecord,
-    currency: Currency,
-    amount: i64,
-    inbound: bool,
-    pending: bool,
-) -> Command {
+/// The two-leg booking of a Flux transaction: money coming in is posted at once, money going
+/// out (money-out, refund) is held until the provider settles it.
+fn booking(t: &TransactionRecord, currency: Currency, amount: i64, outbound: bool) -> Command {
     let (funds, provider) = (
         funds_account(t.client_id, currency),
         provider_account(t.client_id, currency),
     );
-    let (debit, credit) = if inbound {
-        (provider, funds)
-    } else {
+    let (debit, credit) = if outbound {
         (funds, provider)
+    } else {
+        (provider, funds)
     };
     Command::Create(NewTransaction {
         id: Some(booking_id(t.id)),
         description: Some(format!("{} {}", t.kind, t.id)),
         metadata: serde_json::json!({"kind": t.kind, "provider": t.provider, "provider_reference": t.provider_reference}),
-        pending,
+        pending: outbound,
         ..NewTransaction::transfer(
             t.client_id,
             currency,
@@ -230,8 +225,7 @@ impl Books for FluxBooks {
                     let Ok(amount) = crate::amount::parse_minor(&after.amount, currency) else {
                         return Ok(());
                     };
-                    // Money-in is posted at once; money-out and refunds are held.
-                    let booking = booking(after, currency, amount, !outbound, outbound);
+                    let booking = booking(after, currency, amount, outbound);
                     book_new(tx, after.client_id, currency, booking).await?;
                     if outbound {
                         settle(tx, after).await?;

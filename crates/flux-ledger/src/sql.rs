@@ -7,7 +7,7 @@
 use flux_store::sql::{Row, Tx, Value};
 use flux_store::StoreError;
 
-fn is_postgres(tx: &dyn Tx) -> bool {
+pub(crate) fn is_postgres(tx: &dyn Tx) -> bool {
     tx.dialect() == "postgres"
 }
 

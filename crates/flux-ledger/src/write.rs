@@ -199,7 +199,7 @@ pub(crate) async fn write(tx: &mut dyn Tx, set: &WriteSet) -> Result<(), StoreEr
     if set.is_empty() {
         return Ok(());
     }
-    if tx.dialect() == "postgres" {
+    if crate::sql::is_postgres(tx) {
         let (sql, params) = set.postgres();
         tx.query(sql, &params).await?;
         return Ok(());

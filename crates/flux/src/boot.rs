@@ -564,12 +564,6 @@ fn spawn_housekeeping(state: Arc<AppState>, delivery_retention: Duration) {
             if let Err(e) = state.store.purge_deliveries(before).await {
                 tracing::warn!(error = %e, "webhook delivery purge failed");
             }
-            // Holds past their deadline are released (the engine also refuses to post them).
-            if let flux_gateway::ledger_backend::LedgerBackend::Embedded(service) = &state.ledger {
-                if let Err(e) = service.ledger().expire_due().await {
-                    tracing::warn!(error = %e, "ledger hold expiry failed");
-                }
-            }
         }
     });
 }

@@ -346,7 +346,6 @@ impl Service {
     pub fn new_transaction(
         req: &CreateTransactionRequest,
         idempotency_key: Option<String>,
-        pending: bool,
     ) -> Result<NewTransaction, FidixError> {
         let currency = currency(&req.currency, "currency")?;
         object(&req.metadata, "metadata")?;
@@ -367,7 +366,8 @@ impl Service {
             description: req.description.clone(),
             operations,
             metadata: req.metadata.clone(),
-            pending,
+            // Fidi X has no holds.
+            pending: false,
             expires_at: None,
             idempotency_key,
         })
@@ -379,7 +379,7 @@ impl Service {
         req: &CreateTransactionRequest,
         idempotency_key: Option<String>,
     ) -> Result<(TransactionResponse, bool), FidixError> {
-        let new = Self::new_transaction(req, idempotency_key, false)?;
+        let new = Self::new_transaction(req, idempotency_key)?;
         let outcome = self.ledger.submit(Command::Create(new)).await?;
         Ok((transaction_response(&outcome.transaction), outcome.replayed))
     }
