@@ -9,6 +9,8 @@ pub mod money;
 pub mod rfc;
 pub mod secret;
 pub mod time;
+pub mod transaction;
 
 pub use money::{Amount, AmountError, Currency};
 pub use secret::Secret;
+pub use transaction::{TxKind, TxStatus};

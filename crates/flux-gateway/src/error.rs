@@ -167,6 +167,16 @@ impl From<StoreError> for ApiError {
             StoreError::Refused { code, message } if code == "insufficient_funds" => {
                 ApiError::insufficient_funds(message)
             }
+            StoreError::Refused { code, message } if code == "already_refunded" => {
+                ApiError::new(StatusCode::CONFLICT, "already_refunded", "Already refunded")
+                    .detail(message)
+            }
+            StoreError::Refused { code, message } if code == "refund_in_progress" => ApiError::new(
+                StatusCode::CONFLICT,
+                "refund_in_progress",
+                "A refund is under way",
+            )
+            .detail(message),
             StoreError::Refused { message, .. } => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "refused_by_ledger",

@@ -14,7 +14,7 @@ use crate::pipeline::Caller;
 use crate::state::SharedState;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use flux_store::{IdempotencyClaim, IdempotencyCompletion, TransactionRecord};
+use flux_store::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome, TransactionRecord};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -35,6 +35,9 @@ pub enum Begin {
 pub struct Outcome {
     pub result: Result<(StatusCode, serde_json::Value), ApiError>,
     pub txn: Option<TransactionRecord>,
+    /// When set, a successful answer's body is the saved row rendered with it: the row may be
+    /// further along than the provider's answer (events held for it were applied).
+    pub render: Option<fn(&TransactionRecord) -> serde_json::Value>,
 }
 
 fn valid_key(k: &str) -> bool {
@@ -158,13 +161,26 @@ pub async fn finish(state: &SharedState, claim: Option<Claim>, outcome: Outcome)
         }),
         _ => None,
     };
-    if let Err(e) = state.store.save_outcome(outcome.txn, completion).await {
-        tracing::error!(error = %e, "could not save an operation's outcome");
-        if let Some(c) = &claim {
-            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+    let render = outcome.render.filter(|_| outcome.result.is_ok());
+    let save = SaveOutcome {
+        txn: outcome.txn,
+        completion,
+        render,
+        notify: Some(crate::delivery::events::STATUS_UPDATE),
+        announce: false,
+        source: "the provider's answer".into(),
+    };
+    let saved = match state.store.save_outcome(save).await {
+        Ok(saved) => saved,
+        Err(e) => {
+            tracing::error!(error = %e, "could not save an operation's outcome");
+            if let Some(c) = &claim {
+                let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+            }
+            return ApiError::from(e).into_response();
         }
-        return ApiError::from(e).into_response();
-    }
+    };
+    state.deliveries.wake();
     if retryable {
         if let Some(c) = &claim {
             if let Err(e) = state.store.release_idempotency(c.partner_id, &c.key).await {
@@ -172,9 +188,12 @@ pub async fn finish(state: &SharedState, claim: Option<Claim>, outcome: Outcome)
             }
         }
     }
-    match outcome.result {
-        Ok(_) => json_response(status, body),
-        Err(e) => e.into_response(),
+    match (outcome.result, render, saved) {
+        (Ok(_), Some(render), Some(row)) => {
+            json_response(status, serde_json::to_vec(&render(&row)).unwrap_or(body))
+        }
+        (Ok(_), _, _) => json_response(status, body),
+        (Err(e), _, _) => e.into_response(),
     }
 }
 

@@ -303,8 +303,8 @@ impl From<&TransactionRecord> for Transaction {
         Transaction {
             id: t.id,
             client_id: t.client_id,
-            kind: t.kind.clone(),
-            status: t.status.clone(),
+            kind: t.kind.to_string(),
+            status: t.status.to_string(),
             amount: t.amount.clone(),
             currency: t.currency.clone(),
             description: t.description.clone(),
@@ -380,6 +380,10 @@ pub struct InboundAck {
     pub received: bool,
     /// True when this message id was already processed: nothing changed.
     pub duplicate: bool,
+    /// What Flux did with it: applied, duplicate, held (its transaction is not known yet;
+    /// applied when it is), ignored (older than what Flux knows), or review (kept for an
+    /// operator: unreadable, invalid, unmatched, or contradicting a final status).
+    pub outcome: String,
     /// The Flux transaction the event created or changed, if any.
     pub transaction_id: Option<Uuid>,
 }

@@ -1,4 +1,9 @@
-//! `flux reconcile`: Flux's books against Fincore's balances, client by client.
+//! `flux reconcile`: Flux's books against Fincore's balances, client by client, and
+//! everything else an operations team must see before calling the books true:
+//! - every pending hold belongs to a movement that is still open;
+//! - no movement has stayed non-final past the resolver's window;
+//! - no provider event waits for a transaction Flux never learned of;
+//! - nothing waits in the review list.
 //!
 //! Fincore takes a money-out from the account's available balance when it accepts it and gives
 //! it back if the transfer is rejected; Flux holds it on submission and voids the hold on
@@ -30,6 +35,98 @@ impl Line {
     pub fn matches(&self) -> bool {
         self.error.is_none() && self.fincore_available == self.flux_available
     }
+}
+
+/// Something that keeps the books from being called true, with what to look at.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// hold, open_transaction, held_event or review.
+    pub kind: &'static str,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// What `flux reconcile` found. Clean when every line matches and there is no problem.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub lines: Vec<Line>,
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    pub fn clean(&self) -> bool {
+        self.lines.iter().all(Line::matches) && self.problems.is_empty()
+    }
+}
+
+/// Balances, holds, open movements, held events and the review list. `window` is the
+/// resolver's: a movement or event older than it should have been resolved.
+pub async fn report(
+    store: &Store,
+    fincore: &FincoreClient,
+    window: std::time::Duration,
+) -> anyhow::Result<Report> {
+    let lines = reconcile(store, fincore).await?;
+    let before = flux_core::time::now() - chrono::Duration::from_std(window)?;
+    let mut problems = orphan_holds(store).await?;
+    for t in store.open_transactions_before(before, true, 1000).await? {
+        problems.push(Problem {
+            kind: "open_transaction",
+            subject: t.id.to_string(),
+            detail: format!(
+                "{} {} {} of client {} is {} since {}",
+                t.kind,
+                t.amount,
+                t.currency,
+                t.client_id,
+                t.status,
+                flux_core::time::to_rfc3339(t.updated_at)
+            ),
+        });
+    }
+    for e in store.held_events_before(before).await? {
+        problems.push(Problem {
+            kind: "held_event",
+            subject: format!("{}:{}", e.provider, e.id_msg),
+            detail: format!(
+                "{} for {} reference {} has waited since {} for a transaction Flux does not know",
+                e.msg_name,
+                e.provider,
+                e.provider_reference,
+                flux_core::time::to_rfc3339(e.received_at)
+            ),
+        });
+    }
+    for r in store.open_reviews(1000).await? {
+        problems.push(Problem {
+            kind: "review",
+            subject: r.id.to_string(),
+            detail: format!("{}: {}", r.item.kind.as_str(), r.item.reason),
+        });
+    }
+    Ok(Report { lines, problems })
+}
+
+/// Holds whose movement is final (or unknown): money kept from the client for nothing.
+async fn orphan_holds(store: &Store) -> anyhow::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    for hold in flux_ledger::books::pending_holds(store).await? {
+        let owner = match Uuid::parse_str(&hold.reference) {
+            Ok(id) => store.get_transaction(id).await?,
+            Err(_) => None,
+        };
+        let detail = match owner {
+            Some(t) if !t.status.is_final() => continue,
+            Some(t) => format!("held for {} {}, which is {}", t.kind, t.id, t.status),
+            None => format!("held for {:?}, which Flux has no record of", hold.reference),
+        };
+        problems.push(Problem {
+            kind: "hold",
+            subject: hold.ledger_transaction.to_string(),
+            detail: format!("client {}: {detail}", hold.client_id),
+        });
+    }
+    Ok(problems)
 }
 
 /// Compares every client's balances. Never changes anything.

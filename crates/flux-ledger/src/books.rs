@@ -12,7 +12,8 @@
 //! | money-out, refund | recorded (submitted) | DEBIT funds, CREDIT fincore (pending: a hold) |
 //! | | COMPLETED | the hold is posted |
 //! | | REJECTED or FAILED | the hold is voided |
-//! | opening balance | sandbox seeding ([`open_balance`]) | as a money-in |
+//! | | RETURNED (a SPEI return after COMPLETED) | DEBIT fincore, CREDIT funds (posted reversal) |
+//! | opening balance | sandbox seeding, live attach, `flux ledger open-balance` ([`open_balance`]) | as a money-in |
 //!
 //! The hold of a money-out is placed when Flux records its intent (SUBMITTING), before Fincore
 //! is called, so a money-out beyond the available balance is refused without calling Fincore,
@@ -23,6 +24,7 @@ use crate::model::*;
 use crate::read::{account_from_new, account_in, insert_account_if_absent};
 use crate::LedgerError;
 use flux_core::money::Currency;
+use flux_core::TxStatus;
 use flux_store::books::Books;
 use flux_store::sql::Tx;
 use flux_store::{StoreError, TransactionRecord};
@@ -105,7 +107,7 @@ fn booking(t: &TransactionRecord, currency: Currency, amount: i64, outbound: boo
     Command::Create(NewTransaction {
         id: Some(booking_id(t.id)),
         description: Some(format!("{} {}", t.kind, t.id)),
-        metadata: serde_json::json!({"kind": t.kind, "provider": t.provider, "provider_reference": t.provider_reference}),
+        metadata: serde_json::json!({"kind": t.kind.as_str(), "provider": t.provider, "provider_reference": t.provider_reference}),
         pending: outbound,
         ..NewTransaction::transfer(
             t.client_id,
@@ -170,36 +172,50 @@ async fn book_new(
     settled(result)
 }
 
-/// Books an opening balance (money the client already had at Fincore when Flux started
-/// keeping its books), once per `reference`.
+/// Where an opening balance came from, kept on its posting so it can be explained later.
+#[derive(Debug, Clone)]
+pub struct Opening<'a> {
+    /// Unique per client: a second opening with the same reference is a no-op.
+    pub reference: &'a str,
+    /// e.g. "sandbox seeding", "fincore available_balance at attach".
+    pub source: &'a str,
+    /// Figures that explain the amount (the provider's balance, Flux's own).
+    pub detail: serde_json::Value,
+}
+
+/// Books an opening balance (money the client already had at the provider when Flux started
+/// keeping its books), once per reference. Returns false when it was booked before.
 pub async fn open_balance(
     tx: &mut dyn Tx,
     client_id: Uuid,
     currency: Currency,
     amount: i64,
-    reference: &str,
-) -> Result<(), StoreError> {
+    opening: &Opening<'_>,
+) -> Result<bool, StoreError> {
     ensure_accounts(tx, client_id, currency).await?;
     if amount <= 0 {
-        return Ok(());
+        return Ok(false);
     }
     let command = Command::Create(NewTransaction {
-        description: Some("opening balance".into()),
-        metadata: serde_json::json!({"kind": "OPENING_BALANCE"}),
+        description: Some(format!("opening balance ({})", opening.source)),
+        metadata: serde_json::json!({
+            "kind": "OPENING_BALANCE", "source": opening.source,
+            "opened_at": flux_core::time::to_rfc3339(flux_core::time::now()),
+            "detail": opening.detail,
+        }),
         ..NewTransaction::transfer(
             client_id,
             currency,
             provider_account(client_id, currency),
             funds_account(client_id, currency),
             amount,
-            reference,
+            opening.reference,
         )
     });
-    run(tx, command).await
-}
-
-fn is_final_failure(status: &str) -> bool {
-    matches!(status, "REJECTED" | "FAILED" | "CANCELLED")
+    match apply_one(tx, &command).await? {
+        Err(LedgerError::DuplicateReference { .. }) => Ok(false),
+        other => settled(other).map(|_| true),
+    }
 }
 
 impl Books for FluxBooks {
@@ -210,19 +226,14 @@ impl Books for FluxBooks {
         after: &'a TransactionRecord,
     ) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(async move {
-            let outbound = matches!(after.kind.as_str(), "MONEY_OUT" | "REFUND");
+            let outbound = after.kind.is_outbound();
             match before {
                 // A status change of an outbound movement settles its hold.
                 Some(before) if outbound && before.status != after.status => {
                     settle(tx, after).await
                 }
-                None if !is_final_failure(&after.status)
-                    && (outbound || after.kind == "MONEY_IN") =>
-                {
-                    let Ok(currency) = after.currency.parse::<Currency>() else {
-                        return Ok(());
-                    };
-                    let Ok(amount) = crate::amount::parse_minor(&after.amount, currency) else {
+                None if !after.status.is_failure() => {
+                    let Some((currency, amount)) = money(after) else {
                         return Ok(());
                     };
                     let booking = booking(after, currency, amount, outbound);
@@ -238,14 +249,79 @@ impl Books for FluxBooks {
     }
 }
 
-/// Posts or voids an outbound movement's hold once its status is final.
+/// The transaction's currency and amount in minor units, if they make sense (the gateway
+/// validates both before anything is recorded; this is the books' own guard).
+fn money(t: &TransactionRecord) -> Option<(Currency, i64)> {
+    let currency = t.currency.parse::<Currency>().ok()?;
+    let amount = crate::amount::parse_minor(&t.amount, currency).ok()?;
+    (amount > 0).then_some((currency, amount))
+}
+
+/// Posts or voids an outbound movement's hold once its status is final; a return posts the
+/// reversal.
 async fn settle(tx: &mut dyn Tx, t: &TransactionRecord) -> Result<(), StoreError> {
     let id = booking_id(t.id);
-    if t.status == "COMPLETED" {
-        run(tx, Command::Post { id, amount: None }).await
-    } else if is_final_failure(&t.status) {
-        run(tx, Command::Void { id }).await
-    } else {
-        Ok(())
+    match t.status {
+        TxStatus::Completed => run(tx, Command::Post { id, amount: None }).await,
+        TxStatus::Rejected | TxStatus::Failed => run(tx, Command::Void { id }).await,
+        TxStatus::Returned => {
+            let Some((currency, amount)) = money(t) else {
+                return Ok(());
+            };
+            run(tx, reversal(t, currency, amount)).await
+        }
+        _ => Ok(()),
     }
+}
+
+/// The ledger transaction that books a return.
+pub fn return_id(flux_transaction: Uuid) -> Uuid {
+    Uuid::new_v5(&flux_transaction, b"flux-books:return")
+}
+
+/// A returned transfer's money back into the client's funds.
+fn reversal(t: &TransactionRecord, currency: Currency, amount: i64) -> Command {
+    Command::Create(NewTransaction {
+        id: Some(return_id(t.id)),
+        description: Some(format!("return of {} {}", t.kind, t.id)),
+        metadata: serde_json::json!({"kind": "RETURN", "of": t.id, "reason": t.failure_code,
+            "provider": t.provider, "provider_reference": t.provider_reference}),
+        ..NewTransaction::transfer(
+            t.client_id,
+            currency,
+            provider_account(t.client_id, currency),
+            funds_account(t.client_id, currency),
+            amount,
+            format!("{}:return", t.id),
+        )
+    })
+}
+
+/// A hold in Flux's books: a pending booking and the Flux transaction it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hold {
+    pub ledger_transaction: Uuid,
+    pub client_id: Uuid,
+    /// The Flux transaction whose booking it is (the booking's reference).
+    pub reference: String,
+}
+
+/// Every hold still pending in the books (Flux's books hold only while a movement is open).
+pub async fn pending_holds(store: &flux_store::Store) -> Result<Vec<Hold>, StoreError> {
+    let rows = store
+        .query(
+            "SELECT id, ledger_id, reference_id FROM ledger_transactions WHERE status = 'pending'
+             ORDER BY created_at LIMIT 10000",
+            vec![],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Hold {
+                ledger_transaction: r.uuid(0)?,
+                client_id: r.uuid(1)?,
+                reference: r.text(2)?,
+            })
+        })
+        .collect()
 }

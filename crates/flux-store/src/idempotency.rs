@@ -3,8 +3,11 @@
 //! PostgreSQL), completed with the response in the same transaction as the operation's effects,
 //! or released when the outcome must be retried (an upstream timeout).
 
+use crate::inbound::apply_held;
+use crate::outbox::OutboundEvent;
 use crate::sql::{tx_fn, Tx};
-use crate::transactions::transaction_upsert;
+use crate::status::{apply_report, Source, StatusReport};
+use crate::transactions::{book, by_id, insert_if_new, learn_reference};
 use crate::*;
 
 /// What a claim found.
@@ -29,6 +32,60 @@ pub struct IdempotencyCompletion {
     pub key: String,
     pub status: u16,
     pub body: Vec<u8>,
+}
+
+/// What an operation produced, to save in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct SaveOutcome {
+    /// The transaction as the operation left it (new, or an answer for a recorded intent).
+    pub txn: Option<TransactionRecord>,
+    /// The answer to replay for the request's Idempotency-Key.
+    pub completion: Option<IdempotencyCompletion>,
+    /// Renders the saved row as the answer's body, so a replay shows what was saved.
+    pub render: Option<fn(&TransactionRecord) -> serde_json::Value>,
+    /// Where status changes are announced to the partner (events held for the transaction
+    /// always are; the operation's own change only when `announce`).
+    pub notify: Option<OutboundEvent>,
+    /// Announce the operation's own status change (the resolver's, which no caller is waiting
+    /// for); a partner's request gets it in its answer instead.
+    pub announce: bool,
+    /// Who produced it, for the logs and the review list.
+    pub source: String,
+}
+
+/// Saves one transaction row: a new one as given, a known one by learning its provider
+/// reference and moving its status through the state machine; then applies events that were
+/// held for the reference. Returns the row as saved.
+async fn save_answer(
+    tx: &mut dyn Tx,
+    books: &Option<std::sync::Arc<dyn crate::books::Books>>,
+    outcome: &SaveOutcome,
+    t: &TransactionRecord,
+) -> Result<TransactionRecord> {
+    let Some(before) = by_id(tx, t.id).await? else {
+        if insert_if_new(tx, t).await? {
+            book(books, tx, None, t).await?;
+        }
+        return Ok(t.clone());
+    };
+    let learned = learn_reference(tx, &before, t).await?;
+    let report = StatusReport {
+        status: t.status,
+        failure_code: t.failure_code.clone(),
+        failure_description: t.failure_description.clone(),
+        updated_at: t.updated_at,
+    };
+    let source = Source {
+        provider: t.provider.clone(),
+        id_msg: None,
+        what: outcome.source.clone(),
+    };
+    let announce = outcome.notify.as_ref().filter(|_| outcome.announce);
+    apply_report(tx, books, announce, t.id, &report, &source).await?;
+    if let Some(reference) = learned {
+        apply_held(tx, books, outcome.notify.as_ref(), &t.provider, &reference).await?;
+    }
+    by_id(tx, t.id).await?.ok_or(StoreError::NotFound)
 }
 
 pub(crate) async fn complete(tx: &mut dyn Tx, c: &IdempotencyCompletion) -> Result<()> {
@@ -125,25 +182,26 @@ impl Store {
         .map(|_| ())
     }
 
-    /// Saves an operation's outcome in one transaction: the transaction row (inserted or
-    /// updated by id) and, when the request carried a key, the response to replay.
-    pub async fn save_outcome(
-        &self,
-        txn: Option<TransactionRecord>,
-        completion: Option<IdempotencyCompletion>,
-    ) -> Result<()> {
+    /// Saves an operation's outcome in one transaction: the transaction row (its status moved
+    /// through the state machine, see [`crate::status`]) and, when the request carried a key,
+    /// the response to replay. Returns the row as saved, which may be further along than the
+    /// provider's answer said (a webhook held for it was applied, or arrived first).
+    pub async fn save_outcome(&self, outcome: SaveOutcome) -> Result<Option<TransactionRecord>> {
         let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
-                if let Some(t) = &txn {
-                    let before = crate::transactions::by_id(tx, t.id).await?;
-                    transaction_upsert(tx, t).await?;
-                    crate::transactions::book(&books, tx, before.as_ref(), t).await?;
+                let saved = match &outcome.txn {
+                    Some(t) => Some(save_answer(tx, &books, &outcome, t).await?),
+                    None => None,
+                };
+                if let Some(c) = &outcome.completion {
+                    let mut c = c.clone();
+                    if let (Some(render), Some(row)) = (outcome.render, &saved) {
+                        c.body = serde_json::to_vec(&render(row)).map_err(StoreError::backend)?;
+                    }
+                    complete(tx, &c).await?;
                 }
-                if let Some(c) = &completion {
-                    complete(tx, c).await?;
-                }
-                Ok(())
+                Ok(saved)
             })
         }))
         .await

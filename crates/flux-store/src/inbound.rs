@@ -1,18 +1,28 @@
 //! Provider webhooks. The raw event and its effect on Flux's books commit in one transaction,
 //! deduplicated on the provider's message id: a repeat changes nothing.
 
-use crate::outbox::{enqueue, Delta, OutboundEvent};
-use crate::sql::tx_fn;
+use crate::books::Books;
+use crate::outbox::{enqueue, OutboundEvent};
+use crate::review::{self, NewReview, ReviewKind};
+use crate::sql::{tx_fn, Tx};
+use crate::status::{apply_report, Applied, Source, StatusReport};
 use crate::transactions::{book, by_reference, insert_if_new};
 use crate::*;
+use flux_core::TxStatus;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// What an inbound event does to Flux's state.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
 pub enum InboundEffect {
-    /// Nothing beyond keeping the event (e.g. a money-in for an unknown account, kept unmatched).
+    /// Nothing beyond keeping the event.
     None,
-    /// A new transaction (a money-in).
+    /// A new transaction (a money-in). Never held: a credit needs no earlier record.
+    #[serde(skip)]
     InsertTransaction(Box<TransactionRecord>),
+    /// A credit for an account no client owns: kept, and filed for an operator to assign.
+    Unmatched { reason: String },
     /// A CEP status change of the transaction with this provider reference.
     UpdateCep {
         provider_reference: String,
@@ -22,11 +32,36 @@ pub enum InboundEffect {
     /// A status change of the transaction with this provider reference.
     UpdateStatus {
         provider_reference: String,
-        status: String,
+        status: TxStatus,
         failure_code: Option<String>,
         failure_description: Option<String>,
         updated_at: DateTime<Utc>,
     },
+    /// An event Flux cannot make sense of: kept raw, filed for review, never applied.
+    Review { reason: String },
+}
+
+impl InboundEffect {
+    /// The provider reference of the transaction it changes, if it changes one by reference.
+    fn reference(&self) -> Option<&str> {
+        match self {
+            InboundEffect::UpdateCep {
+                provider_reference, ..
+            }
+            | InboundEffect::UpdateStatus {
+                provider_reference, ..
+            } => Some(provider_reference),
+            _ => None,
+        }
+    }
+
+    fn reported_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            InboundEffect::UpdateStatus { updated_at, .. } => Some(*updated_at),
+            InboundEffect::UpdateCep { processed_at, .. } => *processed_at,
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +70,222 @@ pub enum InboundOutcome {
     Applied,
     /// Seen before; nothing changed.
     Duplicate,
+    /// Its transaction is not known yet: kept, and applied the moment it is.
+    Held,
+    /// Older than what Flux knows (a late PENDING after COMPLETED), or a repeat: kept, ignored.
+    Ignored,
+    /// Kept for an operator: invalid, unmatched, or contradicting a final status.
+    Review,
+}
+
+impl InboundOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboundOutcome::Applied => "applied",
+            InboundOutcome::Duplicate => "duplicate",
+            InboundOutcome::Held => "held",
+            InboundOutcome::Ignored => "ignored",
+            InboundOutcome::Review => "review",
+        }
+    }
+}
+
+/// The event, the effect it asks for, and where a partner's notification goes.
+struct Incoming<'a> {
+    event: &'a InboundEvent,
+    effect: &'a InboundEffect,
+    notify: Option<&'a OutboundEvent>,
+}
+
+/// Applies an event's effect inside the caller's transaction.
+async fn apply_effect(
+    tx: &mut dyn Tx,
+    books: &Option<Arc<dyn Books>>,
+    incoming: &Incoming<'_>,
+) -> Result<InboundOutcome> {
+    let Incoming {
+        event,
+        effect,
+        notify,
+    } = incoming;
+    let now = flux_core::time::now();
+    match effect {
+        InboundEffect::None => Ok(InboundOutcome::Applied),
+        InboundEffect::InsertTransaction(t) => {
+            if insert_if_new(tx, t).await? {
+                book(books, tx, None, t).await?;
+                if let Some(n) = notify {
+                    enqueue(tx, n, t, None, now).await?;
+                }
+            }
+            Ok(InboundOutcome::Applied)
+        }
+        InboundEffect::Unmatched { reason } | InboundEffect::Review { reason } => {
+            let kind = if matches!(effect, InboundEffect::Unmatched { .. }) {
+                ReviewKind::UnmatchedCredit
+            } else {
+                ReviewKind::InvalidEvent
+            };
+            let item = NewReview {
+                kind,
+                provider: event.provider.clone(),
+                client_id: event.client_id,
+                transaction_id: None,
+                id_msg: Some(event.id_msg.clone()),
+                reason: reason.clone(),
+            };
+            review::file(tx, &item, now).await?;
+            Ok(InboundOutcome::Review)
+        }
+        InboundEffect::UpdateCep {
+            provider_reference,
+            cep_status,
+            processed_at,
+        } => {
+            let Some(t) = by_reference(tx, &event.provider, provider_reference).await? else {
+                return Ok(InboundOutcome::Held);
+            };
+            tx.exec(
+                "UPDATE transactions SET cep_status = $2, cep_processed_at = COALESCE($3, cep_processed_at)
+                 WHERE id = $1",
+                &[t.id.into(), cep_status.clone().into(), opt_micros(*processed_at)],
+            )
+            .await?;
+            if let Some(n) = notify {
+                let after = TransactionRecord {
+                    cep_status: Some(cep_status.clone()),
+                    cep_processed_at: processed_at.or(t.cep_processed_at),
+                    ..t
+                };
+                enqueue(tx, n, &after, None, now).await?;
+            }
+            Ok(InboundOutcome::Applied)
+        }
+        InboundEffect::UpdateStatus {
+            provider_reference,
+            status,
+            failure_code,
+            failure_description,
+            updated_at,
+        } => {
+            let Some(t) = by_reference(tx, &event.provider, provider_reference).await? else {
+                return Ok(InboundOutcome::Held);
+            };
+            let report = StatusReport {
+                status: *status,
+                failure_code: failure_code.clone(),
+                failure_description: failure_description.clone(),
+                updated_at: *updated_at,
+            };
+            let source = Source {
+                provider: event.provider.clone(),
+                id_msg: Some(event.id_msg.clone()),
+                what: format!("{} event {}", event.msg_name, event.id_msg),
+            };
+            Ok(
+                match apply_report(tx, books, *notify, t.id, &report, &source).await? {
+                    Applied::Changed(_) => InboundOutcome::Applied,
+                    Applied::Same | Applied::Stale => InboundOutcome::Ignored,
+                    Applied::Illegal => InboundOutcome::Review,
+                },
+            )
+        }
+    }
+}
+
+/// Records what became of an event, unless it was simply applied (the insert's default).
+async fn set_disposition(
+    tx: &mut dyn Tx,
+    event: &InboundEvent,
+    effect: &InboundEffect,
+    outcome: InboundOutcome,
+) -> Result<()> {
+    if outcome == InboundOutcome::Applied {
+        return Ok(());
+    }
+    let held = (outcome == InboundOutcome::Held)
+        .then(|| serde_json::to_string(effect).ok())
+        .flatten();
+    tx.exec(
+        "UPDATE inbound_events SET disposition = $3, held_effect = $4 WHERE provider = $1 AND id_msg = $2",
+        &[
+            event.provider.clone().into(),
+            event.id_msg.clone().into(),
+            outcome.as_str().into(),
+            held.into(),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Applies the events held for a transaction that just learned its provider reference, in the
+/// provider's order. Called inside the transaction that set the reference.
+pub(crate) async fn apply_held(
+    tx: &mut dyn Tx,
+    books: &Option<Arc<dyn Books>>,
+    notify: Option<&OutboundEvent>,
+    provider: &str,
+    reference: &str,
+) -> Result<usize> {
+    let rows = tx
+        .query(
+            "SELECT id_msg, msg_name, raw, held_effect, received_at FROM inbound_events
+             WHERE provider = $1 AND provider_reference = $2 AND disposition = 'held'
+             ORDER BY reported_at, received_at, id_msg",
+            &[provider.into(), reference.into()],
+        )
+        .await?;
+    let Some(owner) = by_reference(tx, provider, reference).await? else {
+        return Ok(0);
+    };
+    for row in &rows {
+        let event = InboundEvent {
+            provider: provider.to_string(),
+            id_msg: row.text(0)?,
+            msg_name: row.text(1)?,
+            raw: row.text(2)?,
+            client_id: Some(owner.client_id),
+            transaction_id: Some(owner.id),
+            received_at: instant(row, 4)?,
+        };
+        let effect: InboundEffect = serde_json::from_str(&row.opt_text(3)?.unwrap_or_default())
+            .map_err(|e| StoreError::corrupt(3, &e.to_string()))?;
+        let incoming = Incoming {
+            event: &event,
+            effect: &effect,
+            notify,
+        };
+        let outcome = apply_effect(tx, books, &incoming).await?;
+        tx.exec(
+            "UPDATE inbound_events SET disposition = $3, held_effect = NULL, client_id = $4, transaction_id = $5
+             WHERE provider = $1 AND id_msg = $2",
+            &[
+                provider.into(),
+                event.id_msg.clone().into(),
+                outcome.as_str().into(),
+                owner.client_id.into(),
+                owner.id.into(),
+            ],
+        )
+        .await?;
+    }
+    if !rows.is_empty() {
+        tracing::info!(
+            provider,
+            reference,
+            events = rows.len(),
+            "applied events held for a transaction that became known"
+        );
+    }
+    Ok(rows.len())
 }
 
 impl Store {
     /// Records a provider event and applies its effect, once per message id. When `notify` is
     /// given and the effect changed a transaction, the partner's webhook deliveries for it are
-    /// queued in the same transaction (see [`crate::outbox`]).
+    /// queued in the same transaction (see [`crate::outbox`]). An event about a transaction not
+    /// known yet is held and applied when it becomes known (see [`apply_held`]).
     pub async fn record_inbound(
         &self,
         event: InboundEvent,
@@ -52,8 +297,9 @@ impl Store {
             Box::pin(async move {
                 let inserted = tx
                     .exec(
-                        "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id, received_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                        "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id,
+                           received_at, disposition, provider_reference, reported_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'applied', $8, $9) ON CONFLICT DO NOTHING",
                         &[
                             event.provider.clone().into(),
                             event.id_msg.clone().into(),
@@ -62,100 +308,22 @@ impl Store {
                             event.client_id.into(),
                             event.transaction_id.into(),
                             micros(event.received_at),
+                            effect.reference().into(),
+                            opt_micros(effect.reported_at()),
                         ],
                     )
                     .await?;
                 if inserted == 0 {
                     return Ok(InboundOutcome::Duplicate);
                 }
-                let now = flux_core::time::now();
-                match &effect {
-                    InboundEffect::None => {}
-                    InboundEffect::InsertTransaction(t) => {
-                        if insert_if_new(tx, t).await? {
-                            book(&books, tx, None, t).await?;
-                            if let Some(n) = &notify {
-                                enqueue(tx, n, t, None, now).await?;
-                            }
-                        }
-                    }
-                    InboundEffect::UpdateCep {
-                        provider_reference,
-                        cep_status,
-                        processed_at,
-                    } => {
-                        tx.exec(
-                            "UPDATE transactions SET cep_status = $3, cep_processed_at = COALESCE($4, cep_processed_at)
-                             WHERE provider = $1 AND provider_reference = $2",
-                            &[
-                                event.provider.clone().into(),
-                                provider_reference.clone().into(),
-                                cep_status.clone().into(),
-                                opt_micros(*processed_at),
-                            ],
-                        )
-                        .await?;
-                        if let Some(n) = &notify {
-                            if let Some(t) =
-                                by_reference(tx, &event.provider, provider_reference).await?
-                            {
-                                enqueue(tx, n, &t, None, now).await?;
-                            }
-                        }
-                    }
-                    InboundEffect::UpdateStatus {
-                        provider_reference,
-                        status,
-                        failure_code,
-                        failure_description,
-                        updated_at,
-                    } => {
-                        let before = by_reference(tx, &event.provider, provider_reference).await?;
-                        tx.exec(
-                            "UPDATE transactions SET status = $3, failure_code = $4, failure_description = $5, updated_at = $6
-                             WHERE provider = $1 AND provider_reference = $2",
-                            &[
-                                event.provider.clone().into(),
-                                provider_reference.clone().into(),
-                                status.clone().into(),
-                                failure_code.clone().into(),
-                                failure_description.clone().into(),
-                                micros(*updated_at),
-                            ],
-                        )
-                        .await?;
-                        if let Some(before) = &before {
-                            let after = TransactionRecord {
-                                status: status.clone(),
-                                failure_code: failure_code.clone(),
-                                failure_description: failure_description.clone(),
-                                updated_at: *updated_at,
-                                ..before.clone()
-                            };
-                            book(&books, tx, Some(before), &after).await?;
-                        }
-                        // A repeated status is no change: nothing to tell the partner.
-                        if let (Some(n), Some(before)) = (&notify, before) {
-                            if before.status != *status {
-                                let delta = Delta {
-                                    old_status: before.status.clone(),
-                                    new_status: status.clone(),
-                                    updated_at: *updated_at,
-                                };
-                                // The row as the UPDATE above left it.
-                                let after = TransactionRecord {
-                                    status: status.clone(),
-                                    failure_code: failure_code.clone(),
-                                    failure_description: failure_description.clone(),
-                                    updated_at: *updated_at,
-                                    ..before
-                                };
-                                enqueue(tx, n, &after, Some(delta), now).await?;
-                            }
-                        }
-                    }
-                }
-                Ok(InboundOutcome::Applied)
+                let incoming = Incoming {
+                    event: &event,
+                    effect: &effect,
+                    notify: notify.as_ref(),
+                };
+                let outcome = apply_effect(tx, &books, &incoming).await?;
+                set_disposition(tx, &event, &effect, outcome).await?;
+                Ok(outcome)
             })
         }))
         .await
@@ -179,8 +347,8 @@ impl Store {
                         "UPDATE inbound_events SET client_id = $3, transaction_id = $4
                          WHERE provider = $1 AND id_msg = $2 AND client_id IS NULL",
                         &[
-                            provider.into(),
-                            id_msg.into(),
+                            provider.clone().into(),
+                            id_msg.clone().into(),
                             txn.client_id.into(),
                             txn.id.into(),
                         ],
@@ -189,12 +357,18 @@ impl Store {
                 if changed == 0 {
                     return Err(StoreError::NotFound);
                 }
+                let now = flux_core::time::now();
                 if insert_if_new(tx, &txn).await? {
                     book(&books, tx, None, &txn).await?;
                     if let Some(n) = &notify {
-                        enqueue(tx, n, &txn, None, flux_core::time::now()).await?;
+                        enqueue(tx, n, &txn, None, now).await?;
                     }
                 }
+                let note = format!(
+                    "assigned to client {} as money-in {}",
+                    txn.client_id, txn.id
+                );
+                review::close_for_event(tx, &provider, &id_msg, &note, now).await?;
                 Ok(())
             })
         }))
@@ -205,8 +379,11 @@ impl Store {
     pub async fn unmatched_inbound(&self, limit: i64) -> Result<Vec<InboundEvent>> {
         let rows = self
             .query(
-                "SELECT provider, id_msg, msg_name, raw, client_id, transaction_id, received_at FROM inbound_events
-                 WHERE client_id IS NULL AND msg_name = 'MONEY_IN' ORDER BY received_at LIMIT $1",
+                "SELECT provider, id_msg, msg_name, raw, client_id, transaction_id, received_at FROM inbound_events e
+                 WHERE client_id IS NULL AND msg_name = 'MONEY_IN'
+                   AND NOT EXISTS (SELECT 1 FROM review_items r WHERE r.provider = e.provider
+                                     AND r.id_msg = e.id_msg AND r.kind = 'INVALID_EVENT')
+                 ORDER BY received_at LIMIT $1",
                 vec![limit.into()],
             )
             .await?;

@@ -11,21 +11,26 @@ pub mod models;
 pub mod outbox;
 mod partners;
 pub mod postgres;
+pub mod review;
 pub mod sealing;
 pub mod sql;
 pub mod sqlite;
+pub mod status;
 pub mod testing;
 mod transactions;
 mod webhooks;
 
 pub use audit::{chain_hash, AuditVerification};
 pub use error::StoreError;
-pub use idempotency::{IdempotencyClaim, IdempotencyCompletion};
+pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
 pub use inbound::{InboundEffect, InboundOutcome};
 pub use models::*;
 pub use outbox::{
     AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, NextStep, OutboundEvent,
 };
+pub use review::{NewReview, ReviewItem, ReviewKind};
+pub use status::{Applied, Source, StatusReport};
+pub use transactions::{HeldEvent, RefundIntent};
 
 pub(crate) use chrono::{DateTime, Utc};
 use sql::{tx_fn, AnyResult, Backend, Row, TxFn, Value};
@@ -66,6 +71,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0005_ledger_write",
         include_str!("../migrations/sqlite/0005_ledger_write.sql"),
     ),
+    (
+        "0006_state_machine",
+        include_str!("../migrations/sqlite/0006_state_machine.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -87,6 +96,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0005_ledger_write",
         include_str!("../migrations/postgres/0005_ledger_write.sql"),
+    ),
+    (
+        "0006_state_machine",
+        include_str!("../migrations/postgres/0006_state_machine.sql"),
     ),
 ];
 

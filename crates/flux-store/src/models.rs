@@ -1,7 +1,7 @@
 //! The records Flux keeps. Field names match the columns.
 
 use chrono::{DateTime, Utc};
-use flux_core::Secret;
+use flux_core::{Secret, TxKind, TxStatus};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,10 +47,9 @@ pub struct TransactionRecord {
     pub id: Uuid,
     pub partner_id: Uuid,
     pub client_id: Uuid,
-    /// MONEY_IN, MONEY_OUT or REFUND.
-    pub kind: String,
-    /// SUBMITTING, UNKNOWN, INITIALIZED, PENDING, COMPLETED, REJECTED, FAILED.
-    pub status: String,
+    pub kind: TxKind,
+    /// Moves only as [`flux_core::transaction::transition`] allows.
+    pub status: TxStatus,
     pub amount: String,
     pub currency: String,
     pub description: Option<String>,
@@ -78,8 +77,8 @@ pub struct TransactionRecord {
 #[derive(Debug, Clone, Default)]
 pub struct TransactionFilter {
     pub client_id: Uuid,
-    pub kind: Option<String>,
-    pub status: Option<String>,
+    pub kind: Option<TxKind>,
+    pub status: Option<TxStatus>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
     pub page: u32,

@@ -4,6 +4,7 @@
 
 use crate::sql::{tx_fn, Row, Tx, Value};
 use crate::*;
+use flux_core::TxStatus;
 
 macro_rules! columns {
     () => {
@@ -41,8 +42,14 @@ pub(crate) fn transaction(row: &Row) -> Result<TransactionRecord> {
         id: row.uuid(0)?,
         partner_id: row.uuid(1)?,
         client_id: row.uuid(2)?,
-        kind: row.text(3)?,
-        status: row.text(4)?,
+        kind: row
+            .text(3)?
+            .parse()
+            .map_err(|_| StoreError::corrupt(3, "unknown transaction kind"))?,
+        status: row
+            .text(4)?
+            .parse()
+            .map_err(|_| StoreError::corrupt(4, "unknown transaction status"))?,
         amount: row.text(5)?,
         currency: row.text(6)?,
         description: row.opt_text(7)?,
@@ -68,8 +75,8 @@ fn params(t: &TransactionRecord) -> Vec<Value> {
         t.id.into(),
         t.partner_id.into(),
         t.client_id.into(),
-        t.kind.clone().into(),
-        t.status.clone().into(),
+        t.kind.as_str().into(),
+        t.status.as_str().into(),
         t.amount.clone().into(),
         t.currency.clone().into(),
         t.description.clone().into(),
@@ -107,22 +114,34 @@ pub(crate) async fn insert_if_new(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
     Ok(changed == 1)
 }
 
-/// Inserts the transaction, or updates its mutable fields if the id exists.
-pub(crate) async fn transaction_upsert(tx: &mut dyn Tx, t: &TransactionRecord) -> Result<()> {
+/// Records the provider's identifiers for a transaction that had none (its reference, tracking
+/// key, counterparty). Returns the reference when this call set it: events held for it can now
+/// be applied.
+pub(crate) async fn learn_reference(
+    tx: &mut dyn Tx,
+    before: &TransactionRecord,
+    answer: &TransactionRecord,
+) -> Result<Option<String>> {
+    let Some(reference) = answer.provider_reference.clone() else {
+        return Ok(None);
+    };
+    if before.provider_reference.is_some() {
+        return Ok(None);
+    }
     tx.exec(
-        "INSERT INTO transactions (id, partner_id, client_id, kind, status, amount, currency, description,
-           external_reference, tracking_key, source_instrument_id, destination_instrument_id,
-           related_transaction_id, provider, provider_reference, failure_code, failure_description,
-           counterparty, created_at, updated_at, cep_status, cep_processed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, tracking_key = excluded.tracking_key,
-           provider_reference = excluded.provider_reference, failure_code = excluded.failure_code,
-           failure_description = excluded.failure_description, counterparty = excluded.counterparty,
-           updated_at = excluded.updated_at",
-        &params(t),
+        "UPDATE transactions SET provider_reference = $2, tracking_key = COALESCE($3, tracking_key),
+           counterparty = COALESCE($4, counterparty), external_reference = COALESCE(external_reference, $5)
+         WHERE id = $1 AND provider_reference IS NULL",
+        &[
+            before.id.into(),
+            reference.clone().into(),
+            answer.tracking_key.clone().into(),
+            answer.counterparty.clone().into(),
+            answer.external_reference.clone().into(),
+        ],
     )
     .await
-    .map(|_| ())
+    .map(|n| (n == 1).then_some(reference))
 }
 
 /// The transaction with this id, read inside the caller's transaction.
@@ -177,36 +196,6 @@ impl Store {
         .await
     }
 
-    /// Saves a transaction's new state.
-    pub async fn update_transaction(&self, t: &TransactionRecord) -> Result<()> {
-        let t = t.clone();
-        let books = self.books();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let before = by_id(tx, t.id).await?;
-                tx.exec(
-                    "UPDATE transactions SET status = $2, tracking_key = $3, provider_reference = $4,
-                       failure_code = $5, failure_description = $6, counterparty = $7, updated_at = $8
-                     WHERE id = $1",
-                    &[
-                        t.id.into(),
-                        t.status.clone().into(),
-                        t.tracking_key.clone().into(),
-                        t.provider_reference.clone().into(),
-                        t.failure_code.clone().into(),
-                        t.failure_description.clone().into(),
-                        t.counterparty.clone().into(),
-                        micros(t.updated_at),
-                    ],
-                )
-                .await
-                .and_then(|n| if n == 1 { Ok(()) } else { Err(StoreError::NotFound) })?;
-                book(&books, tx, before.as_ref(), &t).await
-            })
-        }))
-        .await
-    }
-
     pub async fn get_transaction(&self, id: Uuid) -> Result<Option<TransactionRecord>> {
         let rows = self.query(SELECT_BY_ID, vec![id.into()]).await?;
         rows.first().map(transaction).transpose()
@@ -233,8 +222,8 @@ impl Store {
         let offset = i64::from(f.page.max(1) - 1) * per_page;
         let filters: Vec<Value> = vec![
             f.client_id.into(),
-            f.kind.clone().into(),
-            f.status.clone().into(),
+            f.kind.map(|k| k.as_str()).into(),
+            f.status.map(|s| s.as_str()).into(),
             opt_micros(f.created_from),
             opt_micros(f.created_to),
         ];
@@ -251,5 +240,161 @@ impl Store {
             })
         }))
         .await
+    }
+}
+
+const SELECT_OPEN_BEFORE: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM transactions t WHERE status IN ('SUBMITTING', 'UNKNOWN', 'INITIALIZED', 'PENDING') \
+     AND updated_at < $1 AND ($2 = 1 OR NOT EXISTS (SELECT 1 FROM review_items r \
+       WHERE r.transaction_id = t.id AND r.resolved_at IS NULL)) \
+     ORDER BY updated_at, id LIMIT $3"
+);
+
+/// What recording a refund's intent found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefundIntent {
+    /// Recorded now, with its hold: call the provider.
+    Recorded,
+    /// This very refund (same id: the partner's retry) was recorded before, as it is now.
+    Existing(Box<TransactionRecord>),
+}
+
+/// A provider event that waits for its transaction to become known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldEvent {
+    pub provider: String,
+    pub id_msg: String,
+    pub msg_name: String,
+    pub provider_reference: String,
+    pub received_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Transactions still not final whose last change is older than `before`, oldest first.
+    /// Unless `include_in_review`, those an operator already has in review are left out.
+    pub async fn open_transactions_before(
+        &self,
+        before: DateTime<Utc>,
+        include_in_review: bool,
+        limit: i64,
+    ) -> Result<Vec<TransactionRecord>> {
+        let rows = self
+            .query(
+                SELECT_OPEN_BEFORE,
+                vec![
+                    micros(before),
+                    i64::from(include_in_review).into(),
+                    limit.into(),
+                ],
+            )
+            .await?;
+        rows.iter().map(transaction).collect()
+    }
+
+    /// Records a refund's intent, and its hold, before the provider is called: refunds carry no
+    /// idempotency key at Fincore, so Flux must know it asked even if it never hears back. A
+    /// second refund is refused while one is under way, unknown or done (409).
+    pub async fn record_refund_intent(&self, refund: &TransactionRecord) -> Result<RefundIntent> {
+        let refund = refund.clone();
+        let books = self.books();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                let original = refund.related_transaction_id.ok_or(StoreError::NotFound)?;
+                // Touching the original takes its row lock: two instances recording refunds of
+                // one transaction at once are serialised here (SQLite serialises all writers).
+                tx.exec(
+                    "UPDATE transactions SET updated_at = updated_at WHERE id = $1",
+                    &[original.into()],
+                )
+                .await?;
+                let rows = tx
+                    .query(
+                        concat!(
+                            "SELECT ",
+                            columns!(),
+                            " FROM transactions WHERE related_transaction_id = $1 AND kind = 'REFUND'"
+                        ),
+                        &[original.into()],
+                    )
+                    .await?;
+                for existing in rows.iter().map(transaction) {
+                    let existing = existing?;
+                    if existing.id == refund.id {
+                        return Ok(RefundIntent::Existing(Box::new(existing)));
+                    }
+                    // A refund that failed, was rejected or came back leaves the money with
+                    // the client: another may be made. Any other is under way or done.
+                    if !matches!(
+                        existing.status,
+                        TxStatus::Failed | TxStatus::Rejected | TxStatus::Returned
+                    ) {
+                        return Err(refund_refused(&existing));
+                    }
+                }
+                insert_if_new(tx, &refund).await?;
+                book(&books, tx, None, &refund).await?;
+                Ok(RefundIntent::Recorded)
+            })
+        }))
+        .await
+    }
+
+    /// Events held for a transaction Flux does not know, received before `before`.
+    pub async fn held_events_before(&self, before: DateTime<Utc>) -> Result<Vec<HeldEvent>> {
+        let rows = self
+            .query(
+                "SELECT provider, id_msg, msg_name, provider_reference, received_at FROM inbound_events
+                 WHERE disposition = 'held' AND received_at < $1 ORDER BY received_at LIMIT 1000",
+                vec![micros(before)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(HeldEvent {
+                    provider: r.text(0)?,
+                    id_msg: r.text(1)?,
+                    msg_name: r.text(2)?,
+                    provider_reference: r.text(3)?,
+                    received_at: instant(r, 4)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a transaction's status as an operator or the resolver decided, through the state
+    /// machine, announcing the change to the partner.
+    pub async fn report_status(
+        &self,
+        id: Uuid,
+        report: crate::status::StatusReport,
+        source: crate::status::Source,
+        notify: Option<crate::outbox::OutboundEvent>,
+    ) -> Result<crate::status::Applied> {
+        let books = self.books();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                crate::status::apply_report(tx, &books, notify.as_ref(), id, &report, &source).await
+            })
+        }))
+        .await
+    }
+}
+
+fn refund_refused(existing: &TransactionRecord) -> StoreError {
+    let (code, what) = match existing.status {
+        TxStatus::Submitting | TxStatus::Unknown => (
+            "refund_in_progress",
+            "has a refund whose outcome is not known yet; it is being resolved, never sent twice",
+        ),
+        _ => ("already_refunded", "was already refunded"),
+    };
+    StoreError::Refused {
+        code: code.into(),
+        message: format!(
+            "the transaction {what} (refund {}, {})",
+            existing.id, existing.status
+        ),
     }
 }

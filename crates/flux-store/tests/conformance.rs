@@ -215,8 +215,8 @@ fn txn(
         id: Uuid::new_v4(),
         partner_id: partner,
         client_id: client,
-        kind: kind.into(),
-        status: "INITIALIZED".into(),
+        kind: kind.parse().unwrap(),
+        status: "INITIALIZED".parse().unwrap(),
         amount: "100.00".into(),
         currency: "MXN".into(),
         description: Some("d".into()),
@@ -251,9 +251,15 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
         .unwrap());
     assert_eq!(store.get_transaction(a.id).await.unwrap().unwrap(), a);
     let mut done = a.clone();
-    done.status = "COMPLETED".into();
+    done.status = "COMPLETED".parse().unwrap();
     done.tracking_key = Some("TK".into());
-    store.save_outcome(Some(done.clone()), None).await.unwrap();
+    store
+        .save_outcome(flux_store::SaveOutcome {
+            txn: Some(done.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(
         store.get_transaction(a.id).await.unwrap().unwrap().status,
         "COMPLETED"
@@ -285,7 +291,7 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
         .unwrap();
     assert_eq!(page2[0].id, a.id);
     let outs = TransactionFilter {
-        kind: Some("MONEY_OUT".into()),
+        kind: Some("MONEY_OUT".parse().unwrap()),
         ..all.clone()
     };
     assert_eq!(store.list_transactions(&outs).await.unwrap().1, 2);
@@ -295,7 +301,7 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
     };
     assert_eq!(store.list_transactions(&recent).await.unwrap().1, 1);
     let completed = TransactionFilter {
-        status: Some("COMPLETED".into()),
+        status: Some("COMPLETED".parse().unwrap()),
         ..all
     };
     assert_eq!(
@@ -373,9 +379,13 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
             .unwrap(),
         InboundOutcome::Duplicate
     );
+    // A status report moves an outbound transfer (a credit is final when it arrives; a report
+    // about one is filed for review, see the integrity tests).
+    let money_out = txn(partner, client, "MONEY_OUT", "prov-out-1", 0);
+    assert!(store.insert_transaction(&money_out).await.unwrap());
     let status = InboundEffect::UpdateStatus {
-        provider_reference: "prov-in-1".into(),
-        status: "REJECTED".into(),
+        provider_reference: "prov-out-1".into(),
+        status: "REJECTED".parse().unwrap(),
         failure_code: Some("CANCELLED_ACCOUNT".into()),
         failure_description: Some("Cuenta cancelada".into()),
         updated_at: Utc::now(),
@@ -389,7 +399,7 @@ async fn inbound(store: &Store, partner: Uuid, client: Uuid) {
         .record_inbound(status_event, status, None)
         .await
         .unwrap();
-    let t = store.get_transaction(money_in.id).await.unwrap().unwrap();
+    let t = store.get_transaction(money_out.id).await.unwrap().unwrap();
     assert_eq!(
         (t.status.as_str(), t.failure_code.as_deref()),
         ("REJECTED", Some("CANCELLED_ACCOUNT"))
@@ -580,7 +590,7 @@ async fn status_change(
     };
     let effect = InboundEffect::UpdateStatus {
         provider_reference: reference.into(),
-        status: status.into(),
+        status: status.parse().unwrap(),
         failure_code: None,
         failure_description: None,
         updated_at: Utc::now(),
@@ -715,27 +725,37 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
         .unwrap();
     let second = claim(store, Default::default(), 8).await;
     assert_eq!(second.len(), 1);
+    // A rejection after completion is a SPEI return (see flux_core::transaction).
     assert_eq!(
         deltas(&second[0].delivery.payload),
-        vec![("COMPLETED".into(), "REJECTED".into())]
+        vec![("COMPLETED".into(), "RETURNED".into())]
     );
-
-    // A change for a notification already attempted supersedes it with a new message.
     store
-        .finish_attempts(vec![outcome(&second[0], NextStep::RetryAt(past))])
+        .finish_attempts(vec![outcome(&second[0], NextStep::Delivered)])
         .await
         .unwrap();
-    status_change(store, "ob-m4", "ob-1", "FAILED").await;
+
+    // A change for a notification already attempted supersedes it with a new message.
+    let t2 = txn(partner, client, "MONEY_OUT", "ob-2", 0);
+    store.insert_transaction(&t2).await.unwrap();
+    status_change(store, "ob2-m1", "ob-2", "PENDING").await;
+    let third = claim(store, Default::default(), 8).await;
+    assert_eq!(third.len(), 1);
+    store
+        .finish_attempts(vec![outcome(&third[0], NextStep::RetryAt(past))])
+        .await
+        .unwrap();
+    status_change(store, "ob2-m2", "ob-2", "COMPLETED").await;
     let (list, _) = store.list_deliveries(status_hook.id, 1, 50).await.unwrap();
-    assert_eq!(list.len(), 3);
+    assert_eq!(list.len(), 4);
     assert_eq!(list[1].status, "superseded");
     assert_eq!(list[0].status, "pending");
-    assert_ne!(list[0].id, second[0].delivery.id);
+    assert_ne!(list[0].id, third[0].delivery.id);
     assert_eq!(
         deltas(&list[0].payload),
         vec![
-            ("COMPLETED".into(), "REJECTED".into()),
-            ("REJECTED".into(), "FAILED".into())
+            ("INITIALIZED".into(), "PENDING".into()),
+            ("PENDING".into(), "COMPLETED".into())
         ]
     );
     let attempts = store

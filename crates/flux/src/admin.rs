@@ -172,13 +172,13 @@ async fn verify_one(name: &str, store: &flux_store::Store) -> anyhow::Result<boo
     Ok(false)
 }
 
-/// Exit status 1 when any client's balance at Fincore differs from Flux's books.
-pub async fn reconcile(
+/// The Fincore connector an admin command uses: the URL given, else the configured one, else
+/// (sandbox) the emulator of the `flux serve` running on this data directory.
+async fn fincore_for(
     config: &Config,
+    store: &flux_store::Store,
     fincore_url: Option<String>,
-    json: bool,
-) -> anyhow::Result<bool> {
-    let store = boot::open_store(config).await?;
+) -> anyhow::Result<fincore::FincoreClient> {
     let (url, key) = if let Some(url) = fincore_url {
         (url, config.fincore.api_key.clone())
     } else if config.sandbox() {
@@ -192,45 +192,200 @@ pub async fn reconcile(
     } else {
         (config.fincore.url.clone(), config.fincore.api_key.clone())
     };
-    let fincore = fincore::FincoreClient::new(
+    Ok(fincore::FincoreClient::new(
         &url,
         Secret::new(key),
         std::time::Duration::from_millis(config.fincore.timeout_ms),
         config.environment(),
-    )?;
-    let lines = flux_gateway::reconcile::reconcile(&store, &fincore).await?;
-    let mut ok = true;
-    if !json {
-        println!("client_id                             currency  fincore_available  flux_available  flux_pending  difference");
-    }
-    for l in &lines {
-        ok &= l.matches();
-        if json {
+    )?)
+}
+
+/// Exit status 1 when any client's balance at Fincore differs from Flux's books, a hold
+/// belongs to a finished movement, a movement stayed open past the resolver's window, an event
+/// waits for a transaction Flux never learned of, or anything waits in the review list.
+pub async fn reconcile(
+    config: &Config,
+    fincore_url: Option<String>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let store = boot::open_store(config).await?;
+    let fincore = fincore_for(config, &store, fincore_url).await?;
+    let window = std::time::Duration::from_secs(config.resolver.after_s);
+    let report = flux_gateway::reconcile::report(&store, &fincore, window).await?;
+    if json {
+        for l in &report.lines {
             println!("{}", serde_json::to_string(l)?);
+        }
+        for p in &report.problems {
+            println!("{}", serde_json::to_string(p)?);
+        }
+        return Ok(report.clean());
+    }
+    println!("client_id                             currency  fincore_available  flux_available  flux_pending  difference");
+    for l in &report.lines {
+        println!(
+            "{}  {:<8}  {:>17}  {:>14}  {:>12}  {:>10}{}",
+            l.client_id,
+            l.currency,
+            l.fincore_available,
+            l.flux_available,
+            l.flux_pending,
+            l.difference,
+            l.error
+                .as_deref()
+                .map(|e| format!("  ERROR: {e}"))
+                .unwrap_or_default()
+        );
+    }
+    for p in &report.problems {
+        println!("PROBLEM ({}) {}: {}", p.kind, p.subject, p.detail);
+    }
+    let differences = report.lines.iter().filter(|l| !l.matches()).count();
+    println!(
+        "{} client balance(s) compared, {differences} difference(s), {} other problem(s)",
+        report.lines.len(),
+        report.problems.len()
+    );
+    Ok(report.clean())
+}
+
+/// Runs the resolver once and lists what it did.
+pub async fn resolve(config: &Config, json: bool) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let fincore = fincore_for(config, &store, None).await?;
+    let done = flux_gateway::resolver::resolve(&store, &fincore, &config.resolver.config()).await?;
+    if done.is_empty() && !json {
+        println!("nothing to resolve");
+    }
+    for r in &done {
+        if json {
+            println!("{}", serde_json::to_string(r)?);
         } else {
+            let now = r.now.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
             println!(
-                "{}  {:<8}  {:>17}  {:>14}  {:>12}  {:>10}{}",
-                l.client_id,
-                l.currency,
-                l.fincore_available,
-                l.flux_available,
-                l.flux_pending,
-                l.difference,
-                l.error
-                    .as_deref()
-                    .map(|e| format!("  ERROR: {e}"))
-                    .unwrap_or_default()
+                "{}  {}  {} -> {}  {}",
+                r.transaction_id, r.kind, r.was, now, r.action
             );
         }
     }
-    if !json {
-        let differences = lines.iter().filter(|l| !l.matches()).count();
+    Ok(())
+}
+
+/// Lists what waits for an operator.
+pub async fn review_list(config: &Config) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let items = store.open_reviews(1000).await?;
+    if items.is_empty() {
+        println!("nothing to review");
+    }
+    for r in items {
         println!(
-            "{} client balance(s) compared, {differences} difference(s)",
-            lines.len()
+            "{}  {}  {}  {}  transaction={}  event={}  {}",
+            r.id,
+            flux_core::time::to_rfc3339(r.created_at),
+            r.item.kind.as_str(),
+            r.item.provider,
+            r.item
+                .transaction_id
+                .map(|t| t.to_string())
+                .unwrap_or("-".into()),
+            r.item.id_msg.as_deref().unwrap_or("-"),
+            r.item.reason
         );
     }
-    Ok(ok)
+    Ok(())
+}
+
+/// Records an operator's decision on a review item; with `status`, first moves the item's
+/// transaction to that status (as checked at the provider) through the state machine.
+pub async fn review_resolve(
+    config: &Config,
+    id: &str,
+    operator: &str,
+    note: &str,
+    status: Option<&str>,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !operator.trim().is_empty(),
+        "--operator must name who decides"
+    );
+    anyhow::ensure!(!note.trim().is_empty(), "--note must say why");
+    let store = boot::open_store(config).await?;
+    let id = Uuid::from_str(id).map_err(|_| anyhow::anyhow!("--id must be a UUID"))?;
+    let item = store
+        .get_review(id)
+        .await?
+        .filter(|r| r.resolved_at.is_none())
+        .ok_or_else(|| anyhow::anyhow!("no open review item {id}"))?;
+    if let Some(text) = status {
+        let status: flux_core::TxStatus = text
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--status must be COMPLETED, REJECTED or FAILED"))?;
+        anyhow::ensure!(status.is_final(), "--status must be a final status");
+        let txn = item
+            .item
+            .transaction_id
+            .ok_or_else(|| anyhow::anyhow!("item {id} concerns no transaction"))?;
+        let report = flux_store::StatusReport {
+            status,
+            failure_code: None,
+            failure_description: Some(note.to_string()),
+            updated_at: flux_core::time::now(),
+        };
+        let source = flux_store::Source {
+            provider: item.item.provider.clone(),
+            id_msg: None,
+            what: format!("operator {operator}"),
+        };
+        let applied = store
+            .report_status(
+                txn,
+                report,
+                source,
+                Some(flux_gateway::delivery::events::STATUS_UPDATE),
+            )
+            .await?;
+        anyhow::ensure!(
+            matches!(applied, flux_store::Applied::Changed(_) | flux_store::Applied::Same),
+            "transaction {txn} cannot become {status} from where it is ({applied:?}); nothing changed"
+        );
+        println!("transaction {txn} is now {status}");
+    }
+    // The item may have been closed by the status change itself (an unknown outcome settled).
+    match store
+        .resolve_review(id, &format!("operator {operator}"), note)
+        .await
+    {
+        Ok(()) | Err(flux_store::StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    println!("review item {id} resolved by {operator}: {note}");
+    Ok(())
+}
+
+/// Opens a live client's books from its balance at Fincore, once.
+pub async fn ledger_open_balance(config: &Config, client_id: &str) -> anyhow::Result<()> {
+    let store = boot::open_store(config).await?;
+    let client_id =
+        Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
+    let client = store
+        .get_client(client_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no client {client_id}"))?;
+    let fincore = fincore_for(config, &store, None).await?;
+    use flux_gateway::opening::{open_from_fincore, Opened};
+    match open_from_fincore(&store, &fincore, &client).await? {
+        Opened::Booked { amount } => {
+            println!("books of client {client_id} opened with {amount} MXN from Fincore's balance")
+        }
+        Opened::AlreadyOpen => {
+            println!("books of client {client_id} were already opened; nothing changed")
+        }
+        Opened::Balanced => {
+            println!("books of client {client_id} already hold what Fincore holds; nothing to open")
+        }
+    }
+    Ok(())
 }
 
 /// Lists MONEY_IN events whose beneficiary account no client owned when they arrived.
@@ -273,8 +428,9 @@ pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> 
         .find(|e| e.id_msg == id_msg)
         .ok_or_else(|| anyhow::anyhow!("no unmatched event {id_msg}"))?;
     let envelope: fincore::wire::WebhookEnvelope = serde_json::from_str(&event.raw)?;
-    let txn = flux_gateway::routes::inbound::money_in_record(&envelope, &client)
-        .ok_or_else(|| anyhow::anyhow!("event {id_msg} has no amount: nothing to record"))?;
+    let txn =
+        flux_gateway::routes::inbound::money_in_record(&envelope, event.raw.as_bytes(), &client)
+            .map_err(|reason| anyhow::anyhow!("event {id_msg} cannot be recorded: {reason}"))?;
     let id = txn.id;
     store
         .resolve_unmatched(

@@ -36,6 +36,8 @@ pub struct Running {
     pub state: Arc<AppState>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
+    /// The resolver's loop, stopped with the server.
+    resolver: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -46,6 +48,7 @@ impl Running {
     /// Stops accepting requests and waits for the ones in flight.
     pub async fn stop(mut self) {
         self.state.deliveries.stop();
+        self.resolver.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -85,18 +88,17 @@ pub async fn open_sandbox_balance(
     store
         .write(flux_store::sql::tx_fn(move |tx| {
             Box::pin(async move {
-                flux_ledger::books::open_balance(
-                    tx,
-                    client_id,
-                    currency,
-                    minor,
-                    "opening-balance:sandbox",
-                )
-                .await
+                let opening = flux_ledger::books::Opening {
+                    reference: "opening-balance:sandbox",
+                    source: "sandbox seeding",
+                    detail: serde_json::json!({"sandbox_balance": balance.to_string()}),
+                };
+                flux_ledger::books::open_balance(tx, client_id, currency, minor, &opening).await
             })
         }))
         .await
         .context("booking the sandbox opening balance")
+        .map(|_| ())
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
@@ -450,9 +452,18 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             "FLUX_PUBLIC_URL is not set: Flux's inbound webhook URLs are not registered at Fincore"
         );
     }
+    if !config.sandbox() {
+        open_live_books(&store, &fincore).await;
+    }
     spawn_housekeeping(
         state.clone(),
         Duration::from_secs(config.webhooks.retention_days * 86_400),
+    );
+    let resolver = spawn_resolver(
+        store.clone(),
+        fincore.clone(),
+        config.resolver.config(),
+        Duration::from_millis(config.resolver.interval_ms.max(10)),
     );
 
     Ok(Running {
@@ -465,6 +476,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         state,
         shutdown: Some(shutdown),
         server,
+        resolver,
     })
 }
 
@@ -566,4 +578,49 @@ fn spawn_housekeeping(state: Arc<AppState>, delivery_retention: Duration) {
             }
         }
     });
+}
+
+/// Live mode: every client's books open from its balance at Fincore, once (see
+/// [`flux_gateway::opening`]). A client Fincore cannot be asked about now is opened at the next
+/// start, or by `flux ledger open-balance`.
+async fn open_live_books(store: &Store, fincore: &FincoreClient) {
+    let clients = match store.list_clients().await {
+        Ok(c) => c,
+        Err(e) => return tracing::warn!(error = %e, "could not list clients to open their books"),
+    };
+    for client in clients {
+        match flux_gateway::opening::open_from_fincore(store, fincore, &client).await {
+            Ok(flux_gateway::opening::Opened::Booked { amount }) => {
+                tracing::info!(client_id = %client.client_id, %amount, "books opened from Fincore's balance")
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(client_id = %client.client_id, error = %e, "could not open the client's books from Fincore")
+            }
+        }
+    }
+}
+
+/// Resolves movements left non-final too long, every `interval`, for as long as Flux runs.
+fn spawn_resolver(
+    store: Store,
+    fincore: Arc<FincoreClient>,
+    config: flux_gateway::resolver::ResolverConfig,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match flux_gateway::resolver::resolve(&store, &fincore, &config).await {
+                Ok(done) => {
+                    for r in done {
+                        tracing::info!(transaction_id = %r.transaction_id, kind = %r.kind, was = %r.was, now = ?r.now, action = %r.action, "resolver");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "resolver round failed"),
+            }
+        }
+    })
 }

@@ -16,6 +16,34 @@ pub struct Config {
     pub webhooks: Webhooks,
     pub ledger: LedgerConfig,
     pub fidix: Fidix,
+    pub resolver: Resolver,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Resolver {
+    pub after_s: u64,
+    pub interval_ms: u64,
+    pub replay_until_s: u64,
+}
+
+impl Default for Resolver {
+    fn default() -> Self {
+        Resolver {
+            after_s: 120,
+            interval_ms: 15_000,
+            replay_until_s: 23 * 3600,
+        }
+    }
+}
+
+impl Resolver {
+    pub fn config(&self) -> flux_gateway::resolver::ResolverConfig {
+        flux_gateway::resolver::ResolverConfig {
+            after: std::time::Duration::from_secs(self.after_s),
+            replay_until: std::time::Duration::from_secs(self.replay_until_s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -257,6 +285,12 @@ impl Config {
             "FLUX_WEBHOOK_RETENTION_DAYS",
             &mut c.webhooks.retention_days,
         )?;
+        env_parse("FLUX_RESOLVER_AFTER_S", &mut c.resolver.after_s)?;
+        env_parse("FLUX_RESOLVER_INTERVAL_MS", &mut c.resolver.interval_ms)?;
+        env_parse(
+            "FLUX_RESOLVER_REPLAY_UNTIL_S",
+            &mut c.resolver.replay_until_s,
+        )?;
         if let Some(hosts) = env("FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS") {
             c.webhooks.allowed_private_hosts = hosts
                 .split(',')
@@ -314,6 +348,9 @@ mod tests {
         assert_eq!(parsed.webhooks.timeout_ms, d.webhooks.timeout_ms);
         assert_eq!(parsed.webhooks.workers, d.webhooks.workers);
         assert_eq!(parsed.webhooks.per_endpoint, d.webhooks.per_endpoint);
+        assert_eq!(parsed.resolver.after_s, d.resolver.after_s);
+        assert_eq!(parsed.resolver.interval_ms, d.resolver.interval_ms);
+        assert_eq!(parsed.resolver.replay_until_s, d.resolver.replay_until_s);
         assert!(parsed.sandbox());
     }
 }

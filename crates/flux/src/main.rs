@@ -92,7 +92,25 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Compare Flux's books with Fincore's balances, client by client; exit 1 on any difference.
+    /// Resolve money movements left non-final too long (as `flux serve` does every
+    /// resolver.interval_ms), and list what changed.
+    Resolve {
+        /// Print JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// What waits for an operator: unmatched credits, invalid events, illegal status changes,
+    /// movements whose outcome is unknown.
+    Review {
+        #[command(subcommand)]
+        command: ReviewCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Compare Flux's books with Fincore's balances, client by client, and check holds, open
+    /// movements, held events and the review list; exit 1 on any difference or problem.
     Reconcile {
         /// Fincore's base URL (default: the configured one, or in sandbox the emulator of the
         /// running `flux serve`).
@@ -155,6 +173,32 @@ enum LedgerCommand {
     /// Recompute every balance from its entries and check that debits equal credits per
     /// currency and no account is past its limit; exit 1 listing every problem.
     Verify,
+    /// Open a client's books from its balance at Fincore (once; again changes nothing).
+    OpenBalance {
+        #[arg(long)]
+        client_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReviewCommand {
+    /// List the open items, oldest first.
+    List,
+    /// Record a decision on an item (who and why are required and kept).
+    Resolve {
+        #[arg(long)]
+        id: String,
+        /// Who decides (kept with the decision).
+        #[arg(long)]
+        operator: String,
+        /// Why (kept with the decision).
+        #[arg(long)]
+        note: String,
+        /// For a movement whose outcome was unknown: the final status checked at the provider
+        /// (COMPLETED, REJECTED or FAILED); its books and the partner's webhook follow.
+        #[arg(long)]
+        status: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -269,10 +313,32 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             command: AuditCommand::Verify,
             store,
         } => admin::audit_verify(&store.load()?).await,
-        Command::Ledger {
-            command: LedgerCommand::Verify,
-            store,
-        } => admin::ledger_verify(&store.load()?).await,
+        Command::Ledger { command, store } => match command {
+            LedgerCommand::Verify => admin::ledger_verify(&store.load()?).await,
+            LedgerCommand::OpenBalance { client_id } => {
+                admin::ledger_open_balance(&store.load()?, &client_id)
+                    .await
+                    .map(|_| true)
+            }
+        },
+        Command::Resolve { json, store } => {
+            admin::resolve(&store.load()?, json).await.map(|_| true)
+        }
+        Command::Review { command, store } => {
+            let config = store.load()?;
+            match command {
+                ReviewCommand::List => admin::review_list(&config).await?,
+                ReviewCommand::Resolve {
+                    id,
+                    operator,
+                    note,
+                    status,
+                } => {
+                    admin::review_resolve(&config, &id, &operator, &note, status.as_deref()).await?
+                }
+            }
+            Ok(true)
+        }
         Command::Reconcile {
             fincore_url,
             json,

@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod emulator;
+pub mod normalize;
 pub mod wire;
 
 pub use client::{CallContext, ClientCredentials, FincoreClient, FincoreError};

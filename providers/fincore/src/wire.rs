@@ -347,7 +347,13 @@ pub struct MoneyInBody {
     pub payer_rfc: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer_institution: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Lenient: a JSON number is accepted here too (the exact text is read from the raw bytes
+    /// by [`crate::normalize::exact_amount`]), so the rest of the event still parses.
+    #[serde(
+        default,
+        deserialize_with = "lenient_text",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub amount: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -424,4 +430,14 @@ pub struct SimulateMoneyInRequest {
     pub payer_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_concept: Option<String>,
+}
+
+/// Any scalar as text (a number's or a boolean's JSON form), null as None: a provider's odd type
+/// must not make the rest of its event unreadable.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
 }

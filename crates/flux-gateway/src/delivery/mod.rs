@@ -13,7 +13,8 @@ pub use worker::{Deliveries, DeliveryConfig};
 pub mod events {
     use flux_store::{OutboundEvent, TransactionRecord};
 
-    fn render(t: &TransactionRecord) -> serde_json::Value {
+    /// A transaction as the Partners API shows it (in answers and in webhooks alike).
+    pub fn render(t: &TransactionRecord) -> serde_json::Value {
         serde_json::to_value(crate::model::Transaction::from(t)).unwrap_or_default()
     }
 

@@ -165,5 +165,14 @@ pub async fn create_private(
         ))
     }
     .await;
-    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+    Ok(idempotency::finish(
+        &state,
+        claim,
+        Outcome {
+            result,
+            txn: None,
+            render: None,
+        },
+    )
+    .await)
 }

@@ -12,7 +12,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use fincore::wire::{CepBody, MoneyInBody, StatusUpdateBody, WebhookEnvelope};
+use flux_core::{Currency, TxKind, TxStatus};
 use flux_store::{InboundEffect, InboundEvent, InboundOutcome, TransactionRecord};
+use sha2::Digest;
 
 fn check_token(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers
@@ -27,21 +29,39 @@ fn check_token(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError>
     Err(ApiError::unauthorized("missing or wrong X-Webhook-Token"))
 }
 
-fn envelope(body: &[u8]) -> Result<WebhookEnvelope, ApiError> {
-    let env: WebhookEnvelope = serde_json::from_slice(body).map_err(|e| {
-        tracing::warn!(error = %e, "malformed inbound webhook");
-        ApiError::bad_request(
-            "malformed_json",
-            format!("the webhook body is not a valid event: {e}"),
-        )
-    })?;
-    if env.id_msg.trim().is_empty() {
-        return Err(ApiError::field(
-            "id_msg",
-            "is required to deduplicate the event",
-        ));
+/// Why a body is not an event Flux can read, if it is not.
+fn unreadable(body: &[u8]) -> Option<String> {
+    match serde_json::from_slice::<WebhookEnvelope>(body) {
+        Err(e) => Some(format!("the body is not a JSON event: {e}")),
+        Ok(env) if env.id_msg.trim().is_empty() => Some("the event has no id_msg".into()),
+        Ok(_) => None,
     }
-    Ok(env)
+}
+
+/// Keeps a body Flux cannot read, with a valid token, instead of refusing it: a 4xx would make
+/// the provider retry and then drop a fact about money. It is filed for review under an id
+/// derived from its bytes, so the provider's retries of it are duplicates.
+async fn keep_unreadable(
+    state: &SharedState,
+    msg_name: &str,
+    body: &[u8],
+    reason: String,
+) -> Result<Json<InboundAck>, ApiError> {
+    tracing::warn!(msg_name, %reason, "unreadable inbound webhook: kept for review");
+    let event = InboundEvent {
+        provider: "fincore".into(),
+        id_msg: format!("sha256:{}", hex::encode(sha2::Sha256::digest(body))),
+        msg_name: msg_name.into(),
+        raw: String::from_utf8_lossy(body).into_owned(),
+        client_id: None,
+        transaction_id: None,
+        received_at: flux_core::time::now(),
+    };
+    let outcome = state
+        .store
+        .record_inbound(event, InboundEffect::Review { reason }, None)
+        .await?;
+    Ok(ack(outcome, None))
 }
 
 /// The stored form of a Fincore event, linked to the transaction it concerns when known.
@@ -77,15 +97,13 @@ async fn known_transaction(
 }
 
 fn ack(outcome: InboundOutcome, transaction_id: Option<Uuid>) -> Json<InboundAck> {
-    metrics::counter!("flux_inbound_webhooks_total", "outcome" => if outcome == InboundOutcome::Duplicate { "duplicate" } else { "applied" }).increment(1);
+    metrics::counter!("flux_inbound_webhooks_total", "outcome" => outcome.as_str()).increment(1);
+    let duplicate = outcome == InboundOutcome::Duplicate;
     Json(InboundAck {
         received: true,
-        duplicate: outcome == InboundOutcome::Duplicate,
-        transaction_id: if outcome == InboundOutcome::Duplicate {
-            None
-        } else {
-            transaction_id
-        },
+        duplicate,
+        outcome: outcome.as_str().into(),
+        transaction_id: if duplicate { None } else { transaction_id },
     })
 }
 
@@ -109,53 +127,77 @@ async fn record(
     Ok(ack(outcome, known.map(|t| t.id)))
 }
 
-/// The money-in transaction a MONEY_IN event makes for `client`; None when it carries no
-/// amount. Its id is derived from the event's id, so recording it twice cannot duplicate it.
-pub fn money_in_record(env: &WebhookEnvelope, client: &ClientRecord) -> Option<TransactionRecord> {
+/// The credit a MONEY_IN event announces, checked: an amount that is a positive decimal with at
+/// most the currency's decimals (a JSON number read exactly from `raw`), in a currency a SPEI
+/// account holds. The error says what is wrong, for the review list.
+fn checked_credit(body: &MoneyInBody, raw: &[u8]) -> Result<flux_core::money::Amount, String> {
+    let currency = match body.currency.as_deref() {
+        None => Currency::MXN,
+        Some(code) => match code.parse::<Currency>() {
+            Ok(Currency::MXN) => Currency::MXN,
+            _ => return Err(format!("currency {code:?}: a SPEI account holds MXN only")),
+        },
+    };
+    let text = fincore::normalize::exact_amount(raw)?.ok_or("the event has no amount")?;
+    flux_core::money::Amount::parse(&text, currency).map_err(|e| format!("amount {text:?} {e}"))
+}
+
+/// The money-in transaction a MONEY_IN event makes for `client`, or why it cannot make one. Its
+/// id is derived from the event's id, so recording it twice cannot duplicate it.
+pub fn money_in_record(
+    env: &WebhookEnvelope,
+    raw: &[u8],
+    client: &ClientRecord,
+) -> Result<TransactionRecord, String> {
     let body: MoneyInBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
-    let amount = body.amount.as_deref()?;
+    let amount = checked_credit(&body, raw)?;
     let now = flux_core::time::now();
-    Some(TransactionRecord {
-            id: Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("fincore:money_in:{}", env.id_msg).as_bytes()),
-            partner_id: client.partner_id,
-            client_id: client.client_id,
-            kind: "MONEY_IN".into(),
-            status: "COMPLETED".into(),
-            amount: amount.to_string(),
-            currency: body.currency.clone().unwrap_or_else(|| "MXN".into()),
-            description: body.payment_concept.clone(),
-            external_reference: body.numeric_reference.clone(),
-            tracking_key: body.tracking_key.clone(),
-            source_instrument_id: None,
-            destination_instrument_id: None,
-            related_transaction_id: None,
-            provider: "fincore".into(),
-            provider_reference: Some(body.id.clone().unwrap_or_else(|| env.id_msg.clone())),
-            failure_code: None,
-            failure_description: None,
-            cep_status: None,
-            cep_processed_at: None,
-            counterparty: Some(
-                serde_json::json!({
-                    "payer_name": body.payer_name, "payer_account": body.payer_account, "payer_rfc": body.payer_rfc,
-                    "payer_institution": body.payer_institution, "beneficiary_account": body.beneficiary_account,
-                    "sub_category": body.sub_category, "transaction_date": body.transaction_date,
-                })
-                .to_string(),
-            ),
-            created_at: now,
-            updated_at: now,
+    Ok(TransactionRecord {
+        id: Uuid::new_v5(
+            &Uuid::NAMESPACE_OID,
+            format!("fincore:money_in:{}", env.id_msg).as_bytes(),
+        ),
+        partner_id: client.partner_id,
+        client_id: client.client_id,
+        kind: TxKind::MoneyIn,
+        status: TxStatus::Completed,
+        amount: amount.to_wire(),
+        currency: amount.currency().code().into(),
+        description: body.payment_concept.clone(),
+        external_reference: body.numeric_reference.clone(),
+        tracking_key: body.tracking_key.clone(),
+        source_instrument_id: None,
+        destination_instrument_id: None,
+        related_transaction_id: None,
+        provider: "fincore".into(),
+        provider_reference: Some(body.id.clone().unwrap_or_else(|| env.id_msg.clone())),
+        failure_code: None,
+        failure_description: None,
+        cep_status: None,
+        cep_processed_at: None,
+        counterparty: Some(
+            serde_json::json!({
+                "payer_name": body.payer_name, "payer_account": body.payer_account, "payer_rfc": body.payer_rfc,
+                "payer_institution": body.payer_institution, "beneficiary_account": body.beneficiary_account,
+                "sub_category": body.sub_category, "transaction_date": body.transaction_date,
+            })
+            .to_string(),
+        ),
+        created_at: now,
+        updated_at: now,
     })
 }
 
-/// Records a MONEY_IN: a transaction of the client that owns the beneficiary CLABE, or, when no
-/// client owns it, an unmatched event for an operator. Returns the outcome and the transaction.
+/// Records a MONEY_IN: a transaction of the client that owns the beneficiary CLABE; for an
+/// account no client owns, an unmatched credit for an operator to assign; for a credit that
+/// does not make sense (amount, currency), an item for review that no partner sees. Returns the
+/// outcome and the transaction.
 pub async fn ingest_money_in(
     state: &SharedState,
     env: &WebhookEnvelope,
     raw: String,
 ) -> Result<(InboundOutcome, Option<TransactionRecord>), ApiError> {
-    // Tolerant: a body with unexpected types is still stored raw, just unmatched.
+    // Tolerant: odd types elsewhere in the body leave those fields empty, the raw body is kept.
     let body: MoneyInBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
     let client = match body.beneficiary_account.as_deref() {
         Some(clabe) => match state.store.find_account_link(clabe).await? {
@@ -164,15 +206,23 @@ pub async fn ingest_money_in(
         },
         None => None,
     };
-    let txn = client.as_ref().and_then(|c| money_in_record(env, c));
-    let event = fincore_event(env, "MONEY_IN", raw, txn.as_ref());
-    if txn.is_none() {
-        tracing::warn!(id_msg = %env.id_msg, "MONEY_IN for an account no client owns: kept as unmatched");
-    }
-    let effect = txn
-        .clone()
-        .map(|t| InboundEffect::InsertTransaction(Box::new(t)))
-        .unwrap_or(InboundEffect::None);
+    let (effect, txn) = match (checked_credit(&body, raw.as_bytes()), &client) {
+        (Err(reason), _) => (InboundEffect::Review { reason }, None),
+        (Ok(_), None) => {
+            let account = body.beneficiary_account.as_deref().unwrap_or("(none)");
+            let reason = format!("no client owns the beneficiary account {account}");
+            (InboundEffect::Unmatched { reason }, None)
+        }
+        (Ok(_), Some(c)) => match money_in_record(env, raw.as_bytes(), c) {
+            Ok(t) => (
+                InboundEffect::InsertTransaction(Box::new(t.clone())),
+                Some(t),
+            ),
+            Err(reason) => (InboundEffect::Review { reason }, None),
+        },
+    };
+    let mut event = fincore_event(env, "MONEY_IN", raw, txn.as_ref());
+    event.client_id = client.as_ref().map(|c| c.client_id);
     let outcome = state
         .store
         .record_inbound(event, effect, Some(events::MONEY_IN))
@@ -191,7 +241,10 @@ pub async fn money_in(
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
     check_token(&state, &headers)?;
-    let env = envelope(&body)?;
+    if let Some(reason) = unreadable(&body) {
+        return keep_unreadable(&state, "MONEY_IN", &body, reason).await;
+    }
+    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
     let raw = String::from_utf8_lossy(&body).into_owned();
     let (outcome, txn) = ingest_money_in(&state, &env, raw).await?;
     Ok(ack(outcome, txn.map(|t| t.id)))
@@ -207,24 +260,41 @@ pub async fn status_update(
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
     check_token(&state, &headers)?;
-    let env = envelope(&body)?;
+    if let Some(reason) = unreadable(&body) {
+        return keep_unreadable(&state, "STATUS_UPDATE", &body, reason).await;
+    }
+    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
     let update: StatusUpdateBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
     let known = known_transaction(&state, update.id.as_deref()).await?;
-    let effect = match (&known, update.status.as_deref(), update.id.as_deref()) {
-        (Some(_), Some(status), Some(id)) => InboundEffect::UpdateStatus {
-            provider_reference: id.to_string(),
-            status: status.to_string(),
-            failure_code: update.reason.clone(),
-            failure_description: update.reason_description.clone(),
-            updated_at: update
-                .update_at
-                .as_deref()
-                .and_then(flux_core::time::parse_provider)
-                .unwrap_or_else(flux_core::time::now),
-        },
-        _ => InboundEffect::None,
-    };
+    let effect = status_effect(&update);
     record(&state, &env, &body, known, effect, events::STATUS_UPDATE).await
+}
+
+/// What a STATUS_UPDATE asks for. One that names no transaction, or a status Fincore does not
+/// document, is kept for review; one for a transaction Flux does not know yet is held by the
+/// store until it does.
+fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
+    let (Some(id), Some(text)) = (update.id.as_deref(), update.status.as_deref()) else {
+        return InboundEffect::Review {
+            reason: "a STATUS_UPDATE needs body.id and body.status".into(),
+        };
+    };
+    let Some(status) = fincore::normalize::status(text) else {
+        return InboundEffect::Review {
+            reason: format!("status {text:?} is not one Fincore documents"),
+        };
+    };
+    InboundEffect::UpdateStatus {
+        provider_reference: id.to_string(),
+        status,
+        failure_code: update.reason.clone(),
+        failure_description: update.reason_description.clone(),
+        updated_at: update
+            .update_at
+            .as_deref()
+            .and_then(flux_core::time::parse_provider)
+            .unwrap_or_else(flux_core::time::now),
+    }
 }
 
 #[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
@@ -237,7 +307,10 @@ pub async fn cep(
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
     check_token(&state, &headers)?;
-    let env = envelope(&body)?;
+    if let Some(reason) = unreadable(&body) {
+        return keep_unreadable(&state, "CEP", &body, reason).await;
+    }
+    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
     let cep: CepBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
     let known = known_transaction(&state, cep.id.as_deref()).await?;
     // INITIALIZED is never sent by the webhook; treat it as PENDING if it appears.
@@ -245,8 +318,8 @@ pub async fn cep(
         .status
         .as_deref()
         .map(|s| if s == "INITIALIZED" { "PENDING" } else { s });
-    let effect = match (&known, status, cep.id.as_deref()) {
-        (Some(_), Some(status), Some(id)) => InboundEffect::UpdateCep {
+    let effect = match (status, cep.id.as_deref()) {
+        (Some(status), Some(id)) => InboundEffect::UpdateCep {
             provider_reference: id.to_string(),
             cep_status: status.to_string(),
             processed_at: cep
@@ -254,7 +327,9 @@ pub async fn cep(
                 .as_deref()
                 .and_then(flux_core::time::parse_provider),
         },
-        _ => InboundEffect::None,
+        _ => InboundEffect::Review {
+            reason: "a CEP event needs body.id and body.status".into(),
+        },
     };
     record(&state, &env, &body, known, effect, events::CEP).await
 }

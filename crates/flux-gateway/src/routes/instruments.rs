@@ -201,5 +201,14 @@ pub async fn register(
         ))
     }
     .await;
-    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+    Ok(idempotency::finish(
+        &state,
+        claim,
+        Outcome {
+            result,
+            txn: None,
+            render: None,
+        },
+    )
+    .await)
 }

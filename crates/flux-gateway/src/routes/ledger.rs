@@ -162,7 +162,16 @@ where
                 serde_json::to_value(v).unwrap_or_default(),
             )
         });
-    Ok(idempotency::finish(state, claim, Outcome { result, txn: None }).await)
+    Ok(idempotency::finish(
+        state,
+        claim,
+        Outcome {
+            result,
+            txn: None,
+            render: None,
+        },
+    )
+    .await)
 }
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",

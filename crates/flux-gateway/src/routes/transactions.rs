@@ -8,6 +8,7 @@
 //! most once.
 
 use super::*;
+use crate::delivery::events;
 use crate::idempotency::{self, Begin, Outcome};
 use crate::model::{Page, Pagination, Transaction};
 use crate::pipeline::RequestCtx;
@@ -18,7 +19,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Json};
 use fincore::{wire, FincoreError};
-use flux_store::{TransactionFilter, TransactionRecord};
+use flux_core::{TxKind, TxStatus};
+use flux_store::{RefundIntent, TransactionFilter, TransactionRecord};
 use std::collections::HashMap;
 
 /// Body of POST /api/partners/transactions/money-out (the seed's shape).
@@ -89,22 +91,41 @@ fn parse_money_out(body: &[u8]) -> Result<MoneyOutInput, ApiError> {
     }
 }
 
-/// Applies Fincore's answer (or failure) to Flux's record.
+/// Applies Fincore's answer (or failure) to Flux's record: the answer's status and ids; a
+/// refusal is FAILED with Fincore's reason; no answer is UNKNOWN, for the resolver.
 fn apply(record: &mut TransactionRecord, result: &Result<wire::Transaction, FincoreError>) {
     record.updated_at = flux_core::time::now();
     match result {
         Ok(t) => {
-            record.status = t.transaction_status.clone();
+            record.status =
+                fincore::normalize::status(&t.transaction_status).unwrap_or(TxStatus::Unknown);
             record.provider_reference = Some(t.id.to_string());
             record.tracking_key = Some(t.tracking_id.clone());
+            record.external_reference = Some(t.external_reference.clone());
         }
         Err(FincoreError::Rejected { code, message, .. }) => {
-            record.status = "FAILED".into();
+            record.status = TxStatus::Failed;
             record.failure_code = Some(code.clone());
             record.failure_description = Some(message.clone());
         }
-        Err(_) => record.status = "UNKNOWN".into(),
+        Err(_) => record.status = TxStatus::Unknown,
     }
+}
+
+/// The Fincore money-out a recorded money-out asked for, rebuilt byte for byte from the record,
+/// so the resolver's replay carries the same body as the first call (Fincore compares them).
+pub fn money_out_request(t: &TransactionRecord) -> Option<wire::MoneyOutRequest> {
+    Some(wire::MoneyOutRequest {
+        client_id: t.client_id,
+        source_instrument_id: t.source_instrument_id?,
+        destination_instrument_id: t.destination_instrument_id?,
+        transaction_request: wire::TransactionRequest {
+            external_reference: t.external_reference.clone()?,
+            description: t.description.clone()?,
+            amount: t.amount.clone(),
+            currency: t.currency.clone(),
+        },
+    })
 }
 
 #[utoipa::path(post, path = "/api/partners/transactions/money-out", tag = "transactions",
@@ -147,8 +168,8 @@ pub async fn money_out(
         id: operation,
         partner_id: caller.partner_id,
         client_id: client.client_id,
-        kind: "MONEY_OUT".into(),
-        status: "SUBMITTING".into(),
+        kind: TxKind::MoneyOut,
+        status: TxStatus::Submitting,
         amount: input.request.amount.clone(),
         currency: input.request.currency.clone(),
         description: Some(input.request.description.clone()),
@@ -183,22 +204,14 @@ pub async fn money_out(
             return Err(e.into());
         }
     }
-    let req = wire::MoneyOutRequest {
-        client_id: client.client_id,
-        source_instrument_id: input.source,
-        destination_instrument_id: input.destination,
-        transaction_request: input.request,
-    };
+    let req = money_out_request(&record).ok_or_else(ApiError::internal)?;
     let upstream = state
         .fincore
         .money_out(&state.credentials(&client), &req, operation, &ctx.call())
         .await;
     apply(&mut record, &upstream);
     let result = match upstream {
-        Ok(_) => Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(Transaction::from(&record)).unwrap_or_default(),
-        )),
+        Ok(_) => Ok((StatusCode::CREATED, events::render(&record))),
         Err(e) => Err(ApiError::from(e)),
     };
     Ok(idempotency::finish(
@@ -207,6 +220,7 @@ pub async fn money_out(
         Outcome {
             result,
             txn: Some(record),
+            render: Some(events::render),
         },
     )
     .await)
@@ -251,24 +265,18 @@ pub async fn refund(
     let (Some(amount), Some(description)) = (amount, description) else {
         return Err(ApiError::internal());
     };
-    if original.kind != "MONEY_IN" {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "not_refundable",
-            "Transaction cannot be refunded",
-        )
-        .detail("only received transactions (MONEY_IN) can be refunded"));
+    if original.kind != TxKind::MoneyIn {
+        return Err(not_refundable(
+            "only received transactions (MONEY_IN) can be refunded",
+        ));
     }
     let Some(reference) = original.provider_reference.clone() else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "not_refundable",
-            "Transaction cannot be refunded",
-        )
-        .detail("the provider has no reference for this transaction"));
+        return Err(not_refundable(
+            "the provider has no reference for this transaction",
+        ));
     };
     // Refunds leave the client's funds like a money-out: refuse before calling Fincore when
-    // Flux's books say the money is not there (the hold itself is placed when it is recorded).
+    // Flux's books say the money is not there (the hold itself is placed with the intent).
     if let Some(books) =
         super::accounts::client_books(&state, client.client_id, amount.currency()).await?
     {
@@ -284,56 +292,110 @@ pub async fn refund(
         "/api/partners/clients/{}/transactions/{}/refund",
         client.client_id, original.id
     );
+    let key = idempotency::key_of(&headers)?;
     let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
         Begin::Replay(r) => return Ok(r),
         Begin::Run(c) => c,
     };
+    let mut record = refund_intent(&caller, &original, &amount, &description, key.as_deref());
+    // Fincore refunds carry no idempotency key: the intent (and its hold) is recorded before
+    // the call, and a second refund is refused while this one's outcome is not known.
+    if let Err(refusal) = record_intent(&state, &record).await {
+        if let Some(c) = &claim {
+            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+        }
+        return Err(refusal);
+    }
     let req = wire::RefundRequest {
         amount: amount.to_wire(),
-        description: description.clone(),
+        description,
     };
     let upstream = state
         .fincore
         .refund(&state.credentials(&client), &reference, &req, &ctx.call())
         .await;
-    let (result, txn) = match upstream {
-        Ok(t) => {
-            let now = flux_core::time::now();
-            let record = TransactionRecord {
-                id: Uuid::new_v4(),
-                partner_id: caller.partner_id,
-                client_id: client.client_id,
-                kind: "REFUND".into(),
-                status: t.transaction_status.clone(),
-                amount: t.amount.clone(),
-                currency: t.currency.clone(),
-                description: Some(description),
-                external_reference: Some(t.external_reference.clone()),
-                tracking_key: Some(t.tracking_id.clone()),
-                source_instrument_id: None,
-                destination_instrument_id: None,
-                related_transaction_id: Some(original.id),
-                provider: "fincore".into(),
-                provider_reference: Some(t.id.to_string()),
-                failure_code: None,
-                failure_description: None,
-                counterparty: original.counterparty.clone(),
-                cep_status: None,
-                cep_processed_at: None,
-                created_at: now,
-                updated_at: now,
-            };
-            (
-                Ok((
-                    StatusCode::CREATED,
-                    serde_json::to_value(Transaction::from(&record)).unwrap_or_default(),
-                )),
-                Some(record),
-            )
-        }
-        Err(e) => (Err(ApiError::from(e)), None),
+    apply(&mut record, &upstream);
+    let result = match upstream {
+        Ok(_) => Ok((StatusCode::CREATED, events::render(&record))),
+        Err(e) => Err(ApiError::from(e)),
     };
-    Ok(idempotency::finish(&state, claim, Outcome { result, txn }).await)
+    let outcome = Outcome {
+        result,
+        txn: Some(record),
+        render: Some(events::render),
+    };
+    Ok(idempotency::finish(&state, claim, outcome).await)
+}
+
+fn not_refundable(detail: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_refundable",
+        "Transaction cannot be refunded",
+    )
+    .detail(detail)
+}
+
+/// The refund a partner asked for, as Flux records it before calling Fincore. With an
+/// Idempotency-Key its id is a function of the key, so the partner's retry finds it.
+fn refund_intent(
+    caller: &Caller,
+    original: &TransactionRecord,
+    amount: &flux_core::Amount,
+    description: &str,
+    key: Option<&str>,
+) -> TransactionRecord {
+    let now = flux_core::time::now();
+    TransactionRecord {
+        id: match key {
+            Some(k) => Uuid::new_v5(&caller.partner_id, format!("refund:{k}").as_bytes()),
+            None => Uuid::new_v4(),
+        },
+        partner_id: caller.partner_id,
+        client_id: original.client_id,
+        kind: TxKind::Refund,
+        status: TxStatus::Submitting,
+        amount: amount.to_wire(),
+        currency: amount.currency().code().into(),
+        description: Some(description.to_string()),
+        external_reference: None,
+        tracking_key: None,
+        source_instrument_id: None,
+        destination_instrument_id: None,
+        related_transaction_id: Some(original.id),
+        provider: "fincore".into(),
+        provider_reference: None,
+        failure_code: None,
+        failure_description: None,
+        counterparty: original.counterparty.clone(),
+        cep_status: None,
+        cep_processed_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Records the intent; a retry of a refund whose outcome is still unknown is refused (409),
+/// never sent again.
+async fn record_intent(state: &SharedState, record: &TransactionRecord) -> Result<(), ApiError> {
+    match state.store.record_refund_intent(record).await? {
+        RefundIntent::Recorded => Ok(()),
+        RefundIntent::Existing(t) if !t.status.is_final() => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "refund_in_progress",
+            "A refund is under way",
+        )
+        .detail(format!(
+            "refund {} was sent and its outcome is not known yet ({}); it is being resolved, never sent twice",
+            t.id, t.status
+        ))),
+        RefundIntent::Existing(_) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_refunded",
+            "Already refunded",
+        )
+        .detail("this refund was already made")),
+    }
 }
 
 async fn owned_transaction(
@@ -383,33 +445,20 @@ pub async fn list(
         q.get("per_page").map(String::as_str),
         200,
     )?;
-    let kind = q.get("kind").filter(|k| !k.is_empty()).cloned();
-    if let Some(k) = &kind {
-        if !["MONEY_IN", "MONEY_OUT", "REFUND"].contains(&k.as_str()) {
-            return Err(ApiError::field(
-                "kind",
-                "must be one of MONEY_IN, MONEY_OUT, REFUND",
-            ));
-        }
-    }
-    let status = q.get("status").filter(|s| !s.is_empty()).cloned();
-    const STATUSES: [&str; 7] = [
-        "SUBMITTING",
-        "UNKNOWN",
-        "INITIALIZED",
-        "PENDING",
-        "COMPLETED",
-        "REJECTED",
-        "FAILED",
-    ];
-    if let Some(s) = &status {
-        if !STATUSES.contains(&s.as_str()) {
-            return Err(ApiError::field(
-                "status",
-                format!("must be one of {}", STATUSES.join(", ")),
-            ));
-        }
-    }
+    let kind =
+        match q.get("kind").filter(|k| !k.is_empty()) {
+            Some(k) => Some(k.parse::<TxKind>().map_err(|_| {
+                ApiError::field("kind", "must be one of MONEY_IN, MONEY_OUT, REFUND")
+            })?),
+            None => None,
+        };
+    let status = match q.get("status").filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.parse::<TxStatus>().map_err(|_| {
+            let all: Vec<&str> = TxStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::field("status", format!("must be one of {}", all.join(", ")))
+        })?),
+        None => None,
+    };
     let filter = TransactionFilter {
         client_id: client.client_id,
         kind,

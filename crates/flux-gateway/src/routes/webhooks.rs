@@ -112,7 +112,16 @@ pub async fn create(
         }
         Err(e) => Err(ApiError::from(e)),
     };
-    Ok(idempotency::finish(&state, claim, Outcome { result, txn: None }).await)
+    Ok(idempotency::finish(
+        &state,
+        claim,
+        Outcome {
+            result,
+            txn: None,
+            render: None,
+        },
+    )
+    .await)
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
