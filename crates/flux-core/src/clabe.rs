@@ -97,7 +97,9 @@ mod tests {
 
     #[test]
     fn masks_characters_not_bytes() {
-        // A multibyte character near the end used to put the cut inside it: a panic.
+        // A multibyte character across the fourth-last byte used to put the cut inside it: a
+        // panic.
+        assert_eq!(mask("4772130000000€003"), "*************€003");
         assert_eq!(mask("477213000000000é"), "************000é");
         assert_eq!(
             mask("4772130000000003\u{1f4b3}"),
