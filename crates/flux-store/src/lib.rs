@@ -66,6 +66,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0005_ledger_write",
         include_str!("../migrations/sqlite/0005_ledger_write.sql"),
     ),
+    (
+        "0007_webhook_tokens",
+        include_str!("../migrations/sqlite/0007_webhook_tokens.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -87,6 +91,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0005_ledger_write",
         include_str!("../migrations/postgres/0005_ledger_write.sql"),
+    ),
+    (
+        "0007_webhook_tokens",
+        include_str!("../migrations/postgres/0007_webhook_tokens.sql"),
     ),
 ];
 

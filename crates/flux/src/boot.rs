@@ -109,6 +109,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         // Flux keeps its own books of every money movement, in every mode.
         .with_books(std::sync::Arc::new(flux_ledger::books::FluxBooks));
     store.migrate().await.context("migrating the store")?;
+    store
+        .seal_clear_webhook_tokens()
+        .await
+        .context("sealing the webhook tokens kept in clear")?;
     Ok(store)
 }
 
