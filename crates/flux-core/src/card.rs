@@ -8,8 +8,13 @@ pub enum CardError {
     Luhn,
 }
 
-/// True when the digit string passes the Luhn (mod 10) check.
+/// True when `digits` is a non-empty string of ASCII digits that passes the Luhn (mod 10)
+/// check. Anything else is false rather than a panic: the audit trail calls it on any string a
+/// partner sends.
 pub fn luhn_ok(digits: &str) -> bool {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let mut sum = 0u32;
     for (i, b) in digits.bytes().rev().enumerate() {
         let mut d = u32::from(b - b'0');
@@ -19,9 +24,10 @@ pub fn luhn_ok(digits: &str) -> bool {
                 d -= 9;
             }
         }
-        sum += d;
+        // Reduced at every step: no length can overflow it.
+        sum = (sum + d) % 10;
     }
-    sum.is_multiple_of(10)
+    sum == 0
 }
 
 /// Validates a 16-digit debit card number.

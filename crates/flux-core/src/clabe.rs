@@ -16,12 +16,11 @@ pub enum ClabeError {
 /// The check digit for the first 17 digits of a CLABE.
 pub fn check_digit(first17: &[u8]) -> u8 {
     const WEIGHTS: [u32; 3] = [3, 7, 1];
-    let sum: u32 = first17
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (u32::from(*d) * WEIGHTS[i % 3]) % 10)
-        .sum();
-    ((10 - (sum % 10)) % 10) as u8
+    // Reduced mod 10 at every step so that no input length can overflow the sum.
+    let sum = first17.iter().enumerate().fold(0u32, |acc, (i, d)| {
+        (acc + u32::from(*d) * WEIGHTS[i % 3]) % 10
+    });
+    ((10 - sum) % 10) as u8
 }
 
 /// Validates a CLABE: format, known bank prefix and check digit.
@@ -41,20 +40,24 @@ pub fn validate(clabe: &str) -> Result<(), ClabeError> {
     Ok(())
 }
 
-/// Builds a valid CLABE from a bank prefix, plaza and 11-digit account number.
+/// Builds a valid CLABE from a 3-digit bank prefix, 3-digit plaza and an account number of at
+/// most 11 digits. Other input gives a string [`validate`] refuses, never a panic.
 pub fn build(prefix: &str, plaza: &str, account11: u64) -> String {
     let body = format!("{prefix}{plaza}{account11:011}");
-    let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
+    let digits: Vec<u8> = body.bytes().map(|b| b.wrapping_sub(b'0')).collect();
     format!("{body}{}", check_digit(&digits))
 }
 
-/// Shows only the last 4 digits, for logs and the audit trail.
+/// Shows only the last 4 characters, for logs and the audit trail. It counts characters, not
+/// bytes: it masks whatever a partner sent under a card or account field, valid or not, and a
+/// byte offset could fall inside a multibyte character. The result has as many characters as
+/// the input; 4 or fewer are all hidden, since they would be the whole value.
 pub fn mask(clabe: &str) -> String {
-    let n = clabe.len();
-    if n <= 4 {
-        return "*".repeat(n);
-    }
-    format!("{}{}", "*".repeat(n - 4), &clabe[n - 4..])
+    let n = clabe.chars().count();
+    let hidden = if n <= 4 { n } else { n - 4 };
+    let mut out = "*".repeat(hidden);
+    out.extend(clabe.chars().skip(hidden));
+    out
 }
 
 #[cfg(test)]
@@ -90,5 +93,19 @@ mod tests {
         assert_eq!(c, "734180000001233635");
         assert_eq!(validate(&c), Ok(()));
         assert_eq!(mask(&c), "**************3635");
+    }
+
+    #[test]
+    fn masks_characters_not_bytes() {
+        // A multibyte character across the fourth-last byte used to put the cut inside it: a
+        // panic.
+        assert_eq!(mask("4772130000000€003"), "*************€003");
+        assert_eq!(mask("477213000000000é"), "************000é");
+        assert_eq!(
+            mask("4772130000000003\u{1f4b3}"),
+            "*************003\u{1f4b3}"
+        );
+        assert_eq!(mask("ñ\u{301}"), "**");
+        assert_eq!(mask(""), "");
     }
 }

@@ -9,32 +9,41 @@ pub enum RfcError {
     Format,
 }
 
+/// Checks an RFC's shape. It works on characters, not bytes: 'Ñ' is a legitimate RFC letter
+/// and takes two bytes in UTF-8, so byte lengths and offsets would both miscount and slice
+/// inside a character.
 pub fn validate(rfc: &str) -> Result<(), RfcError> {
     if rfc == "ND" {
         return Ok(());
     }
-    let b = rfc.as_bytes();
-    let letters = match b.len() {
+    let chars: Vec<char> = rfc.chars().take(14).collect();
+    let letters = match chars.len() {
         12 => 3,
         13 => 4,
         _ => return Err(RfcError::Format),
     };
-    let letters_ok = b[..letters]
-        .iter()
-        .all(|c| c.is_ascii_uppercase() || *c == b'&' || rfc[..letters].contains('Ñ'));
-    let date = &b[letters..letters + 6];
-    let date_ok = date.iter().all(u8::is_ascii_digit) && {
-        let month = (date[2] - b'0') * 10 + (date[3] - b'0');
-        let day = (date[4] - b'0') * 10 + (date[5] - b'0');
-        (1..=12).contains(&month) && (1..=31).contains(&day)
-    };
-    let homoclave_ok = b[letters + 6..]
-        .iter()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-    if letters_ok && date_ok && homoclave_ok {
+    let (name, rest) = chars.split_at(letters);
+    let (date, homoclave) = rest.split_at(6);
+    let ok = name.iter().all(|c| matches!(c, 'A'..='Z' | '&' | 'Ñ'))
+        && date_ok(date)
+        && homoclave
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
         Ok(())
     } else {
         Err(RfcError::Format)
+    }
+}
+
+/// YYMMDD with a month 01–12 and a day 01–31.
+fn date_ok(date: &[char]) -> bool {
+    let digits: Option<Vec<u32>> = date.iter().map(|c| c.to_digit(10)).collect();
+    match digits.as_deref() {
+        Some([_, _, m1, m2, d1, d2]) => {
+            (1..=12).contains(&(m1 * 10 + m2)) && (1..=31).contains(&(d1 * 10 + d2))
+        }
+        _ => false,
     }
 }
 
@@ -50,10 +59,25 @@ mod tests {
             "MAB9307148T4",
             "XAXX010101000",
             "XEXX010101000",
+            "MUÑO850101AB1",
+            "ÑAB9307148T4",
         ] {
             assert_eq!(validate(r), Ok(()), "{r}");
         }
-        for r in ["", "N/A", "GODE561331GR8", "gode561231gr8", "GODE561231GR"] {
+        for r in [
+            "",
+            "N/A",
+            "GODE561331GR8",
+            "gode561231gr8",
+            "GODE561231GR",
+            // Bytes, not characters, were counted: this 11-character string was accepted (one
+            // 'Ñ' among the "letters" let any other byte through) ...
+            "1Ñ9307148T4",
+            // ... and this one panicked, slicing inside the second 'É'.
+            "ÉÉ9307148T",
+            "GOD\u{e9}561231GR8",
+            "GODE5612\u{1f4b3}1GR8",
+        ] {
             assert!(validate(r).is_err(), "{r}");
         }
     }

@@ -157,6 +157,11 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
                 )
             }
         };
+        if path.starts_with("/api/") {
+            if let Some(e) = keys::refuse_key_in_query(parts.uri.query()) {
+                return Some(e);
+            }
+        }
         if needs_api_key(&path) {
             match authenticate(&state, &headers).await {
                 Ok(c) => {
@@ -248,7 +253,7 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
             partner_id: caller.as_ref().map(|c| c.partner_id),
             key_prefix: caller.as_ref().map(|c| c.key_prefix.clone()),
             method: method.to_string(),
-            path: path_and_query.clone(),
+            path: crate::audit::redact_target(&path_and_query),
             status: status.as_u16(),
             latency_us: latency.as_micros() as i64,
             request_id: ctx.request_id.clone(),

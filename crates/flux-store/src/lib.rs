@@ -75,6 +75,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0006_state_machine",
         include_str!("../migrations/sqlite/0006_state_machine.sql"),
     ),
+    (
+        "0007_webhook_tokens",
+        include_str!("../migrations/sqlite/0007_webhook_tokens.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -100,6 +104,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0006_state_machine",
         include_str!("../migrations/postgres/0006_state_machine.sql"),
+    ),
+    (
+        "0007_webhook_tokens",
+        include_str!("../migrations/postgres/0007_webhook_tokens.sql"),
     ),
 ];
 

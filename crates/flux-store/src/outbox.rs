@@ -509,7 +509,9 @@ impl Store {
                             insert_secret(tx, sealer.as_deref(), d.webhook_id, &s, now).await?;
                             live.push(Secret::new(s));
                         }
-                        slot.insert((w.text(0)?, Secret::new(w.text(1)?), live));
+                        let token =
+                            crate::webhooks::open_token(sealer.as_deref(), d.webhook_id, &w.text(1)?)?;
+                        slot.insert((w.text(0)?, token, live));
                     }
                     if let Some((url, token, secrets)) = endpoints.get(&d.webhook_id) {
                         claimed.push(ClaimedDelivery {

@@ -106,7 +106,17 @@ impl SqliteBackend {
             std::fs::create_dir_all(dir).map_err(StoreError::backend)?;
         }
         let (writer, write_rx) = flume::unbounded::<WriteJob>();
+        private_file(path)?;
         let conn = open(path)?;
+        // SQLite gives the -wal and -shm files the database file's mode; files left by an older
+        // Flux, created under the umask, are tightened here.
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            if Path::new(&side).exists() {
+                private_file(Path::new(&side))?;
+            }
+        }
         std::thread::Builder::new()
             .name("flux-sqlite-writer".into())
             .spawn(move || writer_loop(SqliteTx::new(conn), write_rx))
@@ -120,6 +130,27 @@ impl SqliteBackend {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Makes `path` a file readable and writable by Flux's user only (0600), creating it empty if
+/// needed (SQLite takes an empty file as a new database). SQLite would create it 0644 less the
+/// umask: the database holds the audit trail and sealed credentials, and its mode must not
+/// depend on how the process was started. Changing the umask instead would change it for the
+/// whole process, which a library has no business doing.
+fn private_file(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        options.open(path).map_err(StoreError::backend)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(StoreError::backend)?;
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(StoreError::backend)?;
+    Ok(())
 }
 
 fn writer_loop(mut tx: SqliteTx, rx: flume::Receiver<WriteJob>) {

@@ -102,8 +102,7 @@ pub async fn open_sandbox_balance(
 }
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.server.data_dir)
-        .with_context(|| format!("creating data dir {}", config.server.data_dir.display()))?;
+    private_data_dir(&config.server.data_dir)?;
     let store = Store::open(&config.database_url())
         .await
         .context("opening the store")?
@@ -111,7 +110,32 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         // Flux keeps its own books of every money movement, in every mode.
         .with_books(std::sync::Arc::new(flux_ledger::books::FluxBooks));
     store.migrate().await.context("migrating the store")?;
+    store
+        .seal_clear_webhook_tokens()
+        .await
+        .context("sealing the webhook tokens kept in clear")?;
     Ok(store)
+}
+
+/// Creates the data dir readable by Flux's user only (0700), whatever the umask: it holds the
+/// database, the secrets key and the demo key. A dir that already exists is tightened too; if
+/// that is not allowed (a dir someone else owns), Flux says so and goes on, since its files
+/// are private by their own modes.
+fn private_data_dir(dir: &Path) -> anyhow::Result<()> {
+    let existed = dir.is_dir();
+    std::fs::create_dir_all(dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let tightened = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        match tightened {
+            Err(e) if existed => {
+                tracing::warn!(dir = %dir.display(), error = %e, "could not make the data dir private (0700)")
+            }
+            other => other.with_context(|| format!("making data dir {} private", dir.display()))?,
+        }
+    }
+    Ok(())
 }
 
 /// The key that seals provider credentials: FLUX_SECRETS_KEY, or `<data-dir>/secrets.key`,
@@ -258,13 +282,21 @@ async fn ensure_demo_key(
     Ok(minted.key)
 }
 
+/// Writes the demo key readable by Flux's user only: created 0600 (never world-readable, not
+/// even for the moment before a chmod), and an older file tightened before it is rewritten.
 fn write_key_file(path: &Path, key: &str) -> anyhow::Result<()> {
-    std::fs::write(path, format!("{key}\n"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        if path.exists() {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
     }
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, format!("{key}\n").as_bytes())?;
     Ok(())
 }
 

@@ -27,6 +27,9 @@ pub struct Options {
     pub webhook_per_endpoint: usize,
     /// `ledger.backend`: "fidix" (the default: the Fidi X emulator) or "embedded".
     pub ledger_backend: &'static str,
+    /// Runs on the (empty) data dir before Flux starts in it: to leave what an older Flux or
+    /// a careless umask would have left there.
+    pub prepare_data_dir: Option<fn(&std::path::Path)>,
 }
 
 impl Default for Options {
@@ -43,6 +46,7 @@ impl Default for Options {
             webhook_timeout_ms: 2_000,
             webhook_per_endpoint: 4,
             ledger_backend: "fidix",
+            prepare_data_dir: None,
         }
     }
 }
@@ -97,6 +101,9 @@ impl Resp {
 impl TestFlux {
     pub async fn start(opts: Options) -> TestFlux {
         let dir = tempfile::tempdir().unwrap();
+        if let Some(prepare) = opts.prepare_data_dir {
+            prepare(dir.path());
+        }
         let mut config = Config::default();
         config.server.addr = "127.0.0.1:0".into();
         config.server.data_dir = dir.path().to_path_buf();
