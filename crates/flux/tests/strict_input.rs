@@ -1,0 +1,188 @@
+//! Input strictness of the Partners API over real HTTP: duplicate JSON keys (400), bodies that
+//! are not declared JSON (415), a client address guessing API keys (429), and the sandbox
+//! money-in honouring Idempotency-Key.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const CLIENTS: &str = "/api/partners/clients";
+
+/// A request as a partner's client may really send it: any Content-Type (or none), raw bytes.
+async fn raw(
+    flux: &TestFlux,
+    method: Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+    headers: &[(&str, &str)],
+) -> Resp {
+    let mut req = flux
+        .http
+        .request(method, format!("{}{path}", flux.base))
+        .header("X-API-Key", &flux.key)
+        .body(body.to_vec());
+    if let Some(ct) = content_type {
+        req = req.header("content-type", ct);
+    }
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    into_resp(req.send().await.unwrap()).await
+}
+
+async fn into_resp(resp: reqwest::Response) -> Resp {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let text = resp.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Resp {
+        status,
+        headers,
+        body,
+        text,
+    }
+}
+
+async fn post_json(flux: &TestFlux, path: &str, body: &str) -> Resp {
+    raw(
+        flux,
+        Method::POST,
+        path,
+        Some("application/json"),
+        body.as_bytes(),
+        &[],
+    )
+    .await
+}
+
+async fn transactions(flux: &TestFlux, kind: &str) -> u64 {
+    let r = flux
+        .get(&format!("{CLIENTS}/{DEMO_CLIENT}/transactions?kind={kind}"))
+        .await;
+    r.body["pagination"]["total_items"].as_u64().unwrap()
+}
+
+/// The duplicate is refused with 400 naming its path, and nothing is done.
+fn assert_duplicate(r: &Resp, path: &str) {
+    r.problem(400, "duplicate_json_key");
+    assert_eq!(r.field_reasons()[0].0, path, "{}", r.text);
+    assert!(
+        r.body["detail"].as_str().unwrap().starts_with(path),
+        "{}",
+        r.text
+    );
+}
+
+async fn duplicate_keys_are_refused(flux: &TestFlux) {
+    let (clabe, source) = flux.demo_account().await;
+    let card = flux.card("4772130000000003").await;
+    let balance = flux.emulator().balance(&clabe).unwrap();
+    let money_ins = transactions(flux, "MONEY_IN").await;
+
+    // Nested: the money-out's amount twice. serde_json alone would have moved 2.00.
+    let body = format!(
+        r#"{{"client_id":"{DEMO_CLIENT}","source_instrument_id":"{source}","destination_instrument_id":"{card}",
+            "transaction_request":{{"external_reference":"INV-1","description":"Pago","amount":"1.00","currency":"MXN","amount":"2.00"}}}}"#
+    );
+    let r = raw(
+        flux,
+        Method::POST,
+        "/api/partners/transactions/money-out",
+        Some("application/json"),
+        body.as_bytes(),
+        &[("Idempotency-Key", "dup-1")],
+    )
+    .await;
+    assert_duplicate(&r, "transaction_request.amount");
+    // Top level, and written with an escape: "amoun\u0074" is "amount".
+    let money_in = "/api/sandbox/money-in";
+    let top = format!(r#"{{"client_id":"{DEMO_CLIENT}","amount":"1.00","amount":"2.00"}}"#);
+    assert_duplicate(&post_json(flux, money_in, &top).await, "amount");
+    let escaped =
+        format!(r#"{{"client_id":"{DEMO_CLIENT}","amount":"1.00","amoun\u0074":"2.00"}}"#);
+    assert_duplicate(&post_json(flux, money_in, &escaped).await, "amount");
+
+    // No money moved, and the idempotency key was not spent on the refused body.
+    assert_eq!(flux.emulator().stats().money_out_executed, 0);
+    assert_eq!(flux.emulator().balance(&clabe).unwrap(), balance);
+    assert_eq!(transactions(flux, "MONEY_OUT").await, 0);
+    assert_eq!(transactions(flux, "MONEY_IN").await, money_ins);
+    let fixed = flux.money_out_body(&source, &card, "1.00");
+    let ok = flux
+        .post_idem("/api/partners/transactions/money-out", &fixed, "dup-1")
+        .await;
+    assert_eq!(ok.status, 201, "{}", ok.text);
+    assert!(ok.headers.get("idempotency-replayed").is_none());
+
+    // The ledger API: inside an array of operations, and in a person.
+    let base = format!("{CLIENTS}/{DEMO_CLIENT}/ledger");
+    let person = r#"{"type":"COMPANY","name":"Tienda Sol","tax_id":"TSO010101AB1","name":"Otra"}"#;
+    assert_duplicate(
+        &post_json(flux, &format!("{base}/persons"), person).await,
+        "name",
+    );
+    assert_eq!(flux.get(&format!("{base}/persons")).await.body["total"], 0);
+    let account = |name: &str, normal: &str| json!({"name": name, "currency": "MXN", "normal_balance": normal});
+    let cash = flux
+        .post(&format!("{base}/accounts"), &account("caja", "DEBIT"))
+        .await;
+    assert_eq!(cash.status, 201, "{}", cash.text);
+    let wallet = flux
+        .post(&format!("{base}/accounts"), &account("monedero", "CREDIT"))
+        .await;
+    let (cash, wallet) = (
+        cash.body["id"].as_str().unwrap(),
+        wallet.body["id"].as_str().unwrap(),
+    );
+    let transfer = |ops: String| {
+        format!(
+            r#"{{"reference_id":"r-dup","currency":"MXN","description":"recarga","operations":[{ops}]}}"#
+        )
+    };
+    let doubled = transfer(format!(
+        r#"{{"account_id":"{cash}","direction":"DEBIT","amount":"5.00"}},
+           {{"account_id":"{wallet}","direction":"CREDIT","amount":"5.00","amount":"500.00"}}"#
+    ));
+    let r = post_json(flux, &format!("{base}/transactions"), &doubled).await;
+    assert_duplicate(&r, "operations[1].amount");
+    // Nothing was posted: the same reference_id is still free.
+    let single = transfer(format!(
+        r#"{{"account_id":"{cash}","direction":"DEBIT","amount":"5.00"}},
+           {{"account_id":"{wallet}","direction":"CREDIT","amount":"5.00"}}"#
+    ));
+    let r = post_json(flux, &format!("{base}/transactions"), &single).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+
+    // Distinct keys that only look alike are fine.
+    let r = flux
+        .post(
+            money_in,
+            &json!({"client_id": DEMO_CLIENT, "amount": "1.00", "payer_name": "amount"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_json_keys_are_400_on_sqlite() {
+    let flux = TestFlux::start(Options::default()).await;
+    duplicate_keys_are_refused(&flux).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_json_keys_are_400_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Default::default()
+        })
+        .await;
+        duplicate_keys_are_refused(&flux).await;
+        flux.running.stop().await;
+    })
+    .await;
+}
