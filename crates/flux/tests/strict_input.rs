@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 const CLIENTS: &str = "/api/partners/clients";
@@ -185,4 +185,106 @@ async fn duplicate_json_keys_are_400_on_postgres() {
         flux.running.stop().await;
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partner_bodies_must_be_declared_json() {
+    let flux = TestFlux::start(Options::default()).await;
+    let (_, source) = flux.demo_account().await;
+    let card = flux.card("4772130000000003").await;
+    let path = "/api/partners/transactions/money-out";
+    let body = serde_json::to_vec(&flux.money_out_body(&source, &card, "3.00")).unwrap();
+    let unsupported = |r: &Resp| {
+        r.problem(415, "unsupported_media_type");
+        assert_eq!(r.field_reasons()[0].0, "Content-Type", "{}", r.text);
+    };
+
+    // A valid JSON body, declared as something else or not declared: refused, nothing moves.
+    for ct in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("application/json; charset=latin1"),
+        None,
+    ] {
+        let r = raw(&flux, Method::POST, path, ct, &body, &[]).await;
+        unsupported(&r);
+        if let Some(ct) = ct {
+            assert!(
+                r.body["detail"].as_str().unwrap().contains(ct),
+                "{}",
+                r.text
+            );
+        }
+    }
+    assert_eq!(flux.emulator().stats().money_out_executed, 0);
+    // PATCH too.
+    let hook = flux
+        .post(
+            &format!("{CLIENTS}/{DEMO_CLIENT}/webhooks"),
+            &fixture("webhook_create"),
+        )
+        .await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let hook = format!(
+        "{CLIENTS}/{DEMO_CLIENT}/webhooks/{}",
+        hook.body["id"].as_str().unwrap()
+    );
+    let patch = serde_json::to_vec(&fixture("webhook_patch")).unwrap();
+    unsupported(&raw(&flux, Method::PATCH, &hook, Some("text/plain"), &patch, &[]).await);
+
+    // JSON with parameters, or a structured +json type, is JSON.
+    let r = raw(
+        &flux,
+        Method::POST,
+        path,
+        Some("application/json; charset=utf-8"),
+        &body,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let r = raw(
+        &flux,
+        Method::PATCH,
+        &hook,
+        Some("application/merge-patch+json"),
+        &patch,
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // No body, no Content-Type: an action endpoint works, a create says the body is missing.
+    let r = raw(
+        &flux,
+        Method::POST,
+        &format!("{hook}/secret/rotate"),
+        None,
+        b"",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    raw(&flux, Method::POST, path, None, b"", &[])
+        .await
+        .problem(400, "malformed_json");
+
+    // Inbound provider webhooks are not partner requests: not checked here.
+    let token = flux
+        .running
+        .state
+        .config
+        .inbound_webhook_token
+        .expose()
+        .clone();
+    let r = flux
+        .http
+        .post(format!("{}/api/webhooks/money-in", flux.base))
+        .header("X-Webhook-Token", token)
+        .header("content-type", "text/plain")
+        .body(fincore_fixture("webhook_money_in"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 }
