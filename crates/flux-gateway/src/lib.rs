@@ -2,6 +2,7 @@
 //! the `flux` binary owns start-up (store, sandbox emulator, demo partner, listening).
 
 pub mod audit;
+pub mod client_addr;
 pub mod content_type;
 pub mod delivery;
 pub mod error;

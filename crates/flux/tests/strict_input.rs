@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use std::time::Duration;
 
 const CLIENTS: &str = "/api/partners/clients";
 
@@ -287,4 +288,114 @@ async fn partner_bodies_must_be_declared_json() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// A bad-key request to a cheap endpoint from `forwarded` (through the trusted proxy).
+async fn from(flux: &TestFlux, key: &str, forwarded: Option<&str>) -> Resp {
+    let mut req = flux
+        .http
+        .get(format!("{}/api/partners/banks", flux.base))
+        .header("X-API-Key", key);
+    if let Some(addr) = forwarded {
+        req = req.header("X-Forwarded-For", addr);
+    }
+    into_resp(req.send().await.unwrap()).await
+}
+
+/// Bad keys until the first 429: the statuses seen.
+async fn storm(flux: &TestFlux, forwarded: Option<&str>, max: usize) -> Vec<u16> {
+    let mut seen = vec![];
+    while seen.len() < max && seen.last() != Some(&429) {
+        seen.push(
+            from(flux, "flux_test_guess", forwarded)
+                .await
+                .status
+                .as_u16(),
+        );
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_key_storm_from_one_address_gets_429() {
+    let flux = TestFlux::start(Options {
+        auth_failures_burst: 5,
+        auth_failures_refill_ms: 2_000,
+        trusted_proxies: vec!["127.0.0.1/32".into()],
+        ..Default::default()
+    })
+    .await;
+    let key = flux.key.clone();
+    let (attacker, neighbour) = (Some("198.51.100.1"), Some("198.51.100.2"));
+
+    // Successes cost nothing: many good requests, then still the whole burst of failures.
+    for _ in 0..20 {
+        assert_eq!(from(&flux, &key, attacker).await.status, 200);
+    }
+    let seen = storm(&flux, attacker, 8).await;
+    assert_eq!(&seen[..5], &[401; 5], "{seen:?}");
+    assert_eq!(seen.last(), Some(&429), "{seen:?}");
+    // Now refused before the key is looked at, even a good one.
+    let r = from(&flux, &key, attacker).await;
+    r.problem(429, "auth_rate_limited");
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "{retry}");
+    assert_eq!(r.headers["ratelimit-policy"], "1;w=2;burst=5");
+    assert!(r.headers["ratelimit"]
+        .to_str()
+        .unwrap()
+        .contains("remaining=0"));
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("198.51.100.1"),
+        "{}",
+        r.text
+    );
+
+    // Another address behind the same proxy is untouched, and so is the proxy itself.
+    from(&flux, "flux_test_guess", neighbour)
+        .await
+        .problem(401, "unauthorized");
+    assert_eq!(from(&flux, &key, neighbour).await.status, 200);
+    assert_eq!(from(&flux, &key, None).await.status, 200);
+    // Only the right-most untrusted entry counts: a forged left part changes nothing.
+    let forged = Some("203.0.113.77, 198.51.100.1");
+    from(&flux, &key, forged)
+        .await
+        .problem(429, "auth_rate_limited");
+
+    // When the window has passed, the address is heard again (and one more failure allowed).
+    tokio::time::sleep(Duration::from_secs(retry) + Duration::from_millis(100)).await;
+    assert_eq!(from(&flux, &key, attacker).await.status, 200);
+    from(&flux, "flux_test_guess", attacker)
+        .await
+        .problem(401, "unauthorized");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
+    // The proxy is elsewhere: the tests' connections from 127.0.0.1 are not from it.
+    let flux = TestFlux::start(Options {
+        auth_failures_burst: 3,
+        auth_failures_refill_ms: 60_000,
+        trusted_proxies: vec!["10.0.0.0/8".into()],
+        ..Default::default()
+    })
+    .await;
+    let seen = storm(&flux, Some("198.51.100.1"), 6).await;
+    assert_eq!(seen, [401, 401, 401, 429]);
+    // A new X-Forwarded-For does not make a new client: it is still 127.0.0.1.
+    from(&flux, "flux_test_guess", Some("198.51.100.2"))
+        .await
+        .problem(429, "auth_rate_limited");
+    from(&flux, &flux.key.clone(), None)
+        .await
+        .problem(429, "auth_rate_limited");
+    // Operational endpoints and provider webhooks are not partner requests.
+    let health = flux
+        .http
+        .get(format!("{}/healthz", flux.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
 }

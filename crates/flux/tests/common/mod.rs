@@ -27,6 +27,10 @@ pub struct Options {
     pub webhook_per_endpoint: usize,
     /// `ledger.backend`: "fidix" (the default: the Fidi X emulator) or "embedded".
     pub ledger_backend: &'static str,
+    pub auth_failures_burst: u32,
+    pub auth_failures_refill_ms: u64,
+    /// `server.trusted_proxies`.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Options {
@@ -43,6 +47,10 @@ impl Default for Options {
             webhook_timeout_ms: 2_000,
             webhook_per_endpoint: 4,
             ledger_backend: "fidix",
+            // Out of the way, like the per-key limits: the tests of this limit set their own.
+            auth_failures_burst: 10_000,
+            auth_failures_refill_ms: 1,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -106,6 +114,9 @@ impl TestFlux {
         }
         config.rate_limit.per_second = opts.rate_per_second;
         config.rate_limit.burst = opts.burst;
+        config.rate_limit.auth_failures_burst = opts.auth_failures_burst;
+        config.rate_limit.auth_failures_refill_ms = opts.auth_failures_refill_ms;
+        config.server.trusted_proxies = opts.trusted_proxies.clone();
         config.fincore.timeout_ms = opts.fincore_timeout_ms;
         config.idempotency.wait_ms = opts.idempotency_wait_ms;
         config.sandbox.status_step_ms = 30;
