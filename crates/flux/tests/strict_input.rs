@@ -399,3 +399,57 @@ async fn forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+async fn sandbox_money_in_is_idempotent(flux: &TestFlux) {
+    let (clabe, _) = flux.demo_account().await;
+    let before = flux.emulator().balance(&clabe).unwrap();
+    let before_count = transactions(flux, "MONEY_IN").await;
+    let path = "/api/sandbox/money-in";
+    let body = json!({"client_id": DEMO_CLIENT, "amount": "10.00"});
+
+    let first = flux.post_idem(path, &body, "credit-1").await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    assert!(first.headers.get("idempotency-replayed").is_none());
+    let again = flux.post_idem(path, &body, "credit-1").await;
+    assert_eq!(again.status, 201, "{}", again.text);
+    assert_eq!(again.headers["idempotency-replayed"], "true");
+    assert_eq!(again.text, first.text);
+    let other = json!({"client_id": DEMO_CLIENT, "amount": "11.00"});
+    flux.post_idem(path, &other, "credit-1")
+        .await
+        .problem(422, "idempotency_key_reused");
+
+    // Ten at once with a new key: one credit, one answer.
+    let burst = json!({"client_id": DEMO_CLIENT, "amount": "20.00"});
+    let answers =
+        futures::future::join_all((0..10).map(|_| flux.post_idem(path, &burst, "credit-2"))).await;
+    for a in &answers {
+        assert_eq!(a.status, 201, "{}", a.text);
+        assert_eq!(a.text, answers[0].text);
+    }
+    assert_eq!(
+        flux.emulator().balance(&clabe).unwrap() - before,
+        rust_decimal::Decimal::new(3000, 2)
+    );
+    assert_eq!(transactions(flux, "MONEY_IN").await, before_count + 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sandbox_money_in_honours_idempotency_key_on_sqlite() {
+    let flux = TestFlux::start(Options::default()).await;
+    sandbox_money_in_is_idempotent(&flux).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sandbox_money_in_honours_idempotency_key_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Default::default()
+        })
+        .await;
+        sandbox_money_in_is_idempotent(&flux).await;
+        flux.running.stop().await;
+    })
+    .await;
+}
