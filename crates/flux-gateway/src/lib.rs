@@ -2,6 +2,8 @@
 //! the `flux` binary owns start-up (store, sandbox emulator, demo partner, listening).
 
 pub mod audit;
+pub mod client_addr;
+pub mod content_type;
 pub mod delivery;
 pub mod error;
 pub mod idempotency;
@@ -117,6 +119,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/api/webhooks/cep", post(inbound::cep))
         .route("/api/sandbox/money-in", post(sandbox::money_in))
         .fallback(|| async { error::ApiError::not_found("endpoint") })
+        // Inside the pipeline: it sees the body already read and its refusals are audited.
+        .layer(middleware::from_fn(content_type::require_json))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pipeline::pipeline,

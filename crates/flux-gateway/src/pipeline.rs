@@ -1,5 +1,6 @@
 //! The path every API request takes, in order: request id (accept or mint) → correlation id and
-//! W3C traceparent → body read under the size limit (413) → API key (401) → rate limit (429) →
+//! W3C traceparent → body read under the size limit (413) → failed authentications of the
+//! client address (429) → API key (401) → rate limit (429) → JSON content type (415) →
 //! handler → problem bodies stamped with the request id → audit record committed → one JSON log
 //! line and metrics → response. Inbound provider webhooks skip the API key (they carry their
 //! own token) but are audited like everything else under /api.
@@ -126,6 +127,7 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
     let headers = req.headers().clone();
+    let client = state.config.trusted_proxies.client_of(&req);
     let ctx = {
         let (trace_id, traceparent_out) = trace(&headers);
         RequestCtx {
@@ -163,6 +165,12 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
             }
         }
         if needs_api_key(&path) {
+            // Before the key is looked up: a key-guessing address costs no lookup.
+            if let Err(refused) = state.auth_failures.admit(client) {
+                let e = refused.error();
+                rate_headers = Some(refused.decision);
+                return Some(e);
+            }
             match authenticate(&state, &headers).await {
                 Ok(c) => {
                     let decision = state.rate_limits.check(c.key_id);
@@ -182,6 +190,14 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
                         e.retry_after_s = Some(retry);
                         return Some(e);
                     }
+                }
+                Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+                    if let Err(refused) = state.auth_failures.failed(client) {
+                        let e = refused.error();
+                        rate_headers = Some(refused.decision);
+                        return Some(e);
+                    }
+                    return Some(e);
                 }
                 Err(e) => return Some(e),
             }

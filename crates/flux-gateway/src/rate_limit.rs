@@ -2,14 +2,23 @@
 //! Every answer carries `RateLimit-Policy` and `RateLimit` (IETF draft headers); a refused
 //! request gets 429 with `Retry-After`. Limits are per Flux instance; see the README for
 //! running several instances.
+//!
+//! Failed authentications are limited per client address ([`AuthFailures`]), so that an
+//! address guessing keys is stopped before its guesses cost a key lookup each.
 
+use crate::client_addr::ClientAddr;
+use crate::error::ApiError;
+use axum::http::StatusCode;
 use governor::{
     clock::{Clock, DefaultClock},
     middleware::StateInformationMiddleware,
     state::keyed::DefaultKeyedStateStore,
     Quota, RateLimiter,
 };
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 type Limiter =
@@ -31,11 +40,21 @@ pub struct Decision {
     pub policy: String,
 }
 
+/// A sustained rate and a burst, each at least 1.
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let per_second_nz = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst_nz = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(per_second_nz).allow_burst(burst_nz)
+}
+
+/// Seconds to announce in `Retry-After`: whole, and at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
 impl RateLimits {
     pub fn new(per_second: u32, burst: u32) -> Self {
-        let per_second_nz = NonZeroU32::new(per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst_nz = NonZeroU32::new(burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::per_second(per_second_nz).allow_burst(burst_nz);
+        let quota = quota(per_second, burst);
         RateLimits {
             limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
             burst: burst.max(1),
@@ -64,7 +83,7 @@ impl RateLimits {
                     allowed: false,
                     limit: self.burst,
                     remaining: 0,
-                    reset_s: wait.as_secs_f64().ceil().max(1.0) as u64,
+                    reset_s: whole_seconds(wait),
                     policy,
                 }
             }
@@ -74,5 +93,110 @@ impl RateLimits {
     /// Drops state of keys that are back at full capacity, to bound memory.
     pub fn shrink(&self) {
         self.limiter.retain_recent();
+    }
+}
+
+type AddrLimiter = RateLimiter<ClientAddr, DefaultKeyedStateStore<ClientAddr>, DefaultClock>;
+
+/// Failed authentications per client address (GCRA over failures only): an address may fail
+/// `burst` times in a row, then once every `refill`. Past that, every request from the
+/// address is refused with 429 before its key is looked at, until a failure would be allowed
+/// again; requests that authenticate cost nothing. The address comes from
+/// [`crate::client_addr`].
+pub struct AuthFailures {
+    failures: AddrLimiter,
+    /// Addresses refused, and until when: governor cannot tell whether a key is over its limit
+    /// without spending a cell, which a request that then authenticates must not do.
+    blocked: Mutex<HashMap<ClientAddr, Instant>>,
+    burst: u32,
+    refill: Duration,
+}
+
+impl AuthFailures {
+    pub fn new(refill: Duration, burst: u32) -> Self {
+        let refill = refill.max(Duration::from_millis(1));
+        let burst = burst.max(1);
+        let quota = Quota::with_period(refill)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        AuthFailures {
+            failures: RateLimiter::keyed(quota),
+            blocked: Mutex::new(HashMap::new()),
+            burst,
+            refill,
+        }
+    }
+
+    /// Before the key is checked: refused while the address is blocked.
+    pub fn admit(&self, addr: ClientAddr) -> Result<(), AuthRefusal> {
+        let mut blocked = self.blocked.lock();
+        let Some(until) = blocked.get(&addr).copied() else {
+            return Ok(());
+        };
+        match until.checked_duration_since(Instant::now()) {
+            Some(wait) if !wait.is_zero() => Err(self.refusal(addr, wait)),
+            _ => {
+                blocked.remove(&addr);
+                Ok(())
+            }
+        }
+    }
+
+    /// After a failed authentication: counted; past the burst the address is blocked and this
+    /// request is refused too.
+    pub fn failed(&self, addr: ClientAddr) -> Result<(), AuthRefusal> {
+        let Err(not_until) = self.failures.check_key(&addr) else {
+            return Ok(());
+        };
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        self.blocked.lock().insert(addr, Instant::now() + wait);
+        tracing::warn!(client = %addr, retry_after_s = whole_seconds(wait), "too many failed authentications from one address");
+        Err(self.refusal(addr, wait))
+    }
+
+    fn refusal(&self, addr: ClientAddr, wait: Duration) -> AuthRefusal {
+        AuthRefusal {
+            addr,
+            decision: Decision {
+                allowed: false,
+                limit: self.burst,
+                remaining: 0,
+                reset_s: whole_seconds(wait),
+                // One failure per window of `refill`, in whole seconds as the header wants.
+                policy: format!("1;w={};burst={}", whole_seconds(self.refill), self.burst),
+            },
+        }
+    }
+
+    /// Forgets addresses whose blocks ended and whose failures are forgiven, to bound memory.
+    pub fn shrink(&self) {
+        let now = Instant::now();
+        self.blocked.lock().retain(|_, until| *until > now);
+        self.failures.retain_recent();
+    }
+}
+
+/// A request refused because its address failed to authenticate too often.
+pub struct AuthRefusal {
+    addr: ClientAddr,
+    /// What the `RateLimit` headers say.
+    pub decision: Decision,
+}
+
+impl AuthRefusal {
+    /// 429 `auth_rate_limited`, with `Retry-After`.
+    pub fn error(&self) -> ApiError {
+        let retry = self.decision.reset_s;
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "auth_rate_limited",
+            "Too many failed authentications",
+        )
+        .detail(format!(
+            "too many requests from {} had a missing or invalid API key; retry in {retry} s",
+            self.addr
+        ));
+        e.retry_after_s = Some(retry);
+        e
     }
 }

@@ -19,6 +19,12 @@ pub struct GatewayConfig {
     pub rate_limit_per_second: u32,
     /// Requests an API key may send at once above the sustained rate.
     pub rate_limit_burst: u32,
+    /// Failed authentications one client address may have in a row before it gets 429.
+    pub auth_failure_burst: u32,
+    /// After the burst, one more failure is allowed every this long.
+    pub auth_failure_refill: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client address.
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
     /// How long an idempotency key's answer is kept.
     pub idempotency_ttl: Duration,
     /// An in-flight idempotency claim older than this belonged to a process that died.
@@ -44,6 +50,7 @@ pub struct AppState {
     pub pepper: Secret<Vec<u8>>,
     pub audit: AuditSink,
     pub rate_limits: RateLimits,
+    pub auth_failures: crate::rate_limit::AuthFailures,
     pub banks: crate::routes::banks::BankCache,
     /// CLABE → owning client, as last written to the store: lets reads skip rewriting links
     /// that did not change. A miss only costs a write.

@@ -1,5 +1,6 @@
-//! Strict validation of partner input. A body is first parsed as JSON (malformed → 400), then
-//! each field is checked and every problem is collected, so one 422 names them all.
+//! Strict validation of partner input. A body is first parsed as JSON (malformed, or a key
+//! repeated in one object → 400), then each field is checked and every problem is collected,
+//! so one 422 names them all.
 
 use crate::error::{ApiError, FieldError};
 use flux_core::{card, clabe, rfc, Amount, Currency};
@@ -15,7 +16,10 @@ pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
         ));
     }
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => Ok(m),
+        Ok(Value::Object(m)) => match flux_core::json::first_duplicate_key(body) {
+            None => Ok(m),
+            Some(path) => Err(duplicate_key(path)),
+        },
         Ok(_) => Err(ApiError::bad_request(
             "malformed_json",
             "the request body must be a JSON object",
@@ -25,6 +29,19 @@ pub fn json_object(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             format!("the request body is not valid JSON: {e}"),
         )),
     }
+}
+
+/// 400 `duplicate_json_key`: the parser would keep the last value and drop the first, while
+/// whatever else reads the same body (a proxy, the audit trail, the partner's own logs) may
+/// keep the first: refuse rather than guess which amount was meant.
+fn duplicate_key(path: String) -> ApiError {
+    let reason = "appears more than once in the same object; send each field once";
+    let mut e = ApiError::bad_request("duplicate_json_key", format!("{path}: {reason}"));
+    e.errors = vec![FieldError {
+        field: path,
+        reason: reason.into(),
+    }];
+    e
 }
 
 /// Collects field errors while reading an object.

@@ -7,10 +7,12 @@ use anyhow::Context;
 use fincore::emulator::{self, EmulatorConfig, EmulatorHandle, SeedClient};
 use fincore::{wire, CallContext, ClientCredentials, FincoreClient};
 use flux_core::Secret;
+use flux_gateway::client_addr::TrustedProxies;
 use flux_gateway::delivery::schedule::RetryPolicy;
 use flux_gateway::delivery::url_policy::UrlPolicy;
 use flux_gateway::delivery::{Deliveries, DeliveryConfig};
-use flux_gateway::{audit::AuditSink, keys, rate_limit::RateLimits, AppState, GatewayConfig};
+use flux_gateway::rate_limit::{AuthFailures, RateLimits};
+use flux_gateway::{audit::AuditSink, keys, AppState, GatewayConfig};
 use flux_store::{AccountLink, ApiKeyRecord, ClientRecord, Partner, Store, StoreError};
 use rand::RngCore;
 use std::net::SocketAddr;
@@ -437,6 +439,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         max_body_bytes: config.server.max_body_bytes,
         rate_limit_per_second: config.rate_limit.per_second,
         rate_limit_burst: config.rate_limit.burst,
+        auth_failure_burst: config.rate_limit.auth_failures_burst,
+        auth_failure_refill: Duration::from_millis(config.rate_limit.auth_failures_refill_ms),
+        trusted_proxies: TrustedProxies::parse(&config.server.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("server.trusted_proxies: {e}"))?,
         idempotency_ttl: Duration::from_secs(config.idempotency.ttl_s),
         idempotency_stale_after: Duration::from_secs(config.idempotency.stale_after_s),
         idempotency_wait: Duration::from_millis(config.idempotency.wait_ms),
@@ -447,6 +453,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let (ledger, fidix_emulator) = ledger_backend(&config, &store).await?;
     let state = Arc::new(AppState {
         rate_limits: RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst),
+        auth_failures: AuthFailures::new(gateway.auth_failure_refill, gateway.auth_failure_burst),
         config: gateway,
         store: store.clone(),
         fincore: fincore.clone(),
@@ -461,6 +468,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let app = flux_gateway::router(state.clone());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
+        // With the peer's address: failed authentications are limited per client address.
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = stopped.await;
         });
@@ -589,14 +598,15 @@ fn delivery_config(config: &Config) -> DeliveryConfig {
     }
 }
 
-/// Bounded background chores: expire idempotency keys, forget idle rate-limit buckets, drop
-/// finished webhook deliveries past their retention.
+/// Bounded background chores: expire idempotency keys, forget idle rate-limit buckets and
+/// ended blocks of client addresses, drop finished webhook deliveries past their retention.
 fn spawn_housekeeping(state: Arc<AppState>, delivery_retention: Duration) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
             state.rate_limits.shrink();
+            state.auth_failures.shrink();
             if let Err(e) = state
                 .store
                 .purge_expired_idempotency(flux_core::time::now())

@@ -119,6 +119,8 @@ pub struct Server {
     pub database_url: String,
     pub max_body_bytes: usize,
     pub log_format: String,
+    /// Proxies (addresses or networks) whose X-Forwarded-For names the client address.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -126,6 +128,10 @@ pub struct Server {
 pub struct RateLimit {
     pub per_second: u32,
     pub burst: u32,
+    /// Failed authentications one client address may have in a row before it gets 429.
+    pub auth_failures_burst: u32,
+    /// After the burst, one more failure is allowed every this many milliseconds.
+    pub auth_failures_refill_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -170,6 +176,7 @@ impl Default for Server {
             database_url: String::new(),
             max_body_bytes: 1024 * 1024,
             log_format: "json".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -179,6 +186,8 @@ impl Default for RateLimit {
         RateLimit {
             per_second: 100,
             burst: 200,
+            auth_failures_burst: 20,
+            auth_failures_refill_ms: 1_000,
         }
     }
 }
@@ -229,6 +238,14 @@ fn env_parse<T: std::str::FromStr>(name: &str, target: &mut T) -> anyhow::Result
     Ok(())
 }
 
+/// A comma-separated environment list, blanks dropped.
+fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .collect()
+}
+
 impl Config {
     /// Defaults, then the file (if any), then the environment.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
@@ -247,6 +264,17 @@ impl Config {
         env_parse("FLUX_LOG_FORMAT", &mut c.server.log_format)?;
         env_parse("FLUX_RATE_LIMIT_PER_SECOND", &mut c.rate_limit.per_second)?;
         env_parse("FLUX_RATE_LIMIT_BURST", &mut c.rate_limit.burst)?;
+        env_parse(
+            "FLUX_RATE_LIMIT_AUTH_FAILURES_BURST",
+            &mut c.rate_limit.auth_failures_burst,
+        )?;
+        env_parse(
+            "FLUX_RATE_LIMIT_AUTH_FAILURES_REFILL_MS",
+            &mut c.rate_limit.auth_failures_refill_ms,
+        )?;
+        if let Some(proxies) = env("FLUX_TRUSTED_PROXIES") {
+            c.server.trusted_proxies = comma_list(&proxies);
+        }
         env_parse("FLUX_IDEMPOTENCY_TTL_S", &mut c.idempotency.ttl_s)?;
         env_parse(
             "FLUX_IDEMPOTENCY_STALE_AFTER_S",
@@ -292,11 +320,7 @@ impl Config {
             &mut c.resolver.replay_until_s,
         )?;
         if let Some(hosts) = env("FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS") {
-            c.webhooks.allowed_private_hosts = hosts
-                .split(',')
-                .map(|h| h.trim().to_string())
-                .filter(|h| !h.is_empty())
-                .collect();
+            c.webhooks.allowed_private_hosts = comma_list(&hosts);
         }
         Ok(c)
     }
@@ -339,6 +363,15 @@ mod tests {
         assert_eq!(parsed.server.max_body_bytes, d.server.max_body_bytes);
         assert_eq!(parsed.rate_limit.per_second, d.rate_limit.per_second);
         assert_eq!(parsed.rate_limit.burst, d.rate_limit.burst);
+        assert_eq!(
+            parsed.rate_limit.auth_failures_burst,
+            d.rate_limit.auth_failures_burst
+        );
+        assert_eq!(
+            parsed.rate_limit.auth_failures_refill_ms,
+            d.rate_limit.auth_failures_refill_ms
+        );
+        assert_eq!(parsed.server.trusted_proxies, d.server.trusted_proxies);
         assert_eq!(parsed.idempotency.ttl_s, d.idempotency.ttl_s);
         assert_eq!(parsed.idempotency.wait_ms, d.idempotency.wait_ms);
         assert_eq!(parsed.fincore.timeout_ms, d.fincore.timeout_ms);

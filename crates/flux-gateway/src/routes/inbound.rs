@@ -34,7 +34,9 @@ fn unreadable(body: &[u8]) -> Option<String> {
     match serde_json::from_slice::<WebhookEnvelope>(body) {
         Err(e) => Some(format!("the body is not a JSON event: {e}")),
         Ok(env) if env.id_msg.trim().is_empty() => Some("the event has no id_msg".into()),
-        Ok(_) => None,
+        // Which of two values is meant cannot be known: review, never a guess.
+        Ok(_) => flux_core::json::first_duplicate_key(body)
+            .map(|path| format!("the event repeats the key {path}")),
     }
 }
 

@@ -2,15 +2,20 @@
 //! the caller's clients. The emulator credits the account and sends its MONEY_IN webhook; Flux
 //! also records the event right away from the emulator's answer, and the webhook that follows
 //! is then a duplicate of the same `id_msg`.
+//!
+//! `Idempotency-Key` is honoured as on money-out ([`crate::idempotency`]): a retry with the
+//! same key and body replays the first answer instead of crediting the account again.
 
 use super::*;
+use crate::idempotency::{self, Begin, Outcome};
 use crate::model::Transaction;
 use crate::pipeline::RequestCtx;
 use crate::validate::{json_object, Fields};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::{Extension, Json};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Extension;
 use fincore::wire::SimulateMoneyInRequest;
 
 /// Body of POST /api/sandbox/money-in.
@@ -28,15 +33,17 @@ pub struct SimulateMoneyIn {
 }
 
 #[utoipa::path(post, path = "/api/sandbox/money-in", tag = "sandbox",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: a retry with the same key credits once")),
     request_body = SimulateMoneyIn,
-    responses((status = 201, body = Transaction), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = Transaction), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn money_in(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Extension(ctx): Extension<RequestCtx>,
+    headers: HeaderMap,
     body: Bytes,
-) -> Result<(StatusCode, Json<Transaction>), ApiError> {
+) -> Result<Response, ApiError> {
     if !state.config.sandbox() {
         return Err(ApiError::not_found("endpoint"));
     }
@@ -65,8 +72,11 @@ pub async fn money_in(
         return Err(ApiError::internal());
     };
     let client = owned_client(&state, &caller, client_id).await?;
-    // Make sure the account→client links are known before the webhook arrives.
-    super::accounts::sync_accounts(&state, &client, &ctx.call()).await?;
+    let path = "/api/sandbox/money-in";
+    let claim = match idempotency::begin(&state, &caller, &headers, "POST", path, &body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
     let req = SimulateMoneyInRequest {
         client_id,
         amount: amount.to_wire(),
@@ -75,14 +85,35 @@ pub async fn money_in(
         payer_account,
         payment_concept: concept,
     };
+    let result = simulate(&state, &client, &ctx, &req).await;
+    // The transaction row is stored by the ingestion itself (the webhook may store it too);
+    // only the answer is saved with the key.
+    let outcome = Outcome {
+        result,
+        txn: None,
+        render: None,
+    };
+    Ok(idempotency::finish(&state, claim, outcome).await)
+}
+
+/// Credits the account at the emulator and records the MONEY_IN; the answer to send.
+async fn simulate(
+    state: &SharedState,
+    client: &ClientRecord,
+    ctx: &RequestCtx,
+    req: &SimulateMoneyInRequest,
+) -> Result<(StatusCode, serde_json::Value), ApiError> {
+    // Make sure the account→client links are known before the webhook arrives.
+    super::accounts::sync_accounts(state, client, &ctx.call()).await?;
     let env = state
         .fincore
-        .simulate_money_in(&state.credentials(&client), &req, &ctx.call())
+        .simulate_money_in(&state.credentials(client), req, &ctx.call())
         .await?;
     let raw = serde_json::to_string(&env).unwrap_or_default();
-    let (_, txn) = super::inbound::ingest_money_in(&state, &env, raw).await?;
+    let (_, txn) = super::inbound::ingest_money_in(state, &env, raw).await?;
     let txn = txn.ok_or_else(ApiError::internal)?;
     // If the webhook won the race, the stored row is the one to show.
     let stored = state.store.get_transaction(txn.id).await?.unwrap_or(txn);
-    Ok((StatusCode::CREATED, Json(Transaction::from(&stored))))
+    let shown = serde_json::to_value(Transaction::from(&stored)).unwrap_or_default();
+    Ok((StatusCode::CREATED, shown))
 }

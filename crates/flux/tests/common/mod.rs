@@ -30,6 +30,10 @@ pub struct Options {
     /// Runs on the (empty) data dir before Flux starts in it: to leave what an older Flux or
     /// a careless umask would have left there.
     pub prepare_data_dir: Option<fn(&std::path::Path)>,
+    pub auth_failures_burst: u32,
+    pub auth_failures_refill_ms: u64,
+    /// `server.trusted_proxies`.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Options {
@@ -47,6 +51,10 @@ impl Default for Options {
             webhook_per_endpoint: 4,
             ledger_backend: "fidix",
             prepare_data_dir: None,
+            // Out of the way, like the per-key limits: the tests of this limit set their own.
+            auth_failures_burst: 10_000,
+            auth_failures_refill_ms: 1,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -113,6 +121,9 @@ impl TestFlux {
         }
         config.rate_limit.per_second = opts.rate_per_second;
         config.rate_limit.burst = opts.burst;
+        config.rate_limit.auth_failures_burst = opts.auth_failures_burst;
+        config.rate_limit.auth_failures_refill_ms = opts.auth_failures_refill_ms;
+        config.server.trusted_proxies = opts.trusted_proxies.clone();
         config.fincore.timeout_ms = opts.fincore_timeout_ms;
         config.idempotency.wait_ms = opts.idempotency_wait_ms;
         config.sandbox.status_step_ms = 30;
