@@ -34,6 +34,9 @@ pub struct Options {
     pub auth_failures_refill_ms: u64,
     /// `server.trusted_proxies`.
     pub trusted_proxies: Vec<String>,
+    /// `resolver.after_s` and `resolver.interval_ms`.
+    pub resolver_after_s: u64,
+    pub resolver_interval_ms: u64,
 }
 
 impl Default for Options {
@@ -55,6 +58,8 @@ impl Default for Options {
             auth_failures_burst: 10_000,
             auth_failures_refill_ms: 1,
             trusted_proxies: Vec::new(),
+            resolver_after_s: 120,
+            resolver_interval_ms: 15_000,
         }
     }
 }
@@ -133,6 +138,8 @@ impl TestFlux {
         config.webhooks.per_endpoint = opts.webhook_per_endpoint;
         config.webhooks.poll_ms = 20;
         config.ledger.backend = opts.ledger_backend.into();
+        config.resolver.after_s = opts.resolver_after_s;
+        config.resolver.interval_ms = opts.resolver_interval_ms;
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();
