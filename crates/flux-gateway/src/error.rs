@@ -167,6 +167,9 @@ impl From<StoreError> for ApiError {
             StoreError::Refused { code, message } if code == "insufficient_funds" => {
                 ApiError::insufficient_funds(message)
             }
+            StoreError::Refused { code, .. } if code == "idempotency_key_reused" => {
+                crate::idempotency::key_reused()
+            }
             StoreError::Refused { code, message } if code == "already_refunded" => {
                 ApiError::new(StatusCode::CONFLICT, "already_refunded", "Already refunded")
                     .detail(message)

@@ -34,6 +34,23 @@ pub async fn open_from_fincore(
     client: &ClientRecord,
 ) -> anyhow::Result<Opened> {
     let currency = Currency::MXN;
+    // A hold of a money-out Fincore may never have received would make Flux's side look
+    // smaller than it is, and the opening too large: open only when nothing is in flight.
+    let in_flight = store
+        .open_transactions_before(
+            flux_core::time::now() + chrono::Duration::seconds(1),
+            true,
+            1000,
+        )
+        .await?
+        .into_iter()
+        .filter(|t| t.client_id == client.client_id)
+        .count();
+    anyhow::ensure!(
+        in_flight == 0,
+        "client {} has {in_flight} movement(s) in flight; open its books once they are settled (`flux resolve`)",
+        client.client_id
+    );
     let creds = ClientCredentials {
         client_id: client.client_id,
         client_secret: client.provider_secret.clone().unwrap_or_default(),

@@ -29,6 +29,12 @@ pub struct ResolverConfig {
     pub replay_until: Duration,
 }
 
+/// How long after its creation a money-out may still be sent to Fincore with its key: Fincore
+/// keeps a key 24 h, and an hour's margin keeps a replay from arriving just after it forgets.
+pub fn replay_window() -> chrono::Duration {
+    chrono::Duration::hours(23)
+}
+
 impl Default for ResolverConfig {
     fn default() -> Self {
         ResolverConfig {
@@ -59,8 +65,20 @@ pub async fn resolve(
     let now = flux_core::time::now();
     let cutoff = now - chrono::Duration::from_std(config.after)?;
     let mut done = Vec::new();
+    // Events held while another instance learned their transaction's reference (each saw
+    // the other's write uncommitted) are applied here, whatever else happens.
+    store
+        .apply_matched_held(Some(events::STATUS_UPDATE))
+        .await?;
     for t in store.open_transactions_before(cutoff, false, 500).await? {
-        let action = resolve_one(store, fincore, config, &t).await?;
+        // One movement that cannot be settled must not stall the others.
+        let action = match resolve_one(store, fincore, config, &t).await {
+            Ok(action) => action,
+            Err(e) => {
+                tracing::warn!(transaction_id = %t.id, error = %e, "resolver could not settle a movement");
+                format!("error: {e}; next round")
+            }
+        };
         let current = store.get_transaction(t.id).await?.map(|r| r.status);
         done.push(Resolution {
             transaction_id: t.id,
@@ -140,7 +158,7 @@ async fn replay_money_out(
             record.provider_reference = Some(a.id.to_string());
             record.tracking_key = Some(a.tracking_id.clone());
         }
-        Err(FincoreError::Rejected { code, message, .. }) => {
+        Err(e @ FincoreError::Rejected { code, message, .. }) if e.is_definitive_refusal() => {
             record.status = TxStatus::Failed;
             record.failure_code = Some(code.clone());
             record.failure_description = Some(message.clone());

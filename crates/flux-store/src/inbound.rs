@@ -55,6 +55,10 @@ impl InboundEffect {
         }
     }
 
+    fn is_cep(&self) -> bool {
+        matches!(self, InboundEffect::UpdateCep { .. })
+    }
+
     fn reported_at(&self) -> Option<DateTime<Utc>> {
         match self {
             InboundEffect::UpdateStatus { updated_at, .. } => Some(*updated_at),
@@ -232,7 +236,7 @@ pub(crate) async fn apply_held(
         .query(
             "SELECT id_msg, msg_name, raw, held_effect, received_at FROM inbound_events
              WHERE provider = $1 AND provider_reference = $2 AND disposition = 'held'
-             ORDER BY reported_at, received_at, id_msg",
+             ORDER BY COALESCE(reported_at, received_at), received_at, id_msg",
             &[provider.into(), reference.into()],
         )
         .await?;
@@ -251,10 +255,15 @@ pub(crate) async fn apply_held(
         };
         let effect: InboundEffect = serde_json::from_str(&row.opt_text(3)?.unwrap_or_default())
             .map_err(|e| StoreError::corrupt(3, &e.to_string()))?;
+        // The partner hears of it under the event's own type (a CEP change as CEP).
+        let own_type = notify.map(|n| OutboundEvent {
+            event_type: if effect.is_cep() { "CEP" } else { n.event_type },
+            render: n.render,
+        });
         let incoming = Incoming {
             event: &event,
             effect: &effect,
-            notify,
+            notify: own_type.as_ref(),
         };
         let outcome = apply_effect(tx, books, &incoming).await?;
         tx.exec(
@@ -282,6 +291,33 @@ pub(crate) async fn apply_held(
 }
 
 impl Store {
+    /// Applies events still held although their transaction is now known. On PostgreSQL an
+    /// event and the answer that names its transaction can commit at once on two instances,
+    /// each missing the other's write; this sweep (run by the resolver) closes that gap.
+    pub async fn apply_matched_held(&self, notify: Option<OutboundEvent>) -> Result<usize> {
+        let rows = self
+            .query(
+                "SELECT DISTINCT e.provider, e.provider_reference FROM inbound_events e
+                 JOIN transactions t ON t.provider = e.provider AND t.provider_reference = e.provider_reference
+                 WHERE e.disposition = 'held' LIMIT 500",
+                vec![],
+            )
+            .await?;
+        let mut applied = 0;
+        for row in rows {
+            let (provider, reference) = (row.text(0)?, row.text(1)?);
+            let books = self.books();
+            applied += self
+                .write(tx_fn(move |tx| {
+                    Box::pin(async move {
+                        apply_held(tx, &books, notify.as_ref(), &provider, &reference).await
+                    })
+                }))
+                .await?;
+        }
+        Ok(applied)
+    }
+
     /// Records a provider event and applies its effect, once per message id. When `notify` is
     /// given and the effect changed a transaction, the partner's webhook deliveries for it are
     /// queued in the same transaction (see [`crate::outbox`]). An event about a transaction not

@@ -333,7 +333,14 @@ impl Store {
                         return Err(refund_refused(&existing));
                     }
                 }
-                insert_if_new(tx, &refund).await?;
+                // The id is taken by another transaction: the partner's key was first used
+                // for a refund of a different credit.
+                if !insert_if_new(tx, &refund).await? {
+                    return Err(StoreError::Refused {
+                        code: "idempotency_key_reused".into(),
+                        message: "this Idempotency-Key was first used for another refund".into(),
+                    });
+                }
                 book(&books, tx, None, &refund).await?;
                 Ok(RefundIntent::Recorded)
             })

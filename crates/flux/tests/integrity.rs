@@ -374,6 +374,23 @@ async fn money_outs_under_faults(flux: TestFlux) {
     let at_fincore = flux.emulator().balance(&clabe).unwrap();
     assert_eq!(start_at_fincore - at_fincore, paid);
     assert_eq!(books_available(&flux).await, at_fincore);
+    // A partner retrying a lost answer: another body under the key is refused (a call would
+    // be a new transfer at Fincore); the same body gets the settled record, Fincore untouched.
+    let lost = answers.iter().position(|s| *s != 201).unwrap();
+    let key = format!("faults-{lost}");
+    let other = flux.money_out_body(&source, &destination, "999.00");
+    let r = flux
+        .post_idem("/api/partners/transactions/money-out", &other, &key)
+        .await;
+    r.problem(422, "idempotency_key_reused");
+    let same = flux.money_out_body(&source, &destination, &format!("{}.00", 10 + lost));
+    let r = flux
+        .post_idem("/api/partners/transactions/money-out", &same, &key)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["status"], "COMPLETED", "{}", r.text);
+    assert_eq!(flux.emulator().stats().money_out_executed, 20);
+
     let (ok, out) = cli(&flux, &["reconcile"]);
     assert!(ok, "{out}");
     assert!(out.contains("0 difference(s), 0 other problem(s)"), "{out}");

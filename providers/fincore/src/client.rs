@@ -51,6 +51,15 @@ pub enum FincoreError {
     Decode(String),
 }
 
+impl FincoreError {
+    /// Fincore refused the request on its merits (bad request, unknown resource, business
+    /// rule): no money moved. Other refusals (401, 409 "in progress", 408, 429) say nothing
+    /// about whether a transfer exists, so a caller must treat the outcome as unknown.
+    pub fn is_definitive_refusal(&self) -> bool {
+        matches!(self, FincoreError::Rejected { status, .. } if matches!(status, 400 | 404 | 422))
+    }
+}
+
 struct CachedToken {
     token: Secret<String>,
     refresh_after: Instant,

@@ -16,7 +16,7 @@ use crate::validate::{json_object, page_params, Fields};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fincore::{wire, FincoreError};
 use flux_core::{TxKind, TxStatus};
@@ -103,13 +103,39 @@ fn apply(record: &mut TransactionRecord, result: &Result<wire::Transaction, Finc
             record.tracking_key = Some(t.tracking_id.clone());
             record.external_reference = Some(t.external_reference.clone());
         }
-        Err(FincoreError::Rejected { code, message, .. }) => {
+        Err(e @ FincoreError::Rejected { code, message, .. }) if e.is_definitive_refusal() => {
             record.status = TxStatus::Failed;
             record.failure_code = Some(code.clone());
             record.failure_description = Some(message.clone());
         }
         Err(_) => record.status = TxStatus::Unknown,
     }
+}
+
+/// What a partner's retry of a recorded money-out gets instead of a call to Fincore, if
+/// anything: another body under the same key is refused (Fincore's key covers the body, so a
+/// call would move money a second time), and a money-out Fincore already answered, or that
+/// is too old to replay safely, is shown as recorded. None: call Fincore with the same key.
+fn retry_of(
+    existing: &TransactionRecord,
+    retry: &TransactionRecord,
+) -> Option<Result<Response, ApiError>> {
+    if money_out_request(existing) != money_out_request(retry) {
+        return Some(Err(idempotency::key_reused()));
+    }
+    let age = flux_core::time::now() - existing.created_at;
+    let unanswered = matches!(existing.status, TxStatus::Submitting | TxStatus::Unknown)
+        && existing.provider_reference.is_none();
+    if unanswered && age < crate::resolver::replay_window() {
+        return None;
+    }
+    let body = serde_json::to_vec(&events::render(existing)).unwrap_or_default();
+    Some(Ok((
+        StatusCode::CREATED,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()))
 }
 
 /// The Fincore money-out a recorded money-out asked for, rebuilt byte for byte from the record,
@@ -193,9 +219,18 @@ pub async fn money_out(
     match state.store.insert_transaction(&record).await {
         Ok(true) => {}
         Ok(false) => {
-            if let Some(existing) = state.store.get_transaction(operation).await? {
-                record.created_at = existing.created_at;
+            let existing = state
+                .store
+                .get_transaction(operation)
+                .await?
+                .ok_or_else(ApiError::internal)?;
+            if let Some(answer) = retry_of(&existing, &record) {
+                if let Some(c) = &claim {
+                    let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+                }
+                return answer;
             }
+            record.created_at = existing.created_at;
         }
         Err(e) => {
             if let Some(c) = &claim {
