@@ -51,6 +51,9 @@ impl Running {
     pub async fn stop(mut self) {
         self.state.deliveries.stop();
         self.resolver.abort();
+        if let Some(emulator) = &self.emulator {
+            emulator.flush();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -395,6 +398,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         let emu_config = EmulatorConfig {
             api_key: api_key.clone(),
             status_step: Duration::from_millis(config.sandbox.status_step_ms),
+            // The sandbox provider's state survives restarts, as a real provider's does.
+            state_file: Some(config.server.data_dir.join("fincore-emulator.json")),
             ..Default::default()
         };
         let emu_addr: SocketAddr = config

@@ -421,3 +421,72 @@ async fn money_outs_under_faults_on_postgres() {
     })
     .await;
 }
+
+/// `flux serve` in sandbox restarted on the same data directory finds the provider as it left
+/// it: the same account and balance, the instruments, and books that still reconcile.
+async fn sandbox_restart_keeps_provider_state(database_url: Option<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = || Options {
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: database_url.clone(),
+        ..Default::default()
+    };
+    let flux = TestFlux::start(options()).await;
+    let (clabe, source) = flux.demo_account().await;
+    let destination = flux.card("4772130000000003").await;
+    let r = flux
+        .post_idem(
+            "/api/partners/transactions/money-out",
+            &flux.money_out_body(&source, &destination, "100.00"),
+            "restart-1",
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    flux.wait_status(r.body["id"].as_str().unwrap(), &["COMPLETED"])
+        .await;
+    let r = flux
+        .post(
+            "/api/sandbox/money-in",
+            &json!({"client_id": DEMO_CLIENT, "amount": "50.00"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    flux.running.stop().await;
+
+    let flux = TestFlux::start(options()).await;
+    let (clabe_after, _) = flux.demo_account().await;
+    assert_eq!(clabe_after, clabe, "the same account, not a new one");
+    assert_eq!(
+        flux.emulator().balance(&clabe),
+        Some(Decimal::from_str("999950.00").unwrap())
+    );
+    assert_eq!(
+        books_available(&flux).await,
+        Decimal::from_str("999950.00").unwrap()
+    );
+    let instrument = flux
+        .get(&format!(
+            "{CLIENTS}/{DEMO_CLIENT}/instruments/{destination}"
+        ))
+        .await;
+    assert_eq!(instrument.status, 200, "{}", instrument.text);
+    let (ok, out) = cli(&flux, &["reconcile"]);
+    assert!(
+        ok && out.contains("0 difference(s), 0 other problem(s)"),
+        "{out}"
+    );
+    flux.running.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_restart_keeps_provider_state_on_sqlite() {
+    sandbox_restart_keeps_provider_state(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_restart_keeps_provider_state_on_postgres() {
+    with_postgres(|url| async move {
+        sandbox_restart_keeps_provider_state(Some(url)).await;
+    })
+    .await;
+}

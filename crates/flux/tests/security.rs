@@ -237,6 +237,7 @@ async fn the_data_dir_and_every_file_in_it_are_private() {
         "secrets.key",
         "demo-api-key",
         "fidix-emulator.db",
+        "fincore-emulator.json",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -413,7 +414,10 @@ async fn secrets_reach_neither_the_database_files_nor_the_logs_on_sqlite() {
     for entry in std::fs::read_dir(&flux.data_dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name == "demo-api-key" || name.starts_with("fidix-emulator.db") {
+        if name == "demo-api-key"
+            || name.starts_with("fidix-emulator.db")
+            || name.starts_with("fincore-emulator.json")
+        {
             continue;
         }
         assert_absent(&name, &std::fs::read(&path).unwrap(), &secrets.all());

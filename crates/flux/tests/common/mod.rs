@@ -34,6 +34,8 @@ pub struct Options {
     pub auth_failures_refill_ms: u64,
     /// `server.trusted_proxies`.
     pub trusted_proxies: Vec<String>,
+    /// Start in this data directory (kept by the caller) instead of a new one: a restart.
+    pub data_dir: Option<PathBuf>,
     /// `resolver.after_s` and `resolver.interval_ms`.
     pub resolver_after_s: u64,
     pub resolver_interval_ms: u64,
@@ -58,6 +60,7 @@ impl Default for Options {
             auth_failures_burst: 10_000,
             auth_failures_refill_ms: 1,
             trusted_proxies: Vec::new(),
+            data_dir: None,
             resolver_after_s: 120,
             resolver_interval_ms: 15_000,
         }
@@ -119,7 +122,10 @@ impl TestFlux {
         }
         let mut config = Config::default();
         config.server.addr = "127.0.0.1:0".into();
-        config.server.data_dir = dir.path().to_path_buf();
+        config.server.data_dir = opts
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| dir.path().to_path_buf());
         config.server.max_body_bytes = opts.max_body_bytes;
         if let Some(url) = &opts.database_url {
             config.server.database_url = url.clone();
@@ -149,7 +155,10 @@ impl TestFlux {
             key,
             base,
             http: reqwest::Client::new(),
-            data_dir: dir.path().to_path_buf(),
+            data_dir: opts
+                .data_dir
+                .clone()
+                .unwrap_or_else(|| dir.path().to_path_buf()),
             database_url,
             _dir: dir,
         }

@@ -9,8 +9,11 @@
 //! test through `/_emulator/faults` or [`EmulatorHandle::set_faults`].
 //!
 //! Sandbox rules (also in the README): a destination whose card or CLABE ends in `0002` is
-//! rejected by the "receiving bank" with CANCELLED_ACCOUNT. State lives in memory: restarting
-//! the emulator resets the sandbox provider (Flux re-seeds the demo client on start).
+//! rejected by the "receiving bank" with CANCELLED_ACCOUNT. State lives in memory, and, when
+//! [`EmulatorConfig::state_file`] is set (as `flux serve` does, under its data directory), is
+//! saved there within a moment of every change and on [`EmulatorHandle::flush`], and loaded
+//! again at start: a sandbox restart keeps the provider's clients, accounts, balances,
+//! instruments, transfers and idempotency answers, and transfers still in flight resume.
 
 mod auth;
 mod faults;
@@ -38,6 +41,8 @@ pub struct EmulatorConfig {
     pub token_ttl: Duration,
     /// Delay between two status changes of a transfer.
     pub status_step: Duration,
+    /// Where the state is kept across restarts (None: memory only).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for EmulatorConfig {
@@ -47,6 +52,7 @@ impl Default for EmulatorConfig {
             jwt_secret: rand::random::<[u8; 32]>().to_vec(),
             token_ttl: Duration::from_secs(3600),
             status_step: Duration::from_millis(500),
+            state_file: None,
         }
     }
 }
@@ -68,6 +74,52 @@ pub(crate) struct Shared {
     pub notifier: notify::Notifier,
     /// Tokens of an older generation are refused (see [`EmulatorHandle::revoke_tokens`]).
     pub token_generation: std::sync::atomic::AtomicU64,
+    /// Set by every change; the saver writes the state file when it is set.
+    pub dirty: std::sync::atomic::AtomicBool,
+    /// One writer of the state file at a time.
+    pub saving: Mutex<()>,
+}
+
+impl Shared {
+    /// Marks the state changed; it is saved within [`SAVE_EVERY`].
+    pub(crate) fn changed(&self) {
+        self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Writes the state file now if anything changed (atomically: a temporary file, then a
+    /// rename, mode 0600 since it holds client secrets).
+    pub(crate) fn save(&self) -> anyhow::Result<()> {
+        let Some(path) = &self.config.state_file else {
+            return Ok(());
+        };
+        let _one = self.saving.lock();
+        if !self.dirty.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
+        let bytes = serde_json::to_vec(&*self.state.lock())?;
+        let tmp = path.with_extension("json.tmp");
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        std::io::Write::write_all(&mut file, &bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    }
+}
+
+/// How often changed state is written to the state file.
+const SAVE_EVERY: Duration = Duration::from_millis(100);
+
+fn load(path: Option<&std::path::Path>) -> anyhow::Result<state::State> {
+    match path.map(std::fs::read) {
+        Some(Ok(bytes)) => serde_json::from_slice(&bytes)
+            .map_err(|e| anyhow::anyhow!("reading the emulator state file: {e}")),
+        Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(state::State::default()),
+    }
 }
 
 /// A running emulator.
@@ -92,7 +144,9 @@ impl EmulatorHandle {
 
     /// Adds a client (and optionally a funded account) to a running emulator.
     pub fn seed_client(&self, seed: &SeedClient) -> Result<(), EmuError> {
-        self.shared.state.lock().seed_client(seed)
+        let seeded = self.shared.state.lock().seed_client(seed);
+        self.shared.changed();
+        seeded
     }
 
     /// Invalidates every token issued so far, as a provider does when it rotates its keys.
@@ -100,6 +154,13 @@ impl EmulatorHandle {
         self.shared
             .token_generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Writes the state file now (Flux calls it when it stops).
+    pub fn flush(&self) {
+        if let Err(e) = self.shared.save() {
+            tracing::warn!(error = %e, "could not save the Fincore emulator's state");
+        }
     }
 
     /// Available balance of an account, by CLABE.
@@ -110,7 +171,9 @@ impl EmulatorHandle {
     /// A fault: money appears in an account without a webhook (what reconciliation exists to
     /// catch). False when no account has this CLABE.
     pub fn credit_silently(&self, clabe: &str, amount: Decimal) -> bool {
-        self.shared.state.lock().credit_by_clabe(clabe, amount)
+        let credited = self.shared.state.lock().credit_by_clabe(clabe, amount);
+        self.shared.changed();
+        credited
     }
 }
 
@@ -122,12 +185,15 @@ pub async fn start(
     seeds: &[SeedClient],
 ) -> anyhow::Result<EmulatorHandle> {
     let shared = Arc::new(Shared {
+        state: Mutex::new(load(config.state_file.as_deref())?),
         config,
-        state: Mutex::new(state::State::default()),
         faults: Mutex::new(Faults::default()),
         notifier: notify::Notifier::new(),
         token_generation: Default::default(),
+        dirty: Default::default(),
+        saving: Mutex::new(()),
     });
+    // Seeding is idempotent: a client the saved state has keeps its accounts and balance.
     for seed in seeds {
         shared
             .state
@@ -135,6 +201,19 @@ pub async fn start(
             .seed_client(seed)
             .map_err(|e| anyhow::anyhow!("seeding client {}: {}", seed.client_id, e.message))?;
     }
+    shared.changed();
+    shared.save()?;
+    routes::resume_transfers(&shared);
+    let saver = Arc::downgrade(&shared);
+    tokio::spawn(async move {
+        while let Some(shared) = saver.upgrade() {
+            if let Err(e) = shared.save() {
+                tracing::warn!(error = %e, "could not save the Fincore emulator's state");
+            }
+            drop(shared);
+            tokio::time::sleep(SAVE_EVERY).await;
+        }
+    });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let app = routes::router(shared.clone());

@@ -129,6 +129,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/v1/webhooks", post(register_webhook))
         .route("/v1/sandbox/money_in", post(simulate_money_in))
+        .layer(middleware::from_fn_with_state(shared.clone(), mark_changed))
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             super::faults::inject,
@@ -332,6 +333,35 @@ async fn money_out(
 
 /// Moves a transfer through its statuses in the background, reporting each to STATUS_UPDATE
 /// webhooks.
+/// Any request but a read may change the state: it is saved soon after.
+async fn mark_changed(
+    State(s): State<Arc<Shared>>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let writes = req.method() != axum::http::Method::GET;
+    let response = next.run(req).await;
+    if writes {
+        s.changed();
+    }
+    response
+}
+
+/// Transfers that were in flight when the emulator stopped move on again after a restart.
+pub(crate) fn resume_transfers(s: &Arc<Shared>) {
+    let open: Vec<Uuid> = s
+        .state
+        .lock()
+        .transactions
+        .iter()
+        .filter(|(_, t)| matches!(t.txn.transaction_status.as_str(), "INITIALIZED" | "PENDING"))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in open {
+        progress(s.clone(), id);
+    }
+}
+
 fn progress(s: Arc<Shared>, id: Uuid) {
     let step = s.config.status_step;
     tokio::spawn(async move {
@@ -344,6 +374,7 @@ fn progress(s: Arc<Shared>, id: Uuid) {
                     .map(|(client, body)| (state.webhook_targets(client, "STATUS_UPDATE"), body))
             };
             let Some((targets, body)) = next else { return };
+            s.changed();
             let envelope = WebhookEnvelope {
                 id_msg: Uuid::new_v4().to_string(),
                 msg_name: "STATUS_UPDATE".into(),

@@ -6,7 +6,7 @@ use crate::wire::*;
 use axum::http::StatusCode;
 use flux_core::{banks, card, clabe, time};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ fn bad_request(message: impl Into<String>) -> EmuError {
 }
 
 /// Counters tests read to prove exactly-once effects.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Stats {
     pub tokens_issued: u64,
     pub money_out_executed: u64,
@@ -48,6 +48,7 @@ pub struct Stats {
     pub money_in_simulated: u64,
 }
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct EmuClient {
     pub secret: String,
     pub credential_id: Uuid,
@@ -57,6 +58,7 @@ pub(crate) struct EmuClient {
 
 /// An account and its balance. The balance is the one source of truth: the wire
 /// `availableBalance` is rendered from it whenever the account is read ([`EmuAccount::view`]).
+#[derive(Serialize, Deserialize)]
 pub(crate) struct EmuAccount {
     pub account: Account,
     pub balance: Decimal,
@@ -72,13 +74,14 @@ impl EmuAccount {
     }
 }
 
+#[derive(Serialize, Deserialize)]
 pub(crate) struct EmuTransaction {
     pub txn: Transaction,
     pub client_id: Uuid,
     /// The private account this transaction debits or credits.
     pub account_id: Uuid,
     /// MONEY_IN, MONEY_OUT or REFUND.
-    pub kind: &'static str,
+    pub kind: String,
     pub amount: Decimal,
     /// For a money-in: whether it was refunded.
     pub refunded: bool,
@@ -86,14 +89,18 @@ pub(crate) struct EmuTransaction {
     pub destination: String,
 }
 
+#[derive(Serialize, Deserialize)]
 struct CachedResponse {
     body_hash: String,
-    status: StatusCode,
+    /// The HTTP status, as a number so the state can be saved.
+    status: u16,
     body: serde_json::Value,
     at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Default)]
+/// Everything the emulator knows. It is saved to a file when one is configured (see
+/// [`super::EmulatorConfig::state_file`]), so a sandbox restart keeps the provider's state.
+#[derive(Default, Serialize, Deserialize)]
 pub(crate) struct State {
     pub clients: HashMap<Uuid, EmuClient>,
     pub accounts: HashMap<Uuid, EmuAccount>,
@@ -102,7 +109,8 @@ pub(crate) struct State {
     pub instrument_accounts: HashMap<Uuid, Uuid>,
     pub transactions: HashMap<Uuid, EmuTransaction>,
     pub webhooks: Vec<Webhook>,
-    idempotency: HashMap<(Uuid, String), CachedResponse>,
+    /// Keyed by "client:key" (a JSON object needs text keys).
+    idempotency: HashMap<String, CachedResponse>,
     next_account_number: u64,
     pub stats: Stats,
 }
@@ -524,11 +532,13 @@ impl State {
         let now = chrono::Utc::now();
         self.idempotency
             .retain(|_, c| now - c.at < chrono::Duration::hours(24));
-        match self.idempotency.get(&(client_id, key.to_string())) {
+        match self.idempotency.get(&format!("{client_id}:{key}")) {
             None => Ok(None),
             Some(c) if c.body_hash == body_hash => {
                 self.stats.money_out_replayed += 1;
-                Ok(Some((c.status, c.body.clone())))
+                let status =
+                    StatusCode::from_u16(c.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                Ok(Some((status, c.body.clone())))
             }
             Some(_) => Err(err(
                 StatusCode::CONFLICT,
@@ -547,10 +557,10 @@ impl State {
         body: serde_json::Value,
     ) {
         self.idempotency.insert(
-            (client_id, key.to_string()),
+            format!("{client_id}:{key}"),
             CachedResponse {
                 body_hash: body_hash.to_string(),
-                status,
+                status: status.as_u16(),
                 body,
                 at: chrono::Utc::now(),
             },
@@ -605,7 +615,7 @@ impl State {
                 txn: txn.clone(),
                 client_id,
                 account_id,
-                kind: "MONEY_OUT",
+                kind: "MONEY_OUT".into(),
                 amount,
                 refunded: false,
                 destination: destination_number,
@@ -671,7 +681,7 @@ impl State {
                 txn: txn.clone(),
                 client_id,
                 account_id,
-                kind: "REFUND",
+                kind: "REFUND".into(),
                 amount,
                 refunded: false,
                 destination: payer,
@@ -856,7 +866,7 @@ impl State {
                 txn,
                 client_id,
                 account_id,
-                kind: "MONEY_IN",
+                kind: "MONEY_IN".into(),
                 amount,
                 refunded: false,
                 destination: payer_account,
