@@ -236,7 +236,7 @@ pub async fn ingest_money_in(
 #[utoipa::path(post, path = "/api/webhooks/money-in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore MONEY_IN event"),
-    responses((status = 200, body = InboundAck), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
 pub async fn money_in(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -255,7 +255,7 @@ pub async fn money_in(
 #[utoipa::path(post, path = "/api/webhooks/status-update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
-    responses((status = 200, body = InboundAck), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
 pub async fn status_update(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -302,7 +302,7 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
 #[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore CEP event"),
-    responses((status = 200, body = InboundAck), (status = 400, body = crate::error::Problem), (status = 401, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
 pub async fn cep(
     State(state): State<SharedState>,
     headers: HeaderMap,
