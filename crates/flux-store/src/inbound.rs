@@ -223,8 +223,26 @@ async fn set_disposition(
     .map(|_| ())
 }
 
+/// Serialises, on PostgreSQL, the two writers that meet at a provider reference: the event
+/// that finds no transaction with it (and is held) and the answer that gives a transaction that
+/// reference (and applies what is held). Without it, under READ COMMITTED each can miss the
+/// other's uncommitted write and the event stays held for good. Taken before either touches a
+/// row; a no-op on SQLite, whose writers are serialised already.
+pub(crate) async fn lock_reference(tx: &mut dyn Tx, provider: &str, reference: &str) -> Result<()> {
+    if tx.dialect() == "postgres" {
+        // The two-key form: a key space apart from the migrations' one-key lock.
+        tx.exec(
+            "SELECT pg_advisory_xact_lock(7270002, hashtext($1))",
+            &[format!("{provider}:{reference}").into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Applies the events held for a transaction that just learned its provider reference, in the
-/// provider's order. Called inside the transaction that set the reference.
+/// provider's order. Called inside the transaction that set the reference, which holds
+/// [`lock_reference`].
 pub(crate) async fn apply_held(
     tx: &mut dyn Tx,
     books: &Option<Arc<dyn Books>>,
@@ -331,6 +349,9 @@ impl Store {
         let books = self.books();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
+                if let Some(reference) = effect.reference() {
+                    lock_reference(tx, &event.provider, reference).await?;
+                }
                 let inserted = tx
                     .exec(
                         "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id,

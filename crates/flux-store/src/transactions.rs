@@ -128,6 +128,9 @@ pub(crate) async fn learn_reference(
     if before.provider_reference.is_some() {
         return Ok(None);
     }
+    // Before the row is touched: an event for this reference is either committed (and held,
+    // for apply_held to find) or waits for this transaction (and then finds the reference).
+    crate::inbound::lock_reference(tx, &before.provider, &reference).await?;
     tx.exec(
         "UPDATE transactions SET provider_reference = $2, tracking_key = COALESCE($3, tracking_key),
            counterparty = COALESCE($4, counterparty), external_reference = COALESCE(external_reference, $5)
