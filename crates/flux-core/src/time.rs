@@ -23,6 +23,12 @@ pub fn to_fincore(t: DateTime<Utc>) -> String {
 /// Parses any timestamp a provider sends: RFC 3339, Fincore's space-separated form with or
 /// without offset (no offset means Mexico City time). "None" and "" are absent values.
 pub fn parse_provider(text: &str) -> Option<DateTime<Utc>> {
+    parse_any(text).map(|t| from_micros(to_micros(t)))
+}
+
+/// The formats providers use. The caller canonicalises: a leap second (`:60`) or nanoseconds
+/// would not read back equal from the store.
+fn parse_any(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if text.is_empty() || text == "None" || text == "null" {
         return None;

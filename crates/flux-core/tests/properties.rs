@@ -166,4 +166,28 @@ proptest! {
     fn clabe_build_never_panics(prefix in text(), plaza in text(), account in any::<u64>()) {
         let _ = clabe::validate(&clabe::build(&prefix, &plaza, account));
     }
+
+    /// Statuses and kinds come from the database and from filters: anything that is not one
+    /// of Flux's texts is refused, never guessed.
+    #[test]
+    fn statuses_and_kinds_parse_only_their_own_texts(s in text()) {
+        use flux_core::{TxKind, TxStatus};
+        if let Ok(status) = s.parse::<TxStatus>() {
+            prop_assert_eq!(status.as_str(), s.as_str());
+        }
+        if let Ok(kind) = s.parse::<TxKind>() {
+            prop_assert_eq!(kind.as_str(), s.as_str());
+        }
+    }
+
+    /// The duplicate-key detector reads any bytes, JSON or not, and answers.
+    #[test]
+    fn duplicate_key_detection_never_panics(s in text(), key in text()) {
+        let _ = flux_core::json::first_duplicate_key(s.as_bytes());
+        let doubled = format!(
+            "{{\"{k}\":1,\"{k}\":2}}",
+            k = key.replace(['\\', '"'], "").chars().filter(|c| !c.is_control()).collect::<String>()
+        );
+        prop_assert!(flux_core::json::first_duplicate_key(doubled.as_bytes()).is_some(), "{}", doubled);
+    }
 }
