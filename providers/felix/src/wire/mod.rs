@@ -5,7 +5,7 @@
 //!   field is optional; `currency` is typed number but sent as "USD" ([`Currency`] reads both);
 //! - timestamps are kept as text: the seed writes both `2021-10-01T12:00:00Z` and the naive
 //!   `2024-01-02T00:05:00` ([`parse_time`] reads either, naive as UTC);
-//! - unknown members are kept in `extra` (see [`lossless`] for why some structs do it without
+//! - unknown members are kept in `extra` (see `wire/lossless.rs` for why some structs do it without
 //!   `#[serde(flatten)]` on the way in). A member sent as `null` where the type has an `Option`
 //!   reads as absent and is written back absent.
 //!
