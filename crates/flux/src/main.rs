@@ -223,6 +223,22 @@ enum SandboxCommand {
     },
 }
 
+/// Waits for Ctrl-C, or SIGTERM on Unix.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 fn init_logs(format: &str) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_env("FLUX_LOG").unwrap_or_else(|_| "info".into());
@@ -278,10 +294,10 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                 );
                 println!("  demo client:  {}", flux::DEMO_CLIENT_ID);
             }
-            let stop = tokio::signal::ctrl_c();
-            tokio::select! {
-                _ = stop => { running.stop().await; }
-            }
+            // Ctrl-C or SIGTERM (what an orchestrator sends): stop accepting, let requests in
+            // flight finish, save the sandbox provider's state, exit 0.
+            stop_signal().await;
+            running.stop().await;
             Ok(true)
         }
         Command::Migrate { store } => admin::migrate(&store.load()?).await.map(|_| true),

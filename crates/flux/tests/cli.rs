@@ -151,5 +151,17 @@ async fn serve_prints_address_and_demo_key() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    child.kill().await.unwrap();
+    // SIGTERM, as an orchestrator stops it: a clean exit, the sandbox provider's state saved.
+    let pid = child.id().unwrap().to_string();
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let exit = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+        .await
+        .expect("flux serve did not stop on SIGTERM")
+        .unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(dir.path().join("fincore-emulator.json").exists());
 }
