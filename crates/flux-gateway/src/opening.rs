@@ -34,6 +34,10 @@ pub async fn open_from_fincore(
     client: &ClientRecord,
 ) -> anyhow::Result<Opened> {
     let currency = Currency::MXN;
+    let reference = reference(client);
+    if flux_ledger::books::has_posting(store, client.client_id, &reference).await? {
+        return Ok(Opened::AlreadyOpen);
+    }
     // A hold of a money-out Fincore may never have received would make Flux's side look
     // smaller than it is, and the opening too large: open only when nothing is in flight.
     let in_flight = store
@@ -76,9 +80,11 @@ pub async fn open_from_fincore(
         "Flux's books hold {in_books} MXN for client {}, more than Fincore's {at_fincore}: run `flux reconcile`",
         client.client_id
     );
+    if missing.is_zero() {
+        return Ok(Opened::Balanced);
+    }
     let minor = flux_ledger::amount::parse_minor(&missing.to_string(), currency)
         .map_err(|e| anyhow::anyhow!("opening amount {missing}: {e}"))?;
-    let reference = reference(client);
     let detail = serde_json::json!({
         "fincore_available": flux_core::money::format_decimal(at_fincore, currency),
         "flux_available_before": flux_core::money::format_decimal(in_books, currency),
@@ -96,11 +102,11 @@ pub async fn open_from_fincore(
             })
         }))
         .await?;
-    Ok(match (booked, minor) {
-        (true, _) => Opened::Booked {
+    Ok(if booked {
+        Opened::Booked {
             amount: flux_core::money::format_decimal(missing, currency),
-        },
-        (false, 0) => Opened::Balanced,
-        (false, _) => Opened::AlreadyOpen,
+        }
+    } else {
+        Opened::AlreadyOpen
     })
 }

@@ -325,3 +325,18 @@ pub async fn pending_holds(store: &flux_store::Store) -> Result<Vec<Hold>, Store
         })
         .collect()
 }
+
+/// Whether the client's books hold a posting with this reference (an opening, say).
+pub async fn has_posting(
+    store: &flux_store::Store,
+    client_id: Uuid,
+    reference: &str,
+) -> Result<bool, StoreError> {
+    let rows = store
+        .query(
+            "SELECT 1 FROM ledger_transactions WHERE reference_id = $1 AND ledger_id = $2",
+            vec![reference.into(), client_id.into()],
+        )
+        .await?;
+    Ok(!rows.is_empty())
+}

@@ -249,6 +249,32 @@ pub async fn reconcile(
     Ok(report.clean())
 }
 
+/// Records an operator's action in the audit trail, chained like every API call: who, what,
+/// why and what came of it. Operators move and judge money too, and must answer for it.
+async fn audit_operator(
+    store: &flux_store::Store,
+    operator: &str,
+    command: &str,
+    request: serde_json::Value,
+    outcome: &str,
+) -> anyhow::Result<()> {
+    let record = flux_store::NewAudit {
+        at: flux_core::time::now(),
+        partner_id: None,
+        key_prefix: Some(format!("operator:{operator}")),
+        method: "CLI".into(),
+        path: command.into(),
+        status: 0,
+        latency_us: 0,
+        request_id: Uuid::new_v4().to_string(),
+        correlation_id: None,
+        request_body: Some(request.to_string()),
+        response_body: Some(serde_json::json!({ "outcome": outcome }).to_string()),
+    };
+    store.append_audit(vec![record]).await?;
+    Ok(())
+}
+
 /// Runs the resolver once and lists what it did.
 pub async fn resolve(config: &Config, json: bool) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
@@ -359,12 +385,28 @@ pub async fn review_resolve(
         Ok(()) | Err(flux_store::StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
+    audit_operator(
+        &store,
+        operator,
+        "flux review resolve",
+        serde_json::json!({"id": id, "note": note, "status": status}),
+        "resolved",
+    )
+    .await?;
     println!("review item {id} resolved by {operator}: {note}");
     Ok(())
 }
 
 /// Opens a live client's books from its balance at Fincore, once.
-pub async fn ledger_open_balance(config: &Config, client_id: &str) -> anyhow::Result<()> {
+pub async fn ledger_open_balance(
+    config: &Config,
+    client_id: &str,
+    operator: &str,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !operator.trim().is_empty(),
+        "--operator must name who opens the books"
+    );
     let store = boot::open_store(config).await?;
     let client_id =
         Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
@@ -374,17 +416,27 @@ pub async fn ledger_open_balance(config: &Config, client_id: &str) -> anyhow::Re
         .ok_or_else(|| anyhow::anyhow!("no client {client_id}"))?;
     let fincore = fincore_for(config, &store, None).await?;
     use flux_gateway::opening::{open_from_fincore, Opened};
-    match open_from_fincore(&store, &fincore, &client).await? {
+    let outcome = match open_from_fincore(&store, &fincore, &client).await? {
         Opened::Booked { amount } => {
-            println!("books of client {client_id} opened with {amount} MXN from Fincore's balance")
+            format!("books of client {client_id} opened with {amount} MXN from Fincore's balance")
         }
         Opened::AlreadyOpen => {
-            println!("books of client {client_id} were already opened; nothing changed")
+            format!("books of client {client_id} were already opened; nothing changed")
         }
         Opened::Balanced => {
-            println!("books of client {client_id} already hold what Fincore holds; nothing to open")
+            format!("books of client {client_id} already hold what Fincore holds; nothing to open")
         }
-    }
+    };
+    let request = serde_json::json!({ "client_id": client_id });
+    audit_operator(
+        &store,
+        operator,
+        "flux ledger open-balance",
+        request,
+        &outcome,
+    )
+    .await?;
+    println!("{outcome}");
     Ok(())
 }
 

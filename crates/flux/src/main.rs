@@ -177,6 +177,9 @@ enum LedgerCommand {
     OpenBalance {
         #[arg(long)]
         client_id: String,
+        /// Who opens them (kept in the audit trail).
+        #[arg(long)]
+        operator: String,
     },
 }
 
@@ -331,11 +334,12 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         } => admin::audit_verify(&store.load()?).await,
         Command::Ledger { command, store } => match command {
             LedgerCommand::Verify => admin::ledger_verify(&store.load()?).await,
-            LedgerCommand::OpenBalance { client_id } => {
-                admin::ledger_open_balance(&store.load()?, &client_id)
-                    .await
-                    .map(|_| true)
-            }
+            LedgerCommand::OpenBalance {
+                client_id,
+                operator,
+            } => admin::ledger_open_balance(&store.load()?, &client_id, &operator)
+                .await
+                .map(|_| true),
         },
         Command::Resolve { json, store } => {
             admin::resolve(&store.load()?, json).await.map(|_| true)

@@ -263,6 +263,7 @@ async fn statuses_never_move_backwards(flux: &TestFlux) {
     assert!(ok, "{out}");
 
     // An operator closes every item, saying who and why; then the books reconcile.
+    let review_count = review.len();
     for item in review {
         let id = item.id.to_string();
         let (ok, out) = cli(
@@ -282,6 +283,22 @@ async fn statuses_never_move_backwards(flux: &TestFlux) {
     }
     let (ok, out) = cli(flux, &["review", "list"]);
     assert!(ok && out.contains("nothing to review"), "{out}");
+    // Each decision is in the audit trail, with who made it and why, and the chain holds.
+    let trail = flux.running.store.audit_records(0, 100_000).await.unwrap();
+    let decisions = trail
+        .iter()
+        .filter(|r| {
+            r.record.path == "flux review resolve"
+                && r.record.key_prefix.as_deref() == Some("operator:ana")
+                && r.record
+                    .request_body
+                    .as_deref()
+                    .is_some_and(|b| b.contains("checked at Fincore"))
+        })
+        .count();
+    assert_eq!(decisions, review_count);
+    let (ok, out) = cli(flux, &["audit", "verify"]);
+    assert!(ok, "{out}");
     let (ok, out) = cli(flux, &["reconcile"]);
     assert!(ok, "{out}");
 }

@@ -529,6 +529,20 @@ async fn kill_mid_burst_then_restart(database_url: Option<String>) {
     assert!(ok, "flux reconcile:\n{reconcile}");
     let (ok, _, verify) = world.run(&["ledger", "verify"]);
     assert!(ok, "flux ledger verify:\n{verify}");
+    // The books were opened at the first start: opening them again by hand changes nothing,
+    // and the operator who tried is in the audit trail, whose chain still holds.
+    let (ok, _, opened) = world.run(&[
+        "ledger",
+        "open-balance",
+        "--client-id",
+        DEMO_CLIENT,
+        "--operator",
+        "ops",
+    ]);
+    assert!(
+        ok && opened.contains("already opened"),
+        "open-balance:\n{opened}"
+    );
     let (ok, _, audit) = world.run(&["audit", "verify"]);
     assert!(ok, "flux audit verify:\n{audit}");
     let review = world.run_ok(&["review", "list"]);
