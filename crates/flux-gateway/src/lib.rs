@@ -1,5 +1,6 @@
-//! The Flux Partners API (axum). [`router`] builds the whole HTTP surface over an [`AppState`];
-//! the `flux` binary owns start-up (store, sandbox emulator, demo partner, listening).
+//! The Flux Partners API (axum). [`router`] builds the whole HTTP surface over an [`AppState`]:
+//! the provider-neutral routes here, plus each registered [`provider::Provider`]'s routes;
+//! the `flux` binary owns start-up (store, providers, demo partner, listening).
 
 pub mod audit;
 pub mod client_addr;
@@ -12,8 +13,8 @@ pub mod ledger_backend;
 pub mod metrics;
 pub mod model;
 pub mod openapi;
-pub mod opening;
 pub mod pipeline;
+pub mod provider;
 pub mod rate_limit;
 pub mod reconcile;
 pub mod resolver;
@@ -21,6 +22,7 @@ pub mod routes;
 pub mod state;
 pub mod validate;
 
+pub use provider::{Provider, Providers};
 pub use state::{AppState, GatewayConfig, SharedState};
 
 use axum::routing::{get, post};
@@ -28,29 +30,13 @@ use axum::{middleware, Router};
 use routes::*;
 
 /// Every route: the Partners API under /api/partners, inbound provider webhooks under
-/// /api/webhooks, the sandbox under /api/sandbox, and the unauthenticated operational routes.
+/// /api/webhooks, the sandbox under /api/sandbox (the last two, and the partner routes that
+/// call a provider, come from the registered providers), and the unauthenticated operational
+/// routes. Provider routes sit inside the same pipeline as the core's.
 pub fn router(state: SharedState) -> Router {
     metrics::install();
     let clients = "/api/partners/clients/{client_id}";
-    let api = Router::new()
-        .route("/api/partners/banks", get(banks::list))
-        .route(&format!("{clients}/accounts"), get(accounts::list))
-        .route(
-            &format!("{clients}/private-accounts"),
-            post(accounts::create_private),
-        )
-        .route(
-            &format!("{clients}/instruments"),
-            get(instruments::list).post(instruments::register),
-        )
-        .route(
-            &format!("{clients}/instruments/{{instrument_id}}"),
-            get(instruments::get),
-        )
-        .route(
-            "/api/partners/transactions/money-out",
-            post(transactions::money_out),
-        )
+    let mut api = Router::new()
         .route(&format!("{clients}/transactions"), get(transactions::list))
         .route(
             &format!("{clients}/ledger/accounts"),
@@ -85,10 +71,6 @@ pub fn router(state: SharedState) -> Router {
             get(transactions::get),
         )
         .route(
-            &format!("{clients}/transactions/{{transaction_id}}/refund"),
-            post(transactions::refund),
-        )
-        .route(
             &format!("{clients}/webhooks"),
             get(webhooks::list).post(webhooks::create),
         )
@@ -113,11 +95,11 @@ pub fn router(state: SharedState) -> Router {
         .route(
             &format!("{clients}/webhooks/{{id}}/secret/rotate"),
             post(webhooks::rotate_secret),
-        )
-        .route("/api/webhooks/money-in", post(inbound::money_in))
-        .route("/api/webhooks/status-update", post(inbound::status_update))
-        .route("/api/webhooks/cep", post(inbound::cep))
-        .route("/api/sandbox/money-in", post(sandbox::money_in))
+        );
+    for provider in state.providers.iter() {
+        api = api.merge(provider.routes());
+    }
+    let api = api
         .fallback(|| async { error::ApiError::not_found("endpoint") })
         // Inside the pipeline: it sees the body already read and its refusals are audited.
         .layer(middleware::from_fn(content_type::require_json))

@@ -1,9 +1,8 @@
 //! Flux's own response JSON: snake_case, RFC 3339 timestamps with offset, amounts as decimal
 //! strings, null where a provider writes "None", stable UPPERCASE enums, and `provider` plus
-//! `provider_reference` on everything a provider holds. Conversions from Fincore's wire types
-//! live here so that no handler sees a provider's shape.
+//! `provider_reference` on everything a provider holds. Each provider converts its wire types
+//! into these (Fincore's in `fincore::gateway::convert`), so no partner sees a provider's shape.
 
-use fincore::wire;
 use flux_core::time;
 use flux_store::{TransactionRecord, WebhookRecord};
 use serde::Serialize;
@@ -45,26 +44,6 @@ pub struct Bank {
     pub code: String,
     /// First three digits of this institution's CLABEs.
     pub clabe_prefix: String,
-}
-
-impl From<wire::Bank> for Bank {
-    fn from(b: wire::Bank) -> Self {
-        Bank {
-            id: b.id,
-            name: b.name,
-            code: b.code,
-            clabe_prefix: b.clabe_prefix,
-        }
-    }
-}
-
-/// Converts a provider timestamp to RFC 3339; None when absent or unreadable.
-fn ts(text: &str) -> Option<String> {
-    time::parse_provider(text).map(time::to_rfc3339)
-}
-
-fn nullable_ts(n: &wire::Nullable) -> Option<String> {
-    n.as_option().and_then(ts)
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -128,36 +107,6 @@ impl From<&flux_ledger::Account> for LedgerBalance {
     }
 }
 
-impl From<wire::Account> for Account {
-    fn from(a: wire::Account) -> Self {
-        Account {
-            id: a.id,
-            account_id: a.account_id,
-            client_id: a.client_id,
-            owner_id: a.owner_id,
-            owner_type: a.owner_type,
-            bank_id: a.bank_id,
-            client_bank_adapter_id: a.client_bank_adapter_id,
-            instrument_id: a.instrument_id,
-            account_number: a.account_number,
-            clabe: a.clabe_number,
-            available_balance: a.available_balance,
-            currency: "MXN".into(),
-            account_type: a.account_type,
-            status: a.account_status,
-            bank_adapter: a.bank_adapter,
-            provider: "fincore".into(),
-            provider_reference: a.id.to_string(),
-            created_at: ts(&a.audit.created_at),
-            updated_at: ts(&a.audit.updated_at),
-            activated_at: nullable_ts(&a.audit.activated_at),
-            blocked_at: nullable_ts(&a.audit.blocked_at),
-            suspended_at: nullable_ts(&a.audit.suspended_at),
-            ledger: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DebitCardDetail {
     /// Only the last four digits: Flux never returns a full card number.
@@ -193,59 +142,6 @@ pub struct Instrument {
     pub provider_reference: String,
     pub created_at: Option<String>,
     pub updated_at: Option<String>,
-}
-
-impl From<wire::Instrument> for Instrument {
-    fn from(i: wire::Instrument) -> Self {
-        let (instrument_kind, debit_card, virtual_clabe) = match i.instrument_detail {
-            wire::InstrumentDetail::Card(c) => {
-                let last4 = c
-                    .card_number
-                    .chars()
-                    .rev()
-                    .take(4)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                (
-                    "debit_card",
-                    Some(DebitCardDetail {
-                        card_number_masked: flux_core::card::mask(&c.card_number),
-                        last4,
-                        holder_name: c.holder_name,
-                        expiration_date: c.expiration_date.as_option().map(str::to_string),
-                    }),
-                    None,
-                )
-            }
-            wire::InstrumentDetail::Clabe(c) => (
-                "virtual_clabe",
-                None,
-                Some(ClabeDetail {
-                    clabe: c.clabe_number,
-                    holder_name: c.holder_name,
-                }),
-            ),
-        };
-        Instrument {
-            id: i.id,
-            client_id: i.client_id,
-            owner_id: i.owner_id,
-            customer_id: i.customer_id,
-            instrument_kind: instrument_kind.into(),
-            kind: i.kind,
-            alias: i.alias,
-            rfc: i.rfc,
-            bank_id: i.bank_id,
-            debit_card,
-            virtual_clabe,
-            provider: "fincore".into(),
-            provider_reference: i.id.to_string(),
-            created_at: ts(&i.audit.created_at),
-            updated_at: ts(&i.audit.updated_at),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

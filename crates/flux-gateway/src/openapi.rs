@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 description of the Partners API (`/openapi.json`) and a docs page (`/docs`)
-//! that renders it with a few lines of plain JavaScript: nothing is fetched from a CDN.
+//! that renders it with a few lines of plain JavaScript: nothing is fetched from a CDN. The
+//! core's paths are declared here; each provider brings its own ([`crate::Provider::openapi`]).
 
-use crate::{error, model, routes};
+use crate::{error, model, routes, SharedState};
+use axum::extract::State;
 use axum::response::Html;
 use axum::Json;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
@@ -24,14 +26,9 @@ impl Modify for ApiKeyAuth {
     info(title = "Flux Partners API", version = "1.0.0",
         description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings."),
     paths(
-        routes::banks::list,
-        routes::accounts::list, routes::accounts::create_private,
-        routes::instruments::list, routes::instruments::get, routes::instruments::register,
-        routes::transactions::money_out, routes::transactions::refund, routes::transactions::list, routes::transactions::get,
+        routes::transactions::list, routes::transactions::get,
         routes::webhooks::list, routes::webhooks::create, routes::webhooks::get, routes::webhooks::update, routes::webhooks::delete,
         routes::webhooks::deliveries, routes::webhooks::retry, routes::webhooks::test, routes::webhooks::rotate_secret,
-        routes::inbound::money_in, routes::inbound::status_update, routes::inbound::cep,
-        routes::sandbox::money_in,
         routes::ledger::create_account, routes::ledger::get_account, routes::ledger::get_balance,
         routes::ledger::create_person, routes::ledger::list_persons, routes::ledger::get_person,
         routes::ledger::create_transaction, routes::ledger::get_transaction,
@@ -39,9 +36,7 @@ impl Modify for ApiKeyAuth {
     components(schemas(
         error::Problem, error::FieldError, model::Pagination, model::Bank, model::Account, model::Instrument, model::DebitCardDetail,
         model::ClabeDetail, model::Transaction, model::Failure, model::Cep, model::Webhook, model::InboundAck, model::Delivery, model::DeliveryAttempt, model::RotatedSecret,
-        routes::accounts::CreatePrivateAccount, routes::instruments::RegisterInstrument, routes::instruments::DebitCardIn,
-        routes::instruments::VirtualClabeIn, routes::transactions::MoneyOut, routes::transactions::MoneyOutDetails,
-        routes::transactions::Refund, routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook, routes::sandbox::SimulateMoneyIn,
+        routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook,
         model::LedgerBalance, fidix::wire::ErrorResponse, fidix::wire::ErrorDetail, fidix::wire::CreateAccountRequest,
         fidix::wire::AccountResponse, fidix::wire::AccountDetailResponse, fidix::wire::BalanceResponse,
         fidix::wire::CreatePersonRequest, fidix::wire::PersonResponse, fidix::wire::PersonDataResponse,
@@ -52,8 +47,13 @@ impl Modify for ApiKeyAuth {
 )]
 pub struct ApiDoc;
 
-pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The core's description with every registered provider's paths and schemas merged in.
+pub async fn spec(State(state): State<SharedState>) -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    for provider in state.providers.iter() {
+        doc.merge(provider.openapi());
+    }
+    Json(doc)
 }
 
 pub async fn docs() -> Html<&'static str> {

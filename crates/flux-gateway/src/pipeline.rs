@@ -30,15 +30,6 @@ pub struct RequestCtx {
     pub traceparent_out: String,
 }
 
-impl RequestCtx {
-    pub fn call(&self) -> fincore::CallContext {
-        fincore::CallContext {
-            request_id: Some(self.request_id.clone()),
-            traceparent: Some(self.traceparent_out.clone()),
-        }
-    }
-}
-
 /// The authenticated partner behind a request.
 #[derive(Debug, Clone)]
 pub struct Caller {

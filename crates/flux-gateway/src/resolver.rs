@@ -1,38 +1,28 @@
 //! The resolver: nothing stays in between. A money movement still not final after
-//! [`ResolverConfig::after`] is resolved with what the provider offers, in `flux serve`'s
+//! [`ResolverConfig::after`] is resolved with what its provider offers, in `flux serve`'s
 //! background (also after a restart: the records are durable) or by hand with `flux resolve`.
 //!
-//! Fincore's documented API has no transaction read. What it does offer:
-//! - a money-out's answer, replayed: the same Idempotency-Key with the same body returns the
-//!   stored answer for 24 h without moving money again. That gives the Fincore id, and the
-//!   STATUS_UPDATEs held for it then apply. A money-out Fincore never received is executed by
-//!   that call, which is what the partner asked for and was told may still happen (5xx, 504).
-//!   Near and past the key's lifetime a replay could execute a second transfer, so the
-//!   resolver never re-sends then: the movement goes to the operator's review list.
-//! - refunds carry no key at Fincore: an unknown refund is never re-sent; it goes to review.
-//! - a transfer Fincore accepted but never reported final: review, with how long it has been.
+//! The loop is the provider's business only where it must be: each movement goes to the
+//! [`crate::Provider`] its record names ([`crate::Provider::resolve`]), which knows how to ask
+//! "what happened to this one?". A movement whose provider is not registered goes to the
+//! operator's review list. [`review`] and [`human`] are shared with the providers.
 //!
 //! Every decision is a status report through the state machine (see [`flux_store::status`]),
 //! so a late webhook and the resolver cannot disagree about the books.
 
 use crate::delivery::events;
-use fincore::{CallContext, ClientCredentials, FincoreClient, FincoreError};
+use crate::provider::Providers;
 use flux_core::{TxKind, TxStatus};
-use flux_store::{NewReview, ReviewKind, SaveOutcome, Store, TransactionRecord};
+use flux_store::{NewReview, ReviewKind, Store, TransactionRecord};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct ResolverConfig {
     /// A movement unchanged for this long is resolved.
     pub after: Duration,
-    /// A money-out older than this is never re-sent (Fincore keeps its key 24 h).
+    /// A money-out older than this is never re-sent (a provider's idempotency key expires;
+    /// Fincore keeps its 24 h).
     pub replay_until: Duration,
-}
-
-/// How long after its creation a money-out may still be sent to Fincore with its key: Fincore
-/// keeps a key 24 h, and an hour's margin keeps a replay from arriving just after it forgets.
-pub fn replay_window() -> chrono::Duration {
-    chrono::Duration::hours(23)
 }
 
 impl Default for ResolverConfig {
@@ -59,7 +49,7 @@ pub struct Resolution {
 /// provider that does not answer leaves the movement for the next round.
 pub async fn resolve(
     store: &Store,
-    fincore: &FincoreClient,
+    providers: &Providers,
     config: &ResolverConfig,
 ) -> anyhow::Result<Vec<Resolution>> {
     let now = flux_core::time::now();
@@ -72,7 +62,7 @@ pub async fn resolve(
         .await?;
     for t in store.open_transactions_before(cutoff, false, 500).await? {
         // One movement that cannot be settled must not stall the others.
-        let action = match resolve_one(store, fincore, config, &t).await {
+        let action = match resolve_one(store, providers, config, &t).await {
             Ok(action) => action,
             Err(e) => {
                 tracing::warn!(transaction_id = %t.id, error = %e, "resolver could not settle a movement");
@@ -93,98 +83,28 @@ pub async fn resolve(
 
 async fn resolve_one(
     store: &Store,
-    fincore: &FincoreClient,
+    providers: &Providers,
     config: &ResolverConfig,
     t: &TransactionRecord,
 ) -> anyhow::Result<String> {
-    let age = (flux_core::time::now() - t.created_at)
-        .to_std()
-        .unwrap_or_default();
-    let unanswered = matches!(t.status, TxStatus::Submitting | TxStatus::Unknown);
-    match (t.kind, unanswered, &t.provider_reference) {
-        (TxKind::MoneyOut, true, None) if age < config.replay_until => {
-            replay_money_out(store, fincore, t).await
-        }
-        (TxKind::MoneyOut, true, None) => {
+    match providers.by_name(&t.provider) {
+        Some(provider) => provider.resolve(store, t, config).await,
+        None => {
             let reason = format!(
-                "money-out outcome unknown after {}; Fincore keeps its idempotency key 24 h, so it is not re-sent. Check it at Fincore and record the outcome",
-                human(age)
-            );
-            review(store, t, reason).await
-        }
-        (TxKind::Refund, true, _) => {
-            let reason = "refund outcome unknown: Fincore refunds carry no idempotency key, so Flux never sends one twice. Check it at Fincore and record the outcome".to_string();
-            review(store, t, reason).await
-        }
-        _ => {
-            let reason = format!(
-                "{} for {} with no final status from Fincore, whose API has no transaction read. Check it at Fincore and record the outcome",
-                t.status,
-                human(age)
+                "its provider {:?} is not registered in this Flux; check it there and record the outcome",
+                t.provider
             );
             review(store, t, reason).await
         }
     }
 }
 
-/// Asks Fincore again with the same key and body: the stored answer comes back (or, if the
-/// first call never reached Fincore, the transfer is made now, once).
-async fn replay_money_out(
+/// Files the movement for the operator's review list; returns the action, for the log.
+pub async fn review(
     store: &Store,
-    fincore: &FincoreClient,
     t: &TransactionRecord,
+    reason: String,
 ) -> anyhow::Result<String> {
-    let Some(client) = store.get_client(t.client_id).await? else {
-        return review(store, t, "its client is gone".into()).await;
-    };
-    let Some(request) = crate::routes::transactions::money_out_request(t) else {
-        return review(store, t, "the record lacks what a replay needs".into()).await;
-    };
-    let creds = ClientCredentials {
-        client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
-    };
-    let ctx = CallContext {
-        request_id: Some(format!("resolver-{}", t.id)),
-        traceparent: None,
-    };
-    let answer = fincore.money_out(&creds, &request, t.id, &ctx).await;
-    let mut record = t.clone();
-    record.updated_at = flux_core::time::now();
-    match &answer {
-        Ok(a) => {
-            record.status =
-                fincore::normalize::status(&a.transaction_status).unwrap_or(TxStatus::Unknown);
-            record.provider_reference = Some(a.id.to_string());
-            record.tracking_key = Some(a.tracking_id.clone());
-        }
-        Err(e @ FincoreError::Rejected { code, message, .. }) if e.is_definitive_refusal() => {
-            record.status = TxStatus::Failed;
-            record.failure_code = Some(code.clone());
-            record.failure_description = Some(message.clone());
-        }
-        Err(e) => {
-            return Ok(format!(
-                "Fincore did not answer the replay ({e}); next round"
-            ))
-        }
-    }
-    store
-        .save_outcome(SaveOutcome {
-            txn: Some(record),
-            notify: Some(events::STATUS_UPDATE),
-            announce: true,
-            source: "the resolver's replay".into(),
-            ..Default::default()
-        })
-        .await?;
-    Ok(match answer {
-        Ok(a) => format!("replayed: Fincore id {}", a.id),
-        Err(e) => format!("replayed: Fincore refused it ({e})"),
-    })
-}
-
-async fn review(store: &Store, t: &TransactionRecord, reason: String) -> anyhow::Result<String> {
     store
         .file_review(NewReview {
             kind: ReviewKind::UnknownOutcome,
@@ -198,7 +118,8 @@ async fn review(store: &Store, t: &TransactionRecord, reason: String) -> anyhow:
     Ok(format!("to review: {reason}"))
 }
 
-fn human(d: Duration) -> String {
+/// A duration as an operator reads it: seconds, minutes or hours.
+pub fn human(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         0..=119 => format!("{s} s"),

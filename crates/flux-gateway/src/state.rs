@@ -2,7 +2,6 @@
 
 use crate::audit::AuditSink;
 use crate::rate_limit::RateLimits;
-use fincore::{ClientCredentials, FincoreClient};
 use flux_core::Secret;
 use flux_store::Store;
 use std::sync::Arc;
@@ -31,7 +30,8 @@ pub struct GatewayConfig {
     pub idempotency_stale_after: Duration,
     /// How long an identical request waits for one in flight before answering 409.
     pub idempotency_wait: Duration,
-    /// The token Fincore must send in `X-Webhook-Token`.
+    /// The token inbound provider webhooks must send in `X-Webhook-Token` (one shared secret
+    /// today, configured as `fincore.webhook_token`).
     pub inbound_webhook_token: Secret<String>,
     /// Outbound webhook delivery to partners.
     pub webhooks: crate::delivery::DeliveryConfig,
@@ -46,15 +46,12 @@ impl GatewayConfig {
 pub struct AppState {
     pub config: GatewayConfig,
     pub store: Store,
-    pub fincore: Arc<FincoreClient>,
+    /// Every registered provider; the core reaches them only through the seam.
+    pub providers: crate::provider::Providers,
     pub pepper: Secret<Vec<u8>>,
     pub audit: AuditSink,
     pub rate_limits: RateLimits,
     pub auth_failures: crate::rate_limit::AuthFailures,
-    pub banks: crate::routes::banks::BankCache,
-    /// CLABE → owning client, as last written to the store: lets reads skip rewriting links
-    /// that did not change. A miss only costs a write.
-    pub account_links: parking_lot::Mutex<std::collections::HashMap<String, uuid::Uuid>>,
     /// The outbound webhook engine (to wake it when something is queued).
     pub deliveries: Arc<crate::delivery::Deliveries>,
     /// Serves the partner ledger API: Fidi X, or Flux's own engine.
@@ -62,13 +59,3 @@ pub struct AppState {
 }
 
 pub type SharedState = Arc<AppState>;
-
-impl AppState {
-    /// The Fincore credentials Flux holds for a client.
-    pub fn credentials(&self, client: &flux_store::ClientRecord) -> ClientCredentials {
-        ClientCredentials {
-            client_id: client.client_id,
-            client_secret: client.provider_secret.clone().unwrap_or_default(),
-        }
-    }
-}

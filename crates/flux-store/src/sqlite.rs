@@ -137,7 +137,19 @@ impl SqliteBackend {
 /// umask: the database holds the audit trail and sealed credentials, and its mode must not
 /// depend on how the process was started. Changing the umask instead would change it for the
 /// whole process, which a library has no business doing.
+///
+/// A file that exists is only chmod-ed, never opened: POSIX drops every lock a process holds
+/// on a file when it closes any descriptor of it, so opening and closing the database or its
+/// -shm while this process already has it open (a restart in the same process, the Fidi X
+/// emulator) would silently release SQLite's locks; another process (`flux reconcile`) would
+/// then think it alone and truncate the -shm this process has mapped: SIGBUS.
 fn private_file(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    if path.exists() {
+        use std::os::unix::fs::PermissionsExt;
+        return std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(StoreError::backend);
+    }
     let mut options = std::fs::OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]

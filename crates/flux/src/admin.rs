@@ -172,34 +172,6 @@ async fn verify_one(name: &str, store: &flux_store::Store) -> anyhow::Result<boo
     Ok(false)
 }
 
-/// The Fincore connector an admin command uses: the URL given, else the configured one, else
-/// (sandbox) the emulator of the `flux serve` running on this data directory.
-async fn fincore_for(
-    config: &Config,
-    store: &flux_store::Store,
-    fincore_url: Option<String>,
-) -> anyhow::Result<fincore::FincoreClient> {
-    let (url, key) = if let Some(url) = fincore_url {
-        (url, config.fincore.api_key.clone())
-    } else if config.sandbox() {
-        let url = store.get_setting("sandbox_fincore_url").await?.ok_or_else(|| {
-            anyhow::anyhow!("no sandbox emulator has run on this data directory: start `flux serve` or pass --fincore-url")
-        })?;
-        let key = store
-            .put_secret_setting_if_absent("sandbox_fincore_api_key", "")
-            .await?;
-        (url, key)
-    } else {
-        (config.fincore.url.clone(), config.fincore.api_key.clone())
-    };
-    Ok(fincore::FincoreClient::new(
-        &url,
-        Secret::new(key),
-        std::time::Duration::from_millis(config.fincore.timeout_ms),
-        config.environment(),
-    )?)
-}
-
 /// Exit status 1 when any client's balance at Fincore differs from Flux's books, a hold
 /// belongs to a finished movement, a movement stayed open past the resolver's window, an event
 /// waits for a transaction Flux never learned of, or anything waits in the review list.
@@ -209,9 +181,9 @@ pub async fn reconcile(
     json: bool,
 ) -> anyhow::Result<bool> {
     let store = boot::open_store(config).await?;
-    let fincore = fincore_for(config, &store, fincore_url).await?;
+    let providers = crate::providers::for_admin(config, &store, fincore_url).await?;
     let window = std::time::Duration::from_secs(config.resolver.after_s);
-    let report = flux_gateway::reconcile::report(&store, &fincore, window).await?;
+    let report = flux_gateway::reconcile::report(&store, &providers, window).await?;
     if json {
         for l in &report.lines {
             println!("{}", serde_json::to_string(l)?);
@@ -227,7 +199,7 @@ pub async fn reconcile(
             "{}  {:<8}  {:>17}  {:>14}  {:>12}  {:>10}{}",
             l.client_id,
             l.currency,
-            l.fincore_available,
+            l.provider_available,
             l.flux_available,
             l.flux_pending,
             l.difference,
@@ -278,8 +250,9 @@ async fn audit_operator(
 /// Runs the resolver once and lists what it did.
 pub async fn resolve(config: &Config, json: bool) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
-    let fincore = fincore_for(config, &store, None).await?;
-    let done = flux_gateway::resolver::resolve(&store, &fincore, &config.resolver.config()).await?;
+    let providers = crate::providers::for_admin(config, &store, None).await?;
+    let done =
+        flux_gateway::resolver::resolve(&store, &providers, &config.resolver.config()).await?;
     if done.is_empty() && !json {
         println!("nothing to resolve");
     }
@@ -414,17 +387,28 @@ pub async fn ledger_open_balance(
         .get_client(client_id)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no client {client_id}"))?;
-    let fincore = fincore_for(config, &store, None).await?;
-    use flux_gateway::opening::{open_from_fincore, Opened};
-    let outcome = match open_from_fincore(&store, &fincore, &client).await? {
+    let providers = crate::providers::for_admin(config, &store, None).await?;
+    let provider = providers.by_name(&client.provider).ok_or_else(|| {
+        anyhow::anyhow!(
+            "client {client_id}'s provider {:?} is not registered",
+            client.provider
+        )
+    })?;
+    use flux_gateway::provider::Opened;
+    let outcome = match provider.open_books(&store, &client).await? {
         Opened::Booked { amount } => {
-            format!("books of client {client_id} opened with {amount} MXN from Fincore's balance")
+            format!(
+                "books of client {client_id} opened with {amount} from {}'s balance",
+                client.provider
+            )
         }
         Opened::AlreadyOpen => {
             format!("books of client {client_id} were already opened; nothing changed")
         }
         Opened::Balanced => {
-            format!("books of client {client_id} already hold what Fincore holds; nothing to open")
+            format!(
+                "books of client {client_id} already hold what the provider holds; nothing to open"
+            )
         }
     };
     let request = serde_json::json!({ "client_id": client_id });
@@ -480,9 +464,12 @@ pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> 
         .find(|e| e.id_msg == id_msg)
         .ok_or_else(|| anyhow::anyhow!("no unmatched event {id_msg}"))?;
     let envelope: fincore::wire::WebhookEnvelope = serde_json::from_str(&event.raw)?;
-    let txn =
-        flux_gateway::routes::inbound::money_in_record(&envelope, event.raw.as_bytes(), &client)
-            .map_err(|reason| anyhow::anyhow!("event {id_msg} cannot be recorded: {reason}"))?;
+    let txn = fincore::gateway::routes::inbound::money_in_record(
+        &envelope,
+        event.raw.as_bytes(),
+        &client,
+    )
+    .map_err(|reason| anyhow::anyhow!("event {id_msg} cannot be recorded: {reason}"))?;
     let id = txn.id;
     store
         .resolve_unmatched(

@@ -1,19 +1,19 @@
-//! Starting Flux: open and migrate the store, load or generate its secrets, start the Fincore
-//! emulator in sandbox mode, make sure the demo partner, client and key exist, register Flux's
-//! inbound webhook URLs at the (emulated) provider, and serve.
+//! Starting Flux: open and migrate the store, load or generate its secrets, make sure the demo
+//! partner, client and key exist, start the registered providers (their emulators in sandbox
+//! mode, see [`crate::providers`]), attach every client to its provider (Flux's inbound webhook
+//! URLs), and serve.
 
 use crate::config::Config;
 use anyhow::Context;
-use fincore::emulator::{self, EmulatorConfig, EmulatorHandle, SeedClient};
-use fincore::{wire, CallContext, ClientCredentials, FincoreClient};
+use fincore::emulator::EmulatorHandle;
 use flux_core::Secret;
 use flux_gateway::client_addr::TrustedProxies;
 use flux_gateway::delivery::schedule::RetryPolicy;
 use flux_gateway::delivery::url_policy::UrlPolicy;
 use flux_gateway::delivery::{Deliveries, DeliveryConfig};
 use flux_gateway::rate_limit::{AuthFailures, RateLimits};
-use flux_gateway::{audit::AuditSink, keys, AppState, GatewayConfig};
-use flux_store::{AccountLink, ApiKeyRecord, ClientRecord, Partner, Store, StoreError};
+use flux_gateway::{audit::AuditSink, keys, AppState, GatewayConfig, Providers};
+use flux_store::{ApiKeyRecord, ClientRecord, Partner, Store, StoreError};
 use rand::RngCore;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -30,6 +30,7 @@ pub const DEMO_ADAPTER_ID: &str = "9c40bd38-e68d-41c5-9baa-ad6508aa3cc0";
 pub struct Running {
     pub addr: SocketAddr,
     pub store: Store,
+    /// Fincore's sandbox emulator (started by its provider registration).
     pub emulator: Option<EmulatorHandle>,
     /// The Fidi X emulator, when it serves the partner ledger API.
     pub fidix_emulator: Option<fidix::emulator::EmulatorHandle>,
@@ -82,29 +83,8 @@ async fn secret(store: &Store, configured: &str, setting: &str) -> anyhow::Resul
         .await?)
 }
 
-/// Books the balance a sandbox client starts with at the emulator, once per client.
-pub async fn open_sandbox_balance(
-    store: &Store,
-    client_id: Uuid,
-    balance: rust_decimal::Decimal,
-) -> anyhow::Result<()> {
-    let currency = flux_core::money::Currency::MXN;
-    let minor = flux_ledger::amount::parse_minor(&balance.to_string(), currency).unwrap_or(0);
-    store
-        .write(flux_store::sql::tx_fn(move |tx| {
-            Box::pin(async move {
-                let opening = flux_ledger::books::Opening {
-                    reference: "opening-balance:sandbox",
-                    source: "sandbox seeding",
-                    detail: serde_json::json!({"sandbox_balance": balance.to_string()}),
-                };
-                flux_ledger::books::open_balance(tx, client_id, currency, minor, &opening).await
-            })
-        }))
-        .await
-        .context("booking the sandbox opening balance")
-        .map(|_| ())
-}
+/// Moved to the gateway's provider seam; kept here for callers of `flux::boot`.
+pub use flux_gateway::provider::open_sandbox_balance;
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     private_data_dir(&config.server.data_dir)?;
@@ -305,50 +285,6 @@ fn write_key_file(path: &Path, key: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Registers Flux's inbound URLs for one client at Fincore and learns its accounts' CLABEs.
-async fn attach_client(
-    store: &Store,
-    fincore: &FincoreClient,
-    client: &ClientRecord,
-    public_url: &str,
-    token: &str,
-) -> anyhow::Result<()> {
-    let creds = ClientCredentials {
-        client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
-    };
-    let ctx = CallContext::default();
-    for (kind, path) in [
-        ("MONEY_IN", "money-in"),
-        ("STATUS_UPDATE", "status-update"),
-        ("CEP", "cep"),
-    ] {
-        let req = wire::RegisterWebhookRequest {
-            client_id: client.client_id.to_string(),
-            url: format!("{public_url}/api/webhooks/{path}"),
-            token: token.to_string(),
-            webhook_type: kind.into(),
-            auth_type: Some("AUTH".into()),
-        };
-        fincore
-            .register_webhook(&creds, &req, &ctx)
-            .await
-            .with_context(|| format!("registering the {kind} webhook"))?;
-    }
-    let accounts = fincore.list_accounts(&creds, &ctx).await?;
-    for a in accounts.data {
-        store
-            .upsert_account_link(&AccountLink {
-                clabe: a.clabe_number,
-                client_id: client.client_id,
-                provider_account_id: a.id.to_string(),
-                updated_at: flux_core::time::now(),
-            })
-            .await?;
-    }
-    Ok(())
-}
-
 pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = open_store(&config).await?;
     let pepper = pepper(&store, &config).await?;
@@ -370,68 +306,18 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         config.fincore.public_url.trim_end_matches('/').to_string()
     };
 
-    let (emulator, fincore_url, fincore_key, demo_partner_id) = if config.sandbox() {
-        let api_key = store
-            .put_secret_setting_if_absent("sandbox_fincore_api_key", &random_secret())
-            .await?;
+    let demo_partner_id = if config.sandbox() {
         let demo_secret = store
             .put_secret_setting_if_absent("sandbox_demo_client_secret", &random_secret())
             .await?;
-        let partner = ensure_demo_partner(&store, &demo_secret).await?;
-        let balance =
-            rust_decimal::Decimal::from_str(&config.sandbox.balance).context("sandbox.balance")?;
-        // Every client Flux knows exists at the emulator, each with a funded account.
-        let seeds: Vec<SeedClient> = store
-            .list_clients()
-            .await?
-            .into_iter()
-            .map(|c| SeedClient {
-                client_id: c.client_id,
-                client_secret: c
-                    .provider_secret
-                    .map(|s| s.expose().clone())
-                    .unwrap_or_default(),
-                bank_adapter_id: Uuid::from_str(DEMO_ADAPTER_ID).unwrap_or_default(),
-                funded_account: Some(balance),
-            })
-            .collect();
-        let emu_config = EmulatorConfig {
-            api_key: api_key.clone(),
-            status_step: Duration::from_millis(config.sandbox.status_step_ms),
-            // The sandbox provider's state survives restarts, as a real provider's does.
-            state_file: Some(config.server.data_dir.join("fincore-emulator.json")),
-            ..Default::default()
-        };
-        let emu_addr: SocketAddr = config
-            .sandbox
-            .emulator_addr
-            .parse()
-            .context("sandbox.emulator_addr")?;
-        let emu = emulator::start(emu_addr, emu_config, &seeds).await?;
-        // The emulator funds each client's account at start; Flux's books open with that
-        // balance the first time they see the client (once: the reference is unique).
-        for seed in &seeds {
-            open_sandbox_balance(&store, seed.client_id, balance).await?;
-        }
-        let url = emu.base_url();
-        // Where `flux reconcile` finds this process's emulator.
-        store.put_setting("sandbox_fincore_url", &url).await?;
-        (Some(emu), url, api_key, Some(partner))
+        Some(ensure_demo_partner(&store, &demo_secret).await?)
     } else {
-        (
-            None,
-            config.fincore.url.clone(),
-            config.fincore.api_key.clone(),
-            None,
-        )
+        None
     };
-
-    let fincore = Arc::new(FincoreClient::new(
-        &fincore_url,
-        Secret::new(fincore_key),
-        Duration::from_millis(config.fincore.timeout_ms),
-        environment,
-    )?);
+    // After the demo client exists: a sandbox emulator is seeded with every client.
+    let registered = crate::providers::registered(&config, &store, &inbound_token).await?;
+    let providers = registered.providers;
+    let emulator = registered.fincore_emulator;
     let demo_api_key = match demo_partner_id {
         Some(p) => {
             Some(ensure_demo_key(&store, &pepper, p, &config.server.data_dir, environment).await?)
@@ -461,11 +347,9 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         auth_failures: AuthFailures::new(gateway.auth_failure_refill, gateway.auth_failure_burst),
         config: gateway,
         store: store.clone(),
-        fincore: fincore.clone(),
+        providers: providers.clone(),
         pepper: Secret::new(pepper),
         audit: AuditSink::start(store.clone()),
-        banks: Default::default(),
-        account_links: Default::default(),
         deliveries,
         ledger,
     });
@@ -484,22 +368,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     });
 
     // Register Flux's inbound webhook URLs for every client. In sandbox the emulator reaches
-    // Flux on loopback; live, only when FLUX_PUBLIC_URL says where Fincore can reach it.
+    // Flux on loopback; live, only when FLUX_PUBLIC_URL says where the provider can reach it.
     if config.sandbox() || !config.fincore.public_url.is_empty() {
-        for client in store.list_clients().await? {
-            if let Err(e) =
-                attach_client(&store, &fincore, &client, &public_url, &inbound_token).await
-            {
-                tracing::warn!(client_id = %client.client_id, error = %e, "could not register Flux's webhooks for a client");
-            }
-        }
+        attach_clients(&store, &providers, &public_url).await?;
     } else {
         tracing::warn!(
-            "FLUX_PUBLIC_URL is not set: Flux's inbound webhook URLs are not registered at Fincore"
+            "FLUX_PUBLIC_URL is not set: Flux's inbound webhook URLs are not registered at the providers"
         );
     }
     if !config.sandbox() {
-        open_live_books(&store, &fincore).await;
+        open_live_books(&store, &providers).await;
     }
     spawn_housekeeping(
         state.clone(),
@@ -507,7 +385,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     );
     let resolver = spawn_resolver(
         store.clone(),
-        fincore.clone(),
+        providers,
         config.resolver.config(),
         Duration::from_millis(config.resolver.interval_ms.max(10)),
     );
@@ -627,22 +505,44 @@ fn spawn_housekeeping(state: Arc<AppState>, delivery_retention: Duration) {
     });
 }
 
-/// Live mode: every client's books open from its balance at Fincore, once (see
-/// [`flux_gateway::opening`]). A client Fincore cannot be asked about now is opened at the next
-/// start, or by `flux ledger open-balance`.
-async fn open_live_books(store: &Store, fincore: &FincoreClient) {
+/// Attaches every client to its provider (see [`flux_gateway::Provider::attach`]). A client
+/// whose provider cannot be reached now is attached at the next start.
+async fn attach_clients(
+    store: &Store,
+    providers: &Providers,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    for client in store.list_clients().await? {
+        let Some(provider) = providers.by_name(&client.provider) else {
+            tracing::warn!(client_id = %client.client_id, provider = %client.provider, "the client's provider is not registered");
+            continue;
+        };
+        if let Err(e) = provider.attach(store, &client, public_url).await {
+            tracing::warn!(client_id = %client.client_id, error = %e, "could not register Flux's webhooks for a client");
+        }
+    }
+    Ok(())
+}
+
+/// Live mode: every client's books open from its balance at its provider, once (see
+/// [`flux_gateway::Provider::open_books`]). A client its provider cannot be asked about now is
+/// opened at the next start, or by `flux ledger open-balance`.
+async fn open_live_books(store: &Store, providers: &Providers) {
     let clients = match store.list_clients().await {
         Ok(c) => c,
         Err(e) => return tracing::warn!(error = %e, "could not list clients to open their books"),
     };
     for client in clients {
-        match flux_gateway::opening::open_from_fincore(store, fincore, &client).await {
-            Ok(flux_gateway::opening::Opened::Booked { amount }) => {
-                tracing::info!(client_id = %client.client_id, %amount, "books opened from Fincore's balance")
+        let Some(provider) = providers.by_name(&client.provider) else {
+            continue;
+        };
+        match provider.open_books(store, &client).await {
+            Ok(flux_gateway::provider::Opened::Booked { amount }) => {
+                tracing::info!(client_id = %client.client_id, %amount, provider = provider.name(), "books opened from the provider's balance")
             }
             Ok(_) => {}
             Err(e) => {
-                tracing::warn!(client_id = %client.client_id, error = %e, "could not open the client's books from Fincore")
+                tracing::warn!(client_id = %client.client_id, error = %e, "could not open the client's books from its provider")
             }
         }
     }
@@ -651,7 +551,7 @@ async fn open_live_books(store: &Store, fincore: &FincoreClient) {
 /// Resolves movements left non-final too long, every `interval`, for as long as Flux runs.
 fn spawn_resolver(
     store: Store,
-    fincore: Arc<FincoreClient>,
+    providers: Providers,
     config: flux_gateway::resolver::ResolverConfig,
     interval: Duration,
 ) -> tokio::task::JoinHandle<()> {
@@ -660,7 +560,7 @@ fn spawn_resolver(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match flux_gateway::resolver::resolve(&store, &fincore, &config).await {
+            match flux_gateway::resolver::resolve(&store, &providers, &config).await {
                 Ok(done) => {
                     for r in done {
                         tracing::info!(transaction_id = %r.transaction_id, kind = %r.kind, was = %r.was, now = ?r.now, action = %r.action, "resolver");

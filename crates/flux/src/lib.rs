@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod boot;
 pub mod config;
+pub mod providers;
 
 pub use boot::{start, Running, DEMO_CLIENT_ID};
 pub use config::Config;

@@ -1,12 +1,9 @@
-//! One module per resource of the Flux Partners API.
+//! One module per provider-neutral resource of the Flux Partners API. The resources a
+//! provider serves (accounts, instruments, money-out…) are its own routes (see
+//! [`crate::provider`]); the helpers below are shared with them.
 
-pub mod accounts;
-pub mod banks;
 pub mod health;
-pub mod inbound;
-pub mod instruments;
 pub mod ledger;
-pub mod sandbox;
 pub mod transactions;
 pub mod webhooks;
 
@@ -43,4 +40,14 @@ pub fn same_client(body_client: Option<Uuid>, path_client: Uuid) -> Result<(), A
         )),
         _ => Ok(()),
     }
+}
+
+/// The client's funds account in Flux's books for `currency`, if Flux has booked anything.
+pub async fn client_books(
+    state: &SharedState,
+    client_id: Uuid,
+    currency: flux_core::Currency,
+) -> Result<Option<flux_ledger::Account>, ApiError> {
+    let id = flux_ledger::books::funds_account(client_id, currency);
+    Ok(flux_ledger::get_account(&state.store, id).await?)
 }

@@ -3,18 +3,21 @@
 //! parsing is tolerant (unknown fields kept, odd values accepted); each `id_msg` is processed
 //! once; the event and its effect commit together before Flux answers 2xx.
 
-use super::*;
-use crate::delivery::events;
-use crate::keys;
-use crate::model::InboundAck;
+use crate::wire::{CepBody, MoneyInBody, StatusUpdateBody, WebhookEnvelope};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use fincore::wire::{CepBody, MoneyInBody, StatusUpdateBody, WebhookEnvelope};
 use flux_core::{Currency, TxKind, TxStatus};
+use flux_gateway::delivery::events;
+use flux_gateway::error::ApiError;
+use flux_gateway::keys;
+use flux_gateway::model::InboundAck;
+use flux_gateway::SharedState;
+use flux_store::ClientRecord;
 use flux_store::{InboundEffect, InboundEvent, InboundOutcome, TransactionRecord};
 use sha2::Digest;
+use uuid::Uuid;
 
 fn check_token(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers
@@ -140,7 +143,7 @@ fn checked_credit(body: &MoneyInBody, raw: &[u8]) -> Result<flux_core::money::Am
             _ => return Err(format!("currency {code:?}: a SPEI account holds MXN only")),
         },
     };
-    let text = fincore::normalize::exact_amount(raw)?.ok_or("the event has no amount")?;
+    let text = crate::normalize::exact_amount(raw)?.ok_or("the event has no amount")?;
     flux_core::money::Amount::parse(&text, currency).map_err(|e| format!("amount {text:?} {e}"))
 }
 
@@ -236,7 +239,7 @@ pub async fn ingest_money_in(
 #[utoipa::path(post, path = "/api/webhooks/money-in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore MONEY_IN event"),
-    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn money_in(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -255,7 +258,7 @@ pub async fn money_in(
 #[utoipa::path(post, path = "/api/webhooks/status-update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
-    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn status_update(
     State(state): State<SharedState>,
     headers: HeaderMap,
@@ -281,7 +284,7 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
             reason: "a STATUS_UPDATE needs body.id and body.status".into(),
         };
     };
-    let Some(status) = fincore::normalize::status(text) else {
+    let Some(status) = crate::normalize::status(text) else {
         return InboundEffect::Review {
             reason: format!("status {text:?} is not one Fincore documents"),
         };
@@ -302,7 +305,7 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
 #[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore CEP event"),
-    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = crate::error::Problem), (status = 413, body = crate::error::Problem)))]
+    responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn cep(
     State(state): State<SharedState>,
     headers: HeaderMap,

@@ -2,18 +2,24 @@
 //! `POST /v1/clients/{id}/private_accounts`). Every account seen is remembered by CLABE, so an
 //! inbound MONEY_IN finds the client it belongs to.
 
-use super::*;
-use crate::idempotency::{self, Begin, Outcome};
-use crate::model::{Account, Page, Pagination};
-use crate::pipeline::RequestCtx;
-use crate::validate::{json_object, Fields};
+use super::super::{credentials, fincore, CallFrom};
+use crate::wire;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Json};
-use fincore::wire;
+use flux_gateway::error::ApiError;
+use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::model::{Account, Page, Pagination};
+use flux_gateway::pipeline::Caller;
+use flux_gateway::pipeline::RequestCtx;
+use flux_gateway::routes::{owned_client, path_id, same_client};
+use flux_gateway::validate::{json_object, Fields};
+use flux_gateway::SharedState;
 use flux_store::AccountLink;
+use flux_store::ClientRecord;
+use uuid::Uuid;
 
 async fn remember(
     state: &SharedState,
@@ -28,7 +34,7 @@ async fn remember(
             updated_at: flux_core::time::now(),
         };
         state.store.upsert_account_link(&link).await?;
-        state
+        fincore(state)?
             .account_links
             .lock()
             .insert(a.clabe_number.clone(), client_id);
@@ -40,11 +46,11 @@ async fn remember(
 pub async fn sync_accounts(
     state: &SharedState,
     client: &ClientRecord,
-    ctx: &fincore::CallContext,
+    ctx: &crate::CallContext,
 ) -> Result<Vec<wire::Account>, ApiError> {
-    let page = state
-        .fincore
-        .list_accounts(&state.credentials(client), ctx)
+    let page = fincore(state)?
+        .client
+        .list_accounts(&credentials(client), ctx)
         .await?;
     remember(state, client.client_id, &page.data).await?;
     Ok(page.data)
@@ -52,7 +58,7 @@ pub async fn sync_accounts(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", tag = "accounts",
     params(("clientId" = Uuid, Path)),
-    responses((status = 200, body = Page<Account>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 502, body = crate::error::Problem), (status = 504, body = crate::error::Problem)),
+    responses((status = 200, body = Page<Account>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
@@ -65,7 +71,7 @@ pub async fn list(
     let total = accounts.len() as u64;
     let mut data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
     // One funds account per client and currency: read each once, however many accounts.
-    let mut books: std::collections::HashMap<String, Option<crate::model::LedgerBalance>> =
+    let mut books: std::collections::HashMap<String, Option<flux_gateway::model::LedgerBalance>> =
         std::collections::HashMap::new();
     for account in &mut data {
         if !books.contains_key(&account.currency) {
@@ -73,7 +79,7 @@ pub async fn list(
                 Ok(currency) => client_books(&state, client.client_id, currency)
                     .await?
                     .as_ref()
-                    .map(crate::model::LedgerBalance::from),
+                    .map(flux_gateway::model::LedgerBalance::from),
                 Err(_) => None,
             };
             books.insert(account.currency.clone(), balance);
@@ -113,7 +119,7 @@ pub struct CreatePrivateAccount {
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", tag = "accounts",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePrivateAccount,
-    responses((status = 201, body = Account), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 201, body = Account), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_private(
     State(state): State<SharedState>,
@@ -154,9 +160,9 @@ pub async fn create_private(
         account_id,
     };
     let result = async {
-        let created = state
-            .fincore
-            .create_private_account(&state.credentials(&client), &req, &ctx.call())
+        let created = fincore(&state)?
+            .client
+            .create_private_account(&credentials(&client), &req, &ctx.call())
             .await?;
         remember(&state, client.client_id, std::slice::from_ref(&created)).await?;
         Ok((

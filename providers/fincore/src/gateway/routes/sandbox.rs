@@ -6,17 +6,23 @@
 //! `Idempotency-Key` is honoured as on money-out ([`crate::idempotency`]): a retry with the
 //! same key and body replays the first answer instead of crediting the account again.
 
-use super::*;
-use crate::idempotency::{self, Begin, Outcome};
-use crate::model::Transaction;
-use crate::pipeline::RequestCtx;
-use crate::validate::{json_object, Fields};
+use super::super::{credentials, fincore, CallFrom};
+use crate::wire::SimulateMoneyInRequest;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Extension;
-use fincore::wire::SimulateMoneyInRequest;
+use flux_gateway::error::ApiError;
+use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::model::Transaction;
+use flux_gateway::pipeline::Caller;
+use flux_gateway::pipeline::RequestCtx;
+use flux_gateway::routes::owned_client;
+use flux_gateway::validate::{json_object, Fields};
+use flux_gateway::SharedState;
+use flux_store::ClientRecord;
+use uuid::Uuid;
 
 /// Body of POST /api/sandbox/money-in.
 #[derive(utoipa::ToSchema)]
@@ -35,7 +41,7 @@ pub struct SimulateMoneyIn {
 #[utoipa::path(post, path = "/api/sandbox/money-in", tag = "sandbox",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: a retry with the same key credits once")),
     request_body = SimulateMoneyIn,
-    responses((status = 201, body = Transaction), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn money_in(
     State(state): State<SharedState>,
@@ -105,9 +111,9 @@ async fn simulate(
 ) -> Result<(StatusCode, serde_json::Value), ApiError> {
     // Make sure the account→client links are known before the webhook arrives.
     super::accounts::sync_accounts(state, client, &ctx.call()).await?;
-    let env = state
-        .fincore
-        .simulate_money_in(&state.credentials(client), req, &ctx.call())
+    let env = fincore(state)?
+        .client
+        .simulate_money_in(&credentials(client), req, &ctx.call())
         .await?;
     let raw = serde_json::to_string(&env).unwrap_or_default();
     let (_, txn) = super::inbound::ingest_money_in(state, &env, raw).await?;

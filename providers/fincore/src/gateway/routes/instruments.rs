@@ -2,22 +2,27 @@
 //! Maps to Fincore `…/instruments` (list, get, register). Card numbers are validated (16 digits,
 //! Luhn) before anything reaches the provider, and never returned in full.
 
-use super::*;
-use crate::idempotency::{self, Begin, Outcome};
-use crate::model::{Instrument, Page, Pagination};
-use crate::pipeline::RequestCtx;
-use crate::validate::{json_object, page_params, Fields};
+use super::super::{credentials, fincore, CallFrom};
+use crate::wire;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Json};
-use fincore::wire;
+use flux_gateway::error::ApiError;
+use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::model::{Instrument, Page, Pagination};
+use flux_gateway::pipeline::Caller;
+use flux_gateway::pipeline::RequestCtx;
+use flux_gateway::routes::{owned_client, path_id, same_client};
+use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::SharedState;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
     params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 100, default 50")),
-    responses((status = 200, body = Page<Instrument>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
@@ -38,10 +43,10 @@ pub async fn list(
             Some(Uuid::parse_str(s).map_err(|_| ApiError::field("customer_id", "must be a UUID"))?)
         }
     };
-    let got = state
-        .fincore
+    let got = fincore(&state)?
+        .client
         .list_instruments(
-            &state.credentials(&client),
+            &credentials(&client),
             customer_id,
             u64::from(page),
             u64::from(per_page),
@@ -57,7 +62,7 @@ pub async fn list(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", tag = "instruments",
     params(("clientId" = Uuid, Path), ("instrumentId" = Uuid, Path)),
-    responses((status = 200, body = Instrument), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 200, body = Instrument), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get(
     State(state): State<SharedState>,
@@ -67,9 +72,9 @@ pub async fn get(
 ) -> Result<Json<Instrument>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let id = path_id(&instrument_id, "instrument")?;
-    let got = state
-        .fincore
-        .get_instrument(&state.credentials(&client), id, &ctx.call())
+    let got = fincore(&state)?
+        .client
+        .get_instrument(&credentials(&client), id, &ctx.call())
         .await?;
     Ok(Json(Instrument::from(got)))
 }
@@ -173,7 +178,7 @@ fn parse_register(
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = RegisterInstrument,
-    responses((status = 201, body = Instrument), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 201, body = Instrument), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn register(
     State(state): State<SharedState>,
@@ -191,9 +196,9 @@ pub async fn register(
         Begin::Run(c) => c,
     };
     let result = async {
-        let created = state
-            .fincore
-            .register_instrument(&state.credentials(&client), &req, &ctx.call())
+        let created = fincore(&state)?
+            .client
+            .register_instrument(&credentials(&client), &req, &ctx.call())
             .await?;
         Ok((
             StatusCode::CREATED,

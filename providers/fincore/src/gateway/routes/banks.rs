@@ -2,12 +2,15 @@
 //! catalog changes a few times a year, so Flux keeps it for ten minutes instead of asking on
 //! every request.
 
-use super::*;
-use crate::model::{Bank, Page, Pagination};
-use crate::pipeline::RequestCtx;
-use crate::validate::page_params;
+use super::super::{credentials, fincore, CallFrom};
 use axum::extract::{Query, State};
 use axum::{Extension, Json};
+use flux_gateway::error::ApiError;
+use flux_gateway::model::{Bank, Page, Pagination};
+use flux_gateway::pipeline::Caller;
+use flux_gateway::pipeline::RequestCtx;
+use flux_gateway::validate::page_params;
+use flux_gateway::SharedState;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -22,7 +25,7 @@ async fn catalog(
     caller: &Caller,
     ctx: &RequestCtx,
 ) -> Result<Vec<Bank>, ApiError> {
-    if let Some((at, banks)) = state.banks.0.lock().as_ref() {
+    if let Some((at, banks)) = fincore(state)?.banks.0.lock().as_ref() {
         if at.elapsed() < CACHE_FOR {
             return Ok(banks.clone());
         }
@@ -41,23 +44,26 @@ async fn catalog(
                 "No provider client configured",
             )
         })?;
-    let creds = state.credentials(client);
+    let creds = credentials(client);
     let mut banks = Vec::new();
     for page in 1..=20 {
-        let got = state.fincore.banks(&creds, page, 500, &ctx.call()).await?;
+        let got = fincore(state)?
+            .client
+            .banks(&creds, page, 500, &ctx.call())
+            .await?;
         let n = got.banks.len();
         banks.extend(got.banks.into_iter().map(Bank::from));
         if n == 0 || banks.len() as u64 >= got.total_banks {
             break;
         }
     }
-    *state.banks.0.lock() = Some((Instant::now(), banks.clone()));
+    *fincore(state)?.banks.0.lock() = Some((Instant::now(), banks.clone()));
     Ok(banks)
 }
 
 #[utoipa::path(get, path = "/api/partners/banks", tag = "banks",
     params(("page" = Option<u32>, Query, description = "1-based page"), ("per_page" = Option<u32>, Query, description = "1 to 500, default 50")),
-    responses((status = 200, body = Page<Bank>), (status = 401, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 200, body = Page<Bank>), (status = 401, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,

@@ -4,22 +4,12 @@
 //! time and the figures behind it in its metadata), booked once per client: its reference is
 //! unique, so attaching again or running `flux ledger open-balance` twice changes nothing.
 
-use fincore::{CallContext, ClientCredentials, FincoreClient};
+use crate::{CallContext, ClientCredentials, FincoreClient};
 use flux_core::money::Currency;
+use flux_gateway::provider::Opened;
 use flux_ledger::books::{funds_account, open_balance, Opening};
 use flux_store::{ClientRecord, Store};
 use rust_decimal::Decimal;
-
-/// What opening the books did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Opened {
-    /// An opening posting of this amount was booked.
-    Booked { amount: String },
-    /// The books were opened before; nothing changed.
-    AlreadyOpen,
-    /// Flux's books already hold what Fincore holds; nothing to open.
-    Balanced,
-}
 
 /// The reference of a client's opening posting from Fincore.
 pub fn reference(client: &ClientRecord) -> String {

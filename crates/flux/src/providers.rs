@@ -1,0 +1,88 @@
+//! The one place that lists Flux's payment providers. Adding a provider is a folder under
+//! `providers/` implementing `flux_gateway::Provider`, its settings mapped here, and one line
+//! in [`registered`] (and in [`for_admin`]); the gateway core needs no change.
+//!
+//! Config keys and environment variables are unchanged: the `[fincore]` and `[sandbox]`
+//! sections of [`Config`] are mapped onto the provider's own settings.
+
+use crate::config::Config;
+use anyhow::Context;
+use flux_gateway::{Provider, Providers};
+use flux_store::Store;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The registered providers, and what a sandbox start of them left running.
+pub struct Registered {
+    pub providers: Providers,
+    /// Fincore's emulator (sandbox only).
+    pub fincore_emulator: Option<fincore::emulator::EmulatorHandle>,
+}
+
+/// Starts every provider (in sandbox, with its emulator). `webhook_token` is the token their
+/// inbound webhooks must carry.
+pub async fn registered(
+    config: &Config,
+    store: &Store,
+    webhook_token: &str,
+) -> anyhow::Result<Registered> {
+    let fincore =
+        fincore::gateway::start::start(fincore_settings(config, webhook_token, true)?, store)
+            .await?;
+    Ok(Registered {
+        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>]),
+        fincore_emulator: fincore.emulator,
+    })
+}
+
+/// The providers an admin command talks to: connectors only, nothing started. In sandbox,
+/// the emulators of the `flux serve` running on this data directory; `fincore_url` overrides.
+pub async fn for_admin(
+    config: &Config,
+    store: &Store,
+    fincore_url: Option<String>,
+) -> anyhow::Result<Providers> {
+    let settings = fincore_settings(config, "", false)?;
+    let client = fincore::gateway::start::connector_for_admin(
+        &settings,
+        config.sandbox(),
+        store,
+        fincore_url,
+    )
+    .await?;
+    let fincore = fincore::gateway::FincoreProvider::new(Arc::new(client), Default::default());
+    Ok(Providers::new(vec![Arc::new(fincore)]))
+}
+
+/// `[fincore]` (and, with `emulate` in sandbox, `[sandbox]`) as Fincore's settings.
+fn fincore_settings(
+    config: &Config,
+    webhook_token: &str,
+    emulate: bool,
+) -> anyhow::Result<fincore::gateway::start::Settings> {
+    let sandbox = if emulate && config.sandbox() {
+        Some(fincore::gateway::start::Sandbox {
+            balance: rust_decimal::Decimal::from_str(&config.sandbox.balance)
+                .context("sandbox.balance")?,
+            status_step: Duration::from_millis(config.sandbox.status_step_ms),
+            state_file: config.server.data_dir.join("fincore-emulator.json"),
+            addr: config
+                .sandbox
+                .emulator_addr
+                .parse()
+                .context("sandbox.emulator_addr")?,
+            bank_adapter_id: uuid::Uuid::from_str(crate::boot::DEMO_ADAPTER_ID)?,
+        })
+    } else {
+        None
+    };
+    Ok(fincore::gateway::start::Settings {
+        url: config.fincore.url.clone(),
+        api_key: config.fincore.api_key.clone(),
+        timeout: Duration::from_millis(config.fincore.timeout_ms),
+        environment: config.environment(),
+        webhook_token: webhook_token.to_string(),
+        sandbox,
+    })
+}
