@@ -121,6 +121,10 @@ pub fn redact(v: &mut Value) {
         // that passes Luhn is treated as a card number.
         Value::String(s) if crate::keys::looks_like_key(s) => *s = REDACTED.into(),
         Value::String(s) if looks_like_card(s) => *s = flux_core::card::mask(s),
+        // …and a card number sent as a JSON number under any other name.
+        Value::Number(n) if looks_like_card(&n.to_string()) => {
+            *v = Value::String(flux_core::card::mask(&n.to_string()))
+        }
         _ => {}
     }
 }
@@ -270,6 +274,9 @@ mod tests {
         assert_eq!(out, "{\"card_number\":\"*************€003\"}");
         let out = redact_body(br#"{"pan":4772130000000003,"note":"flux_test_abc"}"#).unwrap();
         assert_eq!(out, r#"{"pan":"************0003","note":"[REDACTED]"}"#);
+        // A card number as a JSON number under any other name.
+        let out = redact_body(br#"{"note":4000000000000002,"amount":100}"#).unwrap();
+        assert_eq!(out, r#"{"note":"************0002","amount":100}"#);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The path every API request takes, in order: request id (accept or mint) → correlation id and
-//! W3C traceparent → body read under the size limit (413) → failed authentications of the
-//! client address (429) → API key (401) → rate limit (429) → JSON content type (415) →
+//! W3C traceparent → body read under the size limit (413) → API key (401, or 429 once the
+//! client address is over its failed authentications) → rate limit (429) → JSON content type (415) →
 //! handler → problem bodies stamped with the request id → audit record committed → one JSON log
 //! line and metrics → response. Inbound provider webhooks skip the API key (they carry their
 //! own token) but are audited like everything else under /api.
@@ -156,12 +156,8 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
             }
         }
         if needs_api_key(&path) {
-            // Before the key is looked up: a key-guessing address costs no lookup.
-            if let Err(refused) = state.auth_failures.admit(client) {
-                let e = refused.error();
-                rate_headers = Some(refused.decision);
-                return Some(e);
-            }
+            // A valid key is served even from an address over its failures: a 256-bit key is
+            // not guessed, and the address may be a balancer or NAT that every partner shares.
             match authenticate(&state, &headers).await {
                 Ok(c) => {
                     let decision = state.rate_limits.check(c.key_id);
@@ -183,7 +179,8 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
                     }
                 }
                 Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-                    if let Err(refused) = state.auth_failures.failed(client) {
+                    let over = state.auth_failures.admit(client);
+                    if let Err(refused) = over.and_then(|_| state.auth_failures.failed(client)) {
                         let e = refused.error();
                         rate_headers = Some(refused.decision);
                         return Some(e);
@@ -212,6 +209,23 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
         }
     };
 
+    // Provider tokens are guessed like keys: a wrong one (its handler answered 401 before
+    // storing anything) counts, and past the burst becomes 429. A right one is always served:
+    // refusing a provider's webhook would lose a fact about money.
+    let response =
+        if path.starts_with("/api/webhooks/") && response.status() == StatusCode::UNAUTHORIZED {
+            let over = state.auth_failures.admit(client);
+            match over.and_then(|_| state.auth_failures.failed(client)) {
+                Ok(()) => response,
+                Err(refused) => {
+                    let e = refused.error();
+                    rate_headers = Some(refused.decision);
+                    e.into_response()
+                }
+            }
+        } else {
+            response
+        };
     let (mut rparts, rbody) = response.into_parts();
     let mut response_bytes = axum::body::to_bytes(rbody, usize::MAX)
         .await

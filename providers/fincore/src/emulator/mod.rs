@@ -103,6 +103,9 @@ impl Shared {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(&tmp)?;
+        // A temporary file left by a crash keeps its old mode through open; tighten it.
+        #[cfg(unix)]
+        std::fs::set_permissions(&tmp, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
         std::io::Write::write_all(&mut file, &bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
