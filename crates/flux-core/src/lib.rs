@@ -7,11 +7,13 @@ pub mod card;
 pub mod clabe;
 pub mod json;
 pub mod money;
+pub mod remittance;
 pub mod rfc;
 pub mod secret;
 pub mod time;
 pub mod transaction;
 
 pub use money::{Amount, AmountError, Currency};
+pub use remittance::RemittanceStatus;
 pub use secret::Secret;
 pub use transaction::{TxKind, TxStatus};
