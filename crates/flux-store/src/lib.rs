@@ -10,6 +10,7 @@ mod inbound;
 pub mod models;
 pub mod outbox;
 mod partners;
+pub mod remittances;
 pub mod postgres;
 pub mod review;
 pub mod sealing;
@@ -27,6 +28,9 @@ pub use inbound::{InboundEffect, InboundOutcome};
 pub use models::*;
 pub use outbox::{
     AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, NextStep, OutboundEvent,
+};
+pub use remittances::{
+    RemittanceEvent, RemittanceFilter, RemittanceNotify, RemittanceRecord, RemittanceReport,
 };
 pub use review::{NewReview, ReviewItem, ReviewKind};
 pub use status::{Applied, Source, StatusReport};
@@ -79,6 +83,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0007_webhook_tokens",
         include_str!("../migrations/sqlite/0007_webhook_tokens.sql"),
     ),
+    (
+        "0008_remittances",
+        include_str!("../migrations/sqlite/0008_remittances.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -108,6 +116,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0007_webhook_tokens",
         include_str!("../migrations/postgres/0007_webhook_tokens.sql"),
+    ),
+    (
+        "0008_remittances",
+        include_str!("../migrations/postgres/0008_remittances.sql"),
     ),
 ];
 

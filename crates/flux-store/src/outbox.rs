@@ -218,16 +218,18 @@ fn new_delivery(
     }
 }
 
-/// Which notification a status change may join: one subscription, one transaction.
+/// Which notification a status change may join: one subscription, one subject.
 struct Pending<'a> {
     webhook_id: Uuid,
     client_id: Uuid,
     event_type: &'a str,
-    /// The transaction id.
+    /// The subject's id (a transaction's or a remittance's).
     key: &'a str,
+    /// The payload member that carries the subject ("transaction", "remittance").
+    member: &'a str,
 }
 
-/// Adds `delta` to the pending notification of this subscription and transaction, if there is
+/// Adds `delta` to the pending notification of this subscription and subject, if there is
 /// one; false when there is none (a new notification is needed).
 async fn coalesce(
     tx: &mut dyn Tx,
@@ -250,7 +252,7 @@ async fn coalesce(
     let (seq, id, attempts) = (row.int(0)?, row.text(1)?, row.int(3)?);
     let mut payload: Json = serde_json::from_str(&row.text(2)?)
         .map_err(|e| StoreError::corrupt(2, &format!("delivery payload: {e}")))?;
-    payload["transaction"] = data.clone();
+    payload[p.member] = data.clone();
     if let Some(list) = payload["deltas"].as_array_mut() {
         list.push(delta.clone());
     }
@@ -286,6 +288,14 @@ async fn coalesce(
     Ok(true)
 }
 
+fn delta_json(d: &Delta) -> Json {
+    json!({
+        "old_status": d.old_status,
+        "new_status": d.new_status,
+        "updated_at": flux_core::time::to_rfc3339(d.updated_at),
+    })
+}
+
 /// Queues `event` about `txn` for every active subscription of its client, inside the caller's
 /// transaction. A status change (`delta`) coalesces into a pending notification of the same
 /// transaction. Returns how many deliveries were queued or extended.
@@ -296,45 +306,71 @@ pub(crate) async fn enqueue(
     delta: Option<Delta>,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    let subject = Subject {
+        event_type: event.event_type,
+        client_id: txn.client_id,
+        id: txn.id,
+        member: "transaction",
+        data: (event.render)(txn),
+    };
+    enqueue_subject(tx, &subject, delta, now).await
+}
+
+/// What a partner notification is about, already rendered: a transaction, or anything else
+/// with an id and a status history (a remittance). The outbox only needs these.
+pub struct Subject {
+    /// Subscriptions of this `webhook_type` receive it.
+    pub event_type: &'static str,
+    pub client_id: Uuid,
+    /// Orders and coalesces its notifications.
+    pub id: Uuid,
+    /// The payload member carrying `data`.
+    pub member: &'static str,
+    pub data: Json,
+}
+
+/// Queues a notification about `subject` for every active subscription of its client inside
+/// the caller's transaction; a status change coalesces into a pending notification of the same
+/// subject, exactly as for transactions. Returns how many deliveries were queued or extended.
+pub async fn enqueue_subject(
+    tx: &mut dyn Tx,
+    subject: &Subject,
+    delta: Option<Delta>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
     let hooks = tx
         .query(
             "SELECT id FROM webhooks WHERE client_id = $1 AND webhook_type = $2
                AND webhook_status = 'ACTIVE' AND deleted_at IS NULL",
-            &[txn.client_id.into(), event.event_type.into()],
+            &[subject.client_id.into(), subject.event_type.into()],
         )
         .await?;
-    let data = (event.render)(txn);
-    let delta_json = delta.as_ref().map(|d| {
-        json!({
-            "old_status": d.old_status,
-            "new_status": d.new_status,
-            "updated_at": flux_core::time::to_rfc3339(d.updated_at),
-        })
-    });
-    let coalesce_key = delta.as_ref().map(|_| txn.id.to_string());
+    let delta_json = delta.as_ref().map(delta_json);
+    let coalesce_key = delta.as_ref().map(|_| subject.id.to_string());
     for hook in &hooks {
         let webhook_id = hook.uuid(0)?;
         if let (Some(key), Some(delta)) = (&coalesce_key, &delta_json) {
             let pending = Pending {
                 webhook_id,
-                client_id: txn.client_id,
-                event_type: event.event_type,
+                client_id: subject.client_id,
+                event_type: subject.event_type,
                 key,
+                member: subject.member,
             };
-            if coalesce(tx, &pending, &data, delta, now).await? {
+            if coalesce(tx, &pending, &subject.data, delta, now).await? {
                 continue;
             }
         }
         let id = new_message_id();
-        let mut payload = envelope(&id, event.event_type, txn.client_id, now);
-        payload["transaction"] = data.clone();
+        let mut payload = envelope(&id, subject.event_type, subject.client_id, now);
+        payload[subject.member] = subject.data.clone();
         if let Some(d) = &delta_json {
             payload["deltas"] = json!([d]);
         }
         let d = new_delivery(
             webhook_id,
-            txn.client_id,
-            event.event_type,
+            subject.client_id,
+            subject.event_type,
             coalesce_key.clone(),
             payload.to_string(),
             id,
