@@ -59,7 +59,10 @@ impl RemittanceStatus {
 
     /// No report moves it any more. COMPLETED is final too except for a refund.
     pub fn is_final(self) -> bool {
-        matches!(self, RemittanceStatus::Cancelled | RemittanceStatus::Refunded)
+        matches!(
+            self,
+            RemittanceStatus::Cancelled | RemittanceStatus::Refunded
+        )
     }
 
     /// Whether Flux still needs to hear about it (polling stops at these).

@@ -161,7 +161,9 @@ async fn apply_reports(
     source: &str,
     notify: Option<RemittanceNotify>,
 ) -> Result<Vec<Decision>> {
-    let mut r = by_id_for_update(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let mut r = by_id_for_update(tx, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     let now = flux_core::time::now();
     let mut decisions = Vec::with_capacity(reports.len());
     for report in reports {
@@ -192,7 +194,12 @@ async fn apply_reports(
     }
     tx.exec(
         "UPDATE remittances SET status = $2, updated_at = $3, last_heard_at = $4 WHERE id = $1",
-        &[id.into(), r.status.as_str().into(), micros(r.updated_at), micros(now)],
+        &[
+            id.into(),
+            r.status.as_str().into(),
+            micros(r.updated_at),
+            micros(now),
+        ],
     )
     .await?;
     Ok(decisions)
@@ -254,7 +261,9 @@ impl Store {
                 )
                 .await?;
                 apply_reports(tx, id, &[report], "felix answer", None).await?;
-                let saved = by_id_for_update(tx, id).await?.ok_or(StoreError::NotFound)?;
+                let saved = by_id_for_update(tx, id)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
                 if let Some(mut c) = completion {
                     c.body = serde_json::to_vec(&render(&saved)).map_err(StoreError::backend)?;
                     complete(tx, &c).await?;
@@ -355,8 +364,9 @@ impl Store {
     }
 
     /// Remittances of `provider` Flux still needs news of (not COMPLETED, CANCELLED or
-    /// REFUNDED), with a provider reference, not heard from since `heard_before`: what polling
-    /// asks the provider about, least recently heard first.
+    /// REFUNDED) not heard from since `heard_before`, with or without a provider reference (a
+    /// create whose answer was lost has none): what polling asks the provider about, least
+    /// recently heard first.
     pub async fn remittances_to_poll(
         &self,
         provider: &str,
@@ -366,13 +376,16 @@ impl Store {
         let sql: &'static str = concat!(
             "SELECT id, partner_id, client_id, provider, provider_reference, status, amount, ",
             "currency, external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at",
-            " FROM remittances WHERE provider = $1 AND provider_reference IS NOT NULL",
+            " FROM remittances WHERE provider = $1",
             " AND status NOT IN ('COMPLETED', 'CANCELLED', 'REFUNDED')",
             " AND COALESCE(last_heard_at, created_at) < $2",
             " ORDER BY COALESCE(last_heard_at, created_at), id LIMIT $3"
         );
         let rows = self
-            .query(sql, vec![provider.into(), micros(heard_before), limit.into()])
+            .query(
+                sql,
+                vec![provider.into(), micros(heard_before), limit.into()],
+            )
             .await?;
         rows.iter().map(remittance).collect()
     }
