@@ -59,6 +59,11 @@ pub trait Provider: Any + Send + Sync {
         config: &'a ResolverConfig,
     ) -> BoxFuture<'a, anyhow::Result<String>>;
 
+    /// The resolver's round for what the provider keeps outside transactions (Félix's
+    /// remittances): asks the provider about what Flux has not heard of for a while, so a
+    /// lost callback never leaves it stuck. Returns what it did, for the log.
+    fn poll<'a>(&'a self, store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<String>>>;
+
     /// Run at start for each of its clients: register Flux's inbound webhook URLs (under
     /// `public_url`) and learn what it must know to route inbound events.
     fn attach<'a>(

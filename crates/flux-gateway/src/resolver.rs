@@ -60,6 +60,7 @@ pub async fn resolve(
     store
         .apply_matched_held(Some(events::STATUS_UPDATE))
         .await?;
+    poll_providers(store, providers).await;
     for t in store.open_transactions_before(cutoff, false, 500).await? {
         // One movement that cannot be settled must not stall the others.
         let action = match resolve_one(store, providers, config, &t).await {
@@ -79,6 +80,21 @@ pub async fn resolve(
         });
     }
     Ok(done)
+}
+
+/// Each provider's own round ([`crate::Provider::poll`]); one that fails is logged and asked
+/// again next round, without stopping the others.
+async fn poll_providers(store: &Store, providers: &Providers) {
+    for p in providers.iter() {
+        match p.poll(store).await {
+            Ok(actions) => {
+                for action in actions {
+                    tracing::info!(provider = p.name(), %action, "resolver poll");
+                }
+            }
+            Err(e) => tracing::warn!(provider = p.name(), error = %e, "provider poll failed"),
+        }
+    }
 }
 
 async fn resolve_one(

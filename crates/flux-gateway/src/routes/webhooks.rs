@@ -16,7 +16,7 @@ use flux_core::Secret;
 use flux_store::WebhookRecord;
 use std::collections::HashMap;
 
-const TYPES: &[&str] = &["MONEY_IN", "STATUS_UPDATE", "CEP"];
+const TYPES: &[&str] = &["MONEY_IN", "STATUS_UPDATE", "CEP", "REMITTANCE_STATUS"];
 const STATUSES: &[&str] = &["ACTIVE", "INACTIVE"];
 
 fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {
@@ -54,7 +54,7 @@ pub struct CreateWebhook {
     url: String,
     /// Sent back to you as X-Webhook-Token on every delivery; 8 to 256 characters.
     token: String,
-    /// MONEY_IN, STATUS_UPDATE or CEP.
+    /// MONEY_IN, STATUS_UPDATE, CEP or REMITTANCE_STATUS.
     webhook_type: String,
 }
 

@@ -114,6 +114,11 @@ impl Provider for FincoreProvider {
         Box::pin(resolver::resolve_one(store, &self.client, config, t))
     }
 
+    /// Fincore's movements are all transactions: [`Provider::resolve`] covers them.
+    fn poll<'a>(&'a self, _store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     fn attach<'a>(
         &'a self,
         store: &'a Store,
