@@ -5,6 +5,7 @@
 //!   and CLABEs read exactly from the JSON text (Félix sends them as JSON numbers).
 //! - [`client`]: the connector Flux uses in production: a cached JWT from signin, renewed before
 //!   it expires and once on a 401; timeouts; error mapping.
+//! - [`gateway`]: Félix as a Flux provider (remittance routes, callbacks, polling).
 //! - [`emulator`]: a stateful implementation of the same API on real HTTP, with the documented
 //!   status flow, callbacks with coalesced deltas and backoff, and state kept in a file.
 //!
@@ -23,6 +24,7 @@
 
 pub mod client;
 pub mod emulator;
+pub mod gateway;
 pub mod wire;
 
 pub use client::{CallContext, Credentials, FelixClient, FelixError};

@@ -1,0 +1,97 @@
+//! Reading remittances: a client's list (newest first, filtered) and one remittance with its
+//! status history. Another partner's client or remittance is a 404, never a 403: probing ids
+//! learns nothing.
+
+use super::model;
+use axum::extract::{Path, Query, State};
+use axum::{Extension, Json};
+use flux_core::RemittanceStatus;
+use flux_gateway::error::ApiError;
+use flux_gateway::model::Pagination;
+use flux_gateway::pipeline::Caller;
+use flux_gateway::routes::{owned_client, path_id};
+use flux_gateway::validate::page_params;
+use flux_gateway::SharedState;
+use flux_store::RemittanceFilter;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+fn parse_instant(
+    field: &str,
+    v: Option<&String>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    match v.map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| Some(t.with_timezone(&chrono::Utc)))
+            .map_err(|_| {
+                ApiError::field(
+                    field,
+                    "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T00:00:00-06:00",
+                )
+            }),
+    }
+}
+
+fn parse_status(v: Option<&String>) -> Result<Option<RemittanceStatus>, ApiError> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| {
+            let all: Vec<&str> = RemittanceStatus::ALL.iter().map(|s| s.as_str()).collect();
+            ApiError::field("status", format!("must be one of {}", all.join(", ")))
+        }),
+    }
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", tag = "remittances",
+    params(("clientId" = Uuid, Path), ("status" = Option<String>, Query),
+        ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
+        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path(client_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        200,
+    )?;
+    let filter = RemittanceFilter {
+        client_id: client.client_id,
+        status: parse_status(q.get("status"))?,
+        created_from: parse_instant("created_from", q.get("created_from"))?,
+        created_to: parse_instant("created_to", q.get("created_to"))?,
+        page,
+        per_page,
+    };
+    let (rows, total) = state.store.list_remittances(&filter).await?;
+    let data: Vec<Value> = rows.iter().map(model::render).collect();
+    Ok(Json(json!({
+        "data": data,
+        "pagination": Pagination::new(page, per_page, total),
+    })))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", tag = "remittances",
+    params(("clientId" = Uuid, Path), ("remittanceId" = Uuid, Path)),
+    responses((status = 200, body = model::Remittance), (status = 404, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, remittance_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
+    let id = path_id(&remittance_id, "remittance")?;
+    let r = match state.store.get_remittance(id).await? {
+        Some(r) if r.partner_id == caller.partner_id && r.client_id == client.client_id => r,
+        _ => return Err(ApiError::not_found("remittance")),
+    };
+    let events = state.store.remittance_events(id).await?;
+    Ok(Json(model::render_with_history(&r, &events)))
+}

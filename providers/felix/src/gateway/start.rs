@@ -1,0 +1,124 @@
+//! Bringing Félix up in a Flux process: the connector to the configured Félix, or in sandbox
+//! the emulator (its state under `<data_dir>/felix-emulator`, with a seeded provider account
+//! whose password Flux generates and keeps sealed), then Flux's callback registered with the
+//! secret header Félix must send back. The `flux` binary maps `[felix]` onto [`Settings`].
+
+use super::{FelixProvider, SECRET_HEADER};
+use crate::emulator::{self, EmulatorConfig, EmulatorHandle, SeedProvider};
+use crate::wire::RegisterCallbackRequest;
+use crate::{CallContext, Credentials, FelixClient};
+use anyhow::Context;
+use flux_core::Secret;
+use flux_store::Store;
+use rand::RngCore;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where Félix is and how to talk to it.
+pub struct Settings {
+    /// Félix's base URL; empty in sandbox (the emulator's is used).
+    pub url: String,
+    pub email: String,
+    pub password: String,
+    pub timeout: Duration,
+    /// The secret Félix must send in [`SECRET_HEADER`]; empty: generated once and kept.
+    pub callback_secret: String,
+    /// A remittance not heard from for this long is polled.
+    pub poll_after: Duration,
+    /// Where Félix reaches Flux (`…/api/webhooks/felix` is appended); empty: not registered.
+    pub public_url: String,
+    /// Set in sandbox: where the emulator keeps its state.
+    pub sandbox_dir: Option<PathBuf>,
+}
+
+fn random_secret() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Starts the emulator (sandbox), builds the connector and registers Flux's callback.
+pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<FelixProvider>> {
+    let secret = match settings.callback_secret.as_str() {
+        "" => {
+            store
+                .put_secret_setting_if_absent("felix_callback_secret", &random_secret())
+                .await?
+        }
+        given => given.to_string(),
+    };
+    let (emulator, url, credentials) = match &settings.sandbox_dir {
+        Some(dir) => {
+            let (emu, credentials) = start_emulator(dir, store).await?;
+            let url = emu.base_url();
+            (Some(emu), url, credentials)
+        }
+        None => (
+            None,
+            settings.url.clone(),
+            Credentials {
+                email: settings.email.clone(),
+                password: Secret::new(settings.password.clone()),
+            },
+        ),
+    };
+    let client = FelixClient::new(&url, credentials, settings.timeout)?;
+    if !settings.public_url.is_empty() {
+        register_callback(&client, &settings.public_url, &secret).await?;
+    }
+    Ok(Arc::new(FelixProvider::new(
+        Arc::new(client),
+        emulator,
+        Secret::new(secret),
+        settings.poll_after,
+    )))
+}
+
+/// The sandbox emulator with Flux's provider account. Remittances move only when asked
+/// (`POST /api/sandbox/remittances/{id}/advance`), so a sandbox user chooses each outcome.
+async fn start_emulator(
+    dir: &std::path::Path,
+    store: &Store,
+) -> anyhow::Result<(EmulatorHandle, Credentials)> {
+    let password = store
+        .put_secret_setting_if_absent("sandbox_felix_password", &random_secret())
+        .await?;
+    let seed = SeedProvider {
+        email: "flux-sandbox@felix.test".into(),
+        password: Secret::new(password.clone()),
+        name: "Flux sandbox".into(),
+    };
+    let config = EmulatorConfig {
+        status_step: None,
+        data_dir: Some(dir.to_path_buf()),
+        ..Default::default()
+    };
+    let emu = emulator::start("127.0.0.1:0".parse()?, config, std::slice::from_ref(&seed))
+        .await
+        .context("starting the Félix emulator")?;
+    Ok((
+        emu,
+        Credentials {
+            email: seed.email,
+            password: Secret::new(password),
+        },
+    ))
+}
+
+/// Tells Félix where to send callbacks and which secret header to send with them.
+async fn register_callback(
+    client: &FelixClient,
+    public_url: &str,
+    secret: &str,
+) -> anyhow::Result<()> {
+    let body = RegisterCallbackRequest {
+        url: format!("{}/api/webhooks/felix", public_url.trim_end_matches('/')),
+        headers: Some([(SECRET_HEADER.to_string(), secret.to_string())].into()),
+        extra: Default::default(),
+    };
+    client
+        .register_callback(&body, &CallContext::default())
+        .await
+        .context("registering Flux's callback at Félix")
+}
