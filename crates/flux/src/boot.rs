@@ -315,7 +315,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         None
     };
     // After the demo client exists: a sandbox emulator is seeded with every client.
-    let registered = crate::providers::registered(&config, &store, &inbound_token).await?;
+    let registered =
+        crate::providers::registered(&config, &store, &inbound_token, &public_url).await?;
     let providers = registered.providers;
     let emulator = registered.fincore_emulator;
     let demo_api_key = match demo_partner_id {

@@ -11,6 +11,7 @@ pub struct Config {
     pub rate_limit: RateLimit,
     pub idempotency: Idempotency,
     pub fincore: Fincore,
+    pub felix: Felix,
     pub sandbox: Sandbox,
     pub security: Security,
     pub webhooks: Webhooks,
@@ -152,6 +153,18 @@ pub struct Fincore {
     pub public_url: String,
 }
 
+/// Félix (remittances); see `[felix]` in config/flux.default.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Felix {
+    pub url: String,
+    pub email: String,
+    pub password: String,
+    pub timeout_ms: u64,
+    pub callback_secret: String,
+    pub poll_after_ms: u64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sandbox {
@@ -210,6 +223,19 @@ impl Default for Fincore {
             timeout_ms: 10_000,
             webhook_token: String::new(),
             public_url: String::new(),
+        }
+    }
+}
+
+impl Default for Felix {
+    fn default() -> Self {
+        Felix {
+            url: String::new(),
+            email: String::new(),
+            password: String::new(),
+            timeout_ms: 10_000,
+            callback_secret: String::new(),
+            poll_after_ms: 300_000,
         }
     }
 }
@@ -285,6 +311,12 @@ impl Config {
         env_parse("FLUX_FINCORE_TIMEOUT_MS", &mut c.fincore.timeout_ms)?;
         env_parse("FLUX_FINCORE_WEBHOOK_TOKEN", &mut c.fincore.webhook_token)?;
         env_parse("FLUX_PUBLIC_URL", &mut c.fincore.public_url)?;
+        env_parse("FLUX_FELIX_URL", &mut c.felix.url)?;
+        env_parse("FLUX_FELIX_EMAIL", &mut c.felix.email)?;
+        env_parse("FLUX_FELIX_PASSWORD", &mut c.felix.password)?;
+        env_parse("FLUX_FELIX_TIMEOUT_MS", &mut c.felix.timeout_ms)?;
+        env_parse("FLUX_FELIX_CALLBACK_SECRET", &mut c.felix.callback_secret)?;
+        env_parse("FLUX_FELIX_POLL_AFTER_MS", &mut c.felix.poll_after_ms)?;
         env_parse("FLUX_SANDBOX_EMULATOR_ADDR", &mut c.sandbox.emulator_addr)?;
         env_parse("FLUX_SANDBOX_STATUS_STEP_MS", &mut c.sandbox.status_step_ms)?;
         env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;

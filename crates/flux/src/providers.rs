@@ -21,17 +21,20 @@ pub struct Registered {
 }
 
 /// Starts every provider (in sandbox, with its emulator). `webhook_token` is the token their
-/// inbound webhooks must carry.
+/// inbound webhooks must carry; `public_url` is where providers reach Flux.
 pub async fn registered(
     config: &Config,
     store: &Store,
     webhook_token: &str,
+    public_url: &str,
 ) -> anyhow::Result<Registered> {
     let fincore =
         fincore::gateway::start::start(fincore_settings(config, webhook_token, true)?, store)
             .await?;
+    let felix =
+        felix::gateway::start::start(felix_settings(config, public_url, true), store).await?;
     Ok(Registered {
-        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>]),
+        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix]),
         fincore_emulator: fincore.emulator,
     })
 }
@@ -85,4 +88,28 @@ fn fincore_settings(
         webhook_token: webhook_token.to_string(),
         sandbox,
     })
+}
+
+/// `[felix]` as Félix's settings; the emulator runs in sandbox when `emulate`.
+fn felix_settings(
+    config: &Config,
+    public_url: &str,
+    emulate: bool,
+) -> felix::gateway::start::Settings {
+    let sandbox = emulate && config.felix.url.is_empty();
+    felix::gateway::start::Settings {
+        url: config.felix.url.clone(),
+        email: config.felix.email.clone(),
+        password: config.felix.password.clone(),
+        timeout: Duration::from_millis(config.felix.timeout_ms),
+        callback_secret: config.felix.callback_secret.clone(),
+        poll_after: Duration::from_millis(config.felix.poll_after_ms),
+        // Live, only where FLUX_PUBLIC_URL says Félix can reach Flux (as for Fincore).
+        public_url: if sandbox || !config.fincore.public_url.is_empty() {
+            public_url.to_string()
+        } else {
+            String::new()
+        },
+        sandbox_dir: sandbox.then(|| config.server.data_dir.join("felix-emulator")),
+    }
 }
