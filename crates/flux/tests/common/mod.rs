@@ -39,6 +39,8 @@ pub struct Options {
     /// `resolver.after_s` and `resolver.interval_ms`.
     pub resolver_after_s: u64,
     pub resolver_interval_ms: u64,
+    /// `felix.poll_after_ms`.
+    pub felix_poll_after_ms: u64,
 }
 
 impl Default for Options {
@@ -63,6 +65,7 @@ impl Default for Options {
             data_dir: None,
             resolver_after_s: 120,
             resolver_interval_ms: 15_000,
+            felix_poll_after_ms: 300_000,
         }
     }
 }
@@ -146,6 +149,7 @@ impl TestFlux {
         config.ledger.backend = opts.ledger_backend.into();
         config.resolver.after_s = opts.resolver_after_s;
         config.resolver.interval_ms = opts.resolver_interval_ms;
+        config.felix.poll_after_ms = opts.felix_poll_after_ms;
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();

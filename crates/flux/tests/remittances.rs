@@ -1,0 +1,400 @@
+//! Félix remittances end to end over real HTTP, on SQLite and PostgreSQL: create (required
+//! Idempotency-Key, replay, reuse, a 50-way race), validation per field, reads with history,
+//! another partner's ids, a remittance's life to COMPLETED through the sandbox with the
+//! partner's webhook deltas in order, and a lost callback made good by polling.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::receiver::Receiver;
+use common::{with_postgres, Options, TestFlux, DEMO_CLIENT};
+use felix::gateway::FelixProvider;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+fn remittances() -> String {
+    format!("/api/partners/clients/{DEMO_CLIENT}/remittances")
+}
+
+fn felix(flux: &TestFlux) -> &FelixProvider {
+    flux.running.state.providers.get::<FelixProvider>().unwrap()
+}
+
+/// A valid CLABE at Banorte (072), with its check digit.
+fn clabe() -> String {
+    flux_core::clabe::build("072", "180", 12_345_678)
+}
+
+fn body(amount: &str) -> Value {
+    json!({
+        "amount": amount,
+        "currency": "MXN",
+        "external_reference": "order-17",
+        "beneficiary": {
+            "name": "María", "lastname": "López", "country": "MX", "city": "Guadalajara",
+            "state": "Jalisco",
+            "account": {"type": "clabe", "number": clabe(), "bank_code": "072", "account_type": "C"},
+            "rfc": "LOMM800101AB1"
+        },
+        "metadata": {"order": 17}
+    })
+}
+
+async fn create(flux: &TestFlux, key: &str, amount: &str) -> Value {
+    let r = flux.post_idem(&remittances(), &body(amount), key).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body
+}
+
+async fn get(flux: &TestFlux, id: &str) -> Value {
+    let r = flux.get(&format!("{}/{id}", remittances())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+async fn wait_remittance(flux: &TestFlux, id: &str, wanted: &str) -> Value {
+    for _ in 0..400 {
+        let r = get(flux, id).await;
+        if r["status"] == wanted {
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!(
+        "remittance {id} never reached {wanted}: {}",
+        get(flux, id).await
+    );
+}
+
+async fn advance(flux: &TestFlux, id: &str, to: &str) {
+    let r = flux
+        .post(
+            &format!("/api/sandbox/remittances/{id}/advance"),
+            &json!({"status": to}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+}
+
+async fn create_replay_and_refusals(flux: &TestFlux) {
+    let first = create(flux, "remit-1", "1500.50").await;
+    assert_eq!(first["status"], "CREATED");
+    assert_eq!(first["amount"], "1500.50");
+    assert!(first["provider_reference"].is_string(), "{first}");
+    // The account number is never kept or shown whole.
+    assert!(!first.to_string().contains(&clabe()), "{first}");
+
+    let again = flux
+        .post_idem(&remittances(), &body("1500.50"), "remit-1")
+        .await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.headers["idempotency-replayed"], "true");
+    assert_eq!(again.body, first);
+
+    flux.post_idem(&remittances(), &body("99.00"), "remit-1")
+        .await
+        .problem(422, "idempotency_key_reused");
+    let missing = flux.post(&remittances(), &body("10.00")).await;
+    missing.problem(400, "idempotency_key_required");
+    assert_eq!(missing.field_reasons()[0].0, "Idempotency-Key");
+
+    let malformed = flux
+        .send(
+            Method::POST,
+            &remittances(),
+            Some(&flux.key),
+            Some(b"{\"amount\": ".to_vec()),
+            &[("Idempotency-Key", "remit-bad-json")],
+        )
+        .await;
+    malformed.problem(400, "malformed_json");
+
+    let (_, _, other_key) = flux.other_partner().await;
+    let foreign = flux
+        .send(
+            Method::POST,
+            &remittances(),
+            Some(&other_key),
+            Some(serde_json::to_vec(&body("10.00")).unwrap()),
+            &[("Idempotency-Key", "remit-foreign")],
+        )
+        .await;
+    foreign.problem(404, "not_found");
+    let id = first["id"].as_str().unwrap();
+    let peek = flux
+        .send(
+            Method::GET,
+            &format!("{}/{id}", remittances()),
+            Some(&other_key),
+            None,
+            &[],
+        )
+        .await;
+    peek.problem(404, "not_found");
+
+    let one = get(flux, id).await;
+    assert_eq!(one["history"][0]["new_status"], "CREATED");
+    assert_eq!(one["history"][0]["source"], "intent");
+    let list = flux.get(&format!("{}?status=CREATED", remittances())).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.body["pagination"]["total_items"], 1);
+    let none = flux
+        .get(&format!("{}?status=COMPLETED", remittances()))
+        .await;
+    assert_eq!(none.body["pagination"]["total_items"], 0);
+    flux.get(&format!("{}?status=DONE", remittances()))
+        .await
+        .problem(422, "validation_failed");
+}
+
+/// Makes one field of a valid body invalid.
+type Spoil = Box<dyn Fn(&mut Value)>;
+
+/// One invalid field at a time: the 422 names exactly that field.
+async fn validation_names_each_field(flux: &TestFlux) {
+    let mut bad_check = clabe();
+    let last = bad_check.pop().unwrap();
+    bad_check.push(if last == '0' { '1' } else { '0' });
+    let unknown_bank = flux_core::clabe::build("999", "180", 12_345_678);
+    let cases: Vec<(&str, Spoil)> = vec![
+        (
+            "beneficiary.account.number",
+            Box::new(move |b| b["beneficiary"]["account"]["number"] = bad_check.clone().into()),
+        ),
+        (
+            "beneficiary.account.number",
+            Box::new(move |b| b["beneficiary"]["account"]["number"] = unknown_bank.clone().into()),
+        ),
+        (
+            "beneficiary.account.number",
+            Box::new(|b| {
+                b["beneficiary"]["account"] =
+                    json!({"type": "card_number", "number": "4111111111111112"})
+            }),
+        ),
+        (
+            "beneficiary.rfc",
+            Box::new(|b| b["beneficiary"]["rfc"] = "RFC123".into()),
+        ),
+        (
+            "beneficiary.country",
+            Box::new(|b| b["beneficiary"]["country"] = "MEX".into()),
+        ),
+        ("currency", Box::new(|b| b["currency"] = "EUR".into())),
+        ("amount", Box::new(|b| b["amount"] = "10.001".into())),
+        ("amount", Box::new(|b| b["amount"] = "0.00".into())),
+    ];
+    for (i, (field, spoil)) in cases.iter().enumerate() {
+        let mut b = body("10.00");
+        spoil(&mut b);
+        let r = flux
+            .post_idem(&remittances(), &b, &format!("remit-invalid-{i}"))
+            .await;
+        r.problem(422, "validation_failed");
+        let fields: Vec<String> = r.field_reasons().into_iter().map(|f| f.0).collect();
+        assert_eq!(fields, vec![field.to_string()], "case {i}: {}", r.text);
+    }
+    // A valid card passes; so does a remittance whose amount the sender chooses.
+    let mut card = body("10.00");
+    card["beneficiary"]["account"] = json!({"type": "card_number", "number": "4111111111111111"});
+    assert_eq!(
+        flux.post_idem(&remittances(), &card, "remit-card")
+            .await
+            .status,
+        201
+    );
+    let mut open = body("1.00");
+    open.as_object_mut().unwrap().remove("amount");
+    let r = flux.post_idem(&remittances(), &open, "remit-open").await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(r.body["amount"].is_null());
+}
+
+async fn life_to_completed(flux: &TestFlux) {
+    let receiver = Receiver::start().await;
+    let r = flux
+        .post(
+            &format!("/api/partners/clients/{DEMO_CLIENT}/webhooks"),
+            &json!({"client_id": DEMO_CLIENT, "url": receiver.url, "token": "partner-token-remit", "webhook_type": "REMITTANCE_STATUS"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let created = create(flux, "remit-life", "250.00").await;
+    let id = created["id"].as_str().unwrap();
+    let steps = ["STARTED", "CONFIRMED", "IN_PROGRESS", "COMPLETED"];
+    for step in steps {
+        advance(flux, id, step).await;
+        wait_remittance(flux, id, step).await;
+    }
+    let done = get(flux, id).await;
+    let history: Vec<&str> = done["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["new_status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "CREATED",
+            "STARTED",
+            "CONFIRMED",
+            "IN_PROGRESS",
+            "COMPLETED"
+        ]
+    );
+    // The partner's deltas, across however many messages they were folded into, in order.
+    let mut deltas = Vec::new();
+    for _ in 0..200 {
+        deltas = receiver
+            .received()
+            .iter()
+            .flat_map(|m| {
+                let body = m.json();
+                assert_eq!(body["type"], "REMITTANCE_STATUS");
+                assert_eq!(body["remittance"]["id"], id);
+                body["deltas"].as_array().unwrap().clone()
+            })
+            .map(|d| {
+                format!(
+                    "{}>{}",
+                    d["old_status"].as_str().unwrap(),
+                    d["new_status"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>();
+        if deltas.len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        deltas,
+        [
+            "CREATED>STARTED",
+            "STARTED>CONFIRMED",
+            "CONFIRMED>IN_PROGRESS",
+            "IN_PROGRESS>COMPLETED"
+        ]
+    );
+    // A late report changes nothing: the emulator refuses, Flux would ignore it anyway.
+    let late = flux
+        .post(
+            &format!("/api/sandbox/remittances/{id}/advance"),
+            &json!({"status": "STARTED"}),
+        )
+        .await;
+    assert_eq!(late.status, 409, "{}", late.text);
+}
+
+#[tokio::test]
+async fn remittances_on_sqlite() {
+    let flux = TestFlux::start(Options::default()).await;
+    create_replay_and_refusals(&flux).await;
+    validation_names_each_field(&flux).await;
+    life_to_completed(&flux).await;
+}
+
+#[tokio::test]
+async fn remittances_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Options::default()
+        })
+        .await;
+        create_replay_and_refusals(&flux).await;
+        validation_names_each_field(&flux).await;
+        life_to_completed(&flux).await;
+    })
+    .await;
+}
+
+/// Félix's callbacks go nowhere; the resolver's polling still brings the remittance to its
+/// final status, and says so in its history.
+async fn lost_callbacks_are_polled(database_url: Option<String>) {
+    let flux = TestFlux::start(Options {
+        database_url,
+        resolver_interval_ms: 100,
+        felix_poll_after_ms: 200,
+        ..Options::default()
+    })
+    .await;
+    let provider = felix(&flux);
+    provider
+        .client
+        .register_callback(
+            &felix::wire::RegisterCallbackRequest {
+                url: "http://127.0.0.1:9/nowhere".into(),
+                headers: None,
+                extra: Default::default(),
+            },
+            &felix::CallContext::default(),
+        )
+        .await
+        .unwrap();
+    let created = create(&flux, "remit-lost", "80.00").await;
+    let id = created["id"].as_str().unwrap();
+    for step in ["STARTED", "CONFIRMED", "IN_PROGRESS", "COMPLETED"] {
+        advance(&flux, id, step).await;
+    }
+    let done = wait_remittance(&flux, id, "COMPLETED").await;
+    let last = done["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["source"], "felix poll", "{done}");
+}
+
+#[tokio::test]
+async fn lost_callbacks_are_polled_on_sqlite() {
+    lost_callbacks_are_polled(None).await;
+}
+
+#[tokio::test]
+async fn lost_callbacks_are_polled_on_postgres() {
+    with_postgres(|url| async move { lost_callbacks_are_polled(Some(url)).await }).await;
+}
+
+/// Fifty identical requests at once: one Félix transaction, one remittance, one answer.
+async fn race(database_url: Option<String>) {
+    let flux = TestFlux::start(Options {
+        database_url,
+        ..Options::default()
+    })
+    .await;
+    let before = felix(&flux)
+        .emulator
+        .as_ref()
+        .unwrap()
+        .stats()
+        .transactions_created;
+    let (path, b) = (remittances(), body("42.00"));
+    let calls = (0..50).map(|_| flux.post_idem(&path, &b, "remit-race"));
+    let answers = futures::future::join_all(calls).await;
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.body["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1);
+    let after = felix(&flux)
+        .emulator
+        .as_ref()
+        .unwrap()
+        .stats()
+        .transactions_created;
+    assert_eq!(after - before, 1);
+    let list = flux.get(&remittances()).await;
+    assert_eq!(list.body["pagination"]["total_items"], 1, "{}", list.text);
+}
+
+#[tokio::test]
+async fn idempotency_race_on_sqlite() {
+    race(None).await;
+}
+
+#[tokio::test]
+async fn idempotency_race_on_postgres() {
+    with_postgres(|url| async move { race(Some(url)).await }).await;
+}
