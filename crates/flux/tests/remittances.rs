@@ -398,3 +398,92 @@ async fn idempotency_race_on_sqlite() {
 async fn idempotency_race_on_postgres() {
     with_postgres(|url| async move { race(Some(url)).await }).await;
 }
+
+/// Félix's callback: refused without the registered secret; with it, kept and applied once
+/// (identical bytes are a duplicate); a body Flux cannot read is kept for review, not refused.
+async fn callbacks_are_authenticated_and_deduplicated(flux: &TestFlux) {
+    let created = create(flux, "remit-callback", "12.00").await;
+    let reference = created["provider_reference"].as_str().unwrap();
+    let container = json!({
+        "provider_id": "p", "callback_url": "http://flux/api/webhooks/felix",
+        "notifications": [{
+            "transaction": {"id": reference, "status": "CONFIRMED"},
+            "deltas": [
+                {"old_status": "CREATED", "new_status": "STARTED", "updated_at": "2026-01-02T00:05:00Z"},
+                {"old_status": "STARTED", "new_status": "CONFIRMED", "updated_at": "2026-01-02T00:06:00Z"}
+            ]
+        }]
+    });
+    let bytes = serde_json::to_vec(&container).unwrap();
+    let path = "/api/webhooks/felix";
+    let anonymous = flux
+        .send(Method::POST, path, None, Some(bytes.clone()), &[])
+        .await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.text);
+    let wrong = flux
+        .send(
+            Method::POST,
+            path,
+            None,
+            Some(bytes.clone()),
+            &[(felix::gateway::SECRET_HEADER, "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(
+        get(flux, created["id"].as_str().unwrap()).await["status"],
+        "CREATED"
+    );
+
+    let secret = flux
+        .running
+        .store
+        .put_secret_setting_if_absent("felix_callback_secret", "unused")
+        .await
+        .unwrap();
+    let header = [(felix::gateway::SECRET_HEADER, secret.as_str())];
+    let first = flux
+        .send(Method::POST, path, None, Some(bytes.clone()), &header)
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["outcome"], "applied");
+    assert_eq!(first.body["changes"], 2);
+    let again = flux
+        .send(Method::POST, path, None, Some(bytes), &header)
+        .await;
+    assert_eq!(again.body["outcome"], "duplicate", "{}", again.text);
+    let r = get(flux, created["id"].as_str().unwrap()).await;
+    assert_eq!(r["status"], "CONFIRMED");
+    assert_eq!(r["history"].as_array().unwrap().len(), 3, "{r}");
+
+    let junk = flux
+        .send(
+            Method::POST,
+            path,
+            None,
+            Some(b"not json".to_vec()),
+            &header,
+        )
+        .await;
+    assert_eq!(junk.status, 200, "{}", junk.text);
+    assert_eq!(junk.body["outcome"], "review");
+}
+
+#[tokio::test]
+async fn callbacks_on_sqlite() {
+    let flux = TestFlux::start(Options::default()).await;
+    callbacks_are_authenticated_and_deduplicated(&flux).await;
+}
+
+#[tokio::test]
+async fn callbacks_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Options::default()
+        })
+        .await;
+        callbacks_are_authenticated_and_deduplicated(&flux).await;
+    })
+    .await;
+}
