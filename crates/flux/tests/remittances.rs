@@ -456,6 +456,26 @@ async fn callbacks_are_authenticated_and_deduplicated(flux: &TestFlux) {
     assert_eq!(r["status"], "CONFIRMED");
     assert_eq!(r["history"].as_array().unwrap().len(), 3, "{r}");
 
+    // A late, backwards report (another container, so not a duplicate) is ignored: no
+    // status change, no history row.
+    let mut late = container.clone();
+    late["notifications"][0]["deltas"] = json!([
+        {"old_status": "CREATED", "new_status": "STARTED", "updated_at": "2026-01-02T00:05:00Z"}
+    ]);
+    let stale = flux
+        .send(
+            Method::POST,
+            path,
+            None,
+            Some(serde_json::to_vec(&late).unwrap()),
+            &header,
+        )
+        .await;
+    assert_eq!(stale.body["changes"], 0, "{}", stale.text);
+    let r = get(flux, created["id"].as_str().unwrap()).await;
+    assert_eq!(r["status"], "CONFIRMED");
+    assert_eq!(r["history"].as_array().unwrap().len(), 3, "{r}");
+
     let junk = flux
         .send(
             Method::POST,
