@@ -55,7 +55,15 @@ pub async fn for_admin(
     )
     .await?;
     let fincore = fincore::gateway::FincoreProvider::new(Arc::new(client), Default::default());
-    Ok(Providers::new(vec![Arc::new(fincore)]))
+    let mut providers: Vec<Arc<dyn Provider>> = vec![Arc::new(fincore)];
+    let felix_sandbox = config.felix.url.is_empty();
+    let felix =
+        felix::gateway::start::for_admin(&felix_settings(config, "", false), felix_sandbox, store)
+            .await?;
+    if let Some(felix) = felix {
+        providers.push(felix);
+    }
+    Ok(Providers::new(providers))
 }
 
 /// `[fincore]` (and, with `emulate` in sandbox, `[sandbox]`) as Fincore's settings.

@@ -311,18 +311,9 @@ async fn remittances_on_postgres() {
     .await;
 }
 
-/// Félix's callbacks go nowhere; the resolver's polling still brings the remittance to its
-/// final status, and says so in its history.
-async fn lost_callbacks_are_polled(database_url: Option<String>) {
-    let flux = TestFlux::start(Options {
-        database_url,
-        resolver_interval_ms: 100,
-        felix_poll_after_ms: 200,
-        ..Options::default()
-    })
-    .await;
-    let provider = felix(&flux);
-    provider
+/// Points Félix's callbacks at nothing, as a wrong registration or a long outage would.
+async fn lose_callbacks(flux: &TestFlux) {
+    felix(flux)
         .client
         .register_callback(
             &felix::wire::RegisterCallbackRequest {
@@ -334,6 +325,19 @@ async fn lost_callbacks_are_polled(database_url: Option<String>) {
         )
         .await
         .unwrap();
+}
+
+/// Félix's callbacks go nowhere; the resolver's polling still brings the remittance to its
+/// final status, and says so in its history.
+async fn lost_callbacks_are_polled(database_url: Option<String>) {
+    let flux = TestFlux::start(Options {
+        database_url,
+        resolver_interval_ms: 100,
+        felix_poll_after_ms: 200,
+        ..Options::default()
+    })
+    .await;
+    lose_callbacks(&flux).await;
     let created = create(&flux, "remit-lost", "80.00").await;
     let id = created["id"].as_str().unwrap();
     for step in ["STARTED", "CONFIRMED", "IN_PROGRESS", "COMPLETED"] {
@@ -506,4 +510,30 @@ async fn callbacks_on_postgres() {
         callbacks_are_authenticated_and_deduplicated(&flux).await;
     })
     .await;
+}
+
+/// `flux resolve` polls Félix too: with the serve's own polling far away, the command brings a
+/// remittance whose callbacks were lost to where Félix has it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flux_resolve_polls_remittances() {
+    let flux = TestFlux::start(Options::default()).await;
+    lose_callbacks(&flux).await;
+    let created = create(&flux, "remit-cli", "80.00").await;
+    let id = created["id"].as_str().unwrap().to_string();
+    for step in ["STARTED", "CONFIRMED"] {
+        advance(&flux, &id, step).await;
+    }
+    assert_eq!(get(&flux, &id).await["status"], "CREATED");
+    let config = flux.data_dir.join("poll-now.toml");
+    std::fs::write(&config, "[felix]\npoll_after_ms = 0\n").unwrap();
+    let (ok, out) = tokio::task::block_in_place(|| {
+        common::cli(&flux, &["resolve", "--config", config.to_str().unwrap()])
+    });
+    assert!(ok, "{out}");
+    let r = get(&flux, &id).await;
+    assert_eq!(r["status"], "CONFIRMED", "{r}");
+    assert_eq!(
+        r["history"].as_array().unwrap().last().unwrap()["source"],
+        "felix poll"
+    );
 }

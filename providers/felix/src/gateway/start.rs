@@ -32,6 +32,9 @@ pub struct Settings {
     pub sandbox_dir: Option<PathBuf>,
 }
 
+/// The provider account Flux keeps at its sandbox emulator.
+const SANDBOX_EMAIL: &str = "flux-sandbox@felix.test";
+
 fn random_secret() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -85,7 +88,7 @@ async fn start_emulator(
         .put_secret_setting_if_absent("sandbox_felix_password", &random_secret())
         .await?;
     let seed = SeedProvider {
-        email: "flux-sandbox@felix.test".into(),
+        email: SANDBOX_EMAIL.into(),
         password: Secret::new(password.clone()),
         name: "Flux sandbox".into(),
     };
@@ -97,6 +100,10 @@ async fn start_emulator(
     let emu = emulator::start("127.0.0.1:0".parse()?, config, std::slice::from_ref(&seed))
         .await
         .context("starting the Félix emulator")?;
+    // Where `flux resolve` finds this process's emulator.
+    store
+        .put_setting("sandbox_felix_url", &emu.base_url())
+        .await?;
     Ok((
         emu,
         Credentials {
@@ -121,4 +128,41 @@ async fn register_callback(
         .register_callback(&body, &CallContext::default())
         .await
         .context("registering Flux's callback at Félix")
+}
+
+/// The provider an admin command (`flux resolve`) polls with: the configured Félix, or in
+/// sandbox the emulator of the `flux serve` running on this data directory; None when no
+/// sandbox emulator has run there yet (nothing to poll).
+pub async fn for_admin(
+    settings: &Settings,
+    sandbox: bool,
+    store: &Store,
+) -> anyhow::Result<Option<Arc<FelixProvider>>> {
+    let (url, credentials) = if sandbox {
+        let Some(url) = store.get_setting("sandbox_felix_url").await? else {
+            return Ok(None);
+        };
+        let password = store
+            .put_secret_setting_if_absent("sandbox_felix_password", "")
+            .await?;
+        let credentials = Credentials {
+            email: SANDBOX_EMAIL.into(),
+            password: Secret::new(password),
+        };
+        (url, credentials)
+    } else {
+        let credentials = Credentials {
+            email: settings.email.clone(),
+            password: Secret::new(settings.password.clone()),
+        };
+        (settings.url.clone(), credentials)
+    };
+    let client = FelixClient::new(&url, credentials, settings.timeout)?;
+    // An admin command serves no callback: the secret is not needed.
+    Ok(Some(Arc::new(FelixProvider::new(
+        Arc::new(client),
+        None,
+        Secret::new(String::new()),
+        settings.poll_after,
+    ))))
 }
