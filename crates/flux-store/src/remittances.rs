@@ -242,9 +242,11 @@ impl Store {
         .await
     }
 
-    /// Saves the provider's answer to a create: its reference and status (through the state
-    /// machine), and the response to replay for the partner's key, in one transaction. The
-    /// stored response is `render` of the row as saved. Returns the row.
+    /// Saves what the provider says of a remittance it had not named yet: its reference and
+    /// status (through the state machine), and the response to replay for the partner's key,
+    /// in one transaction. The stored response is `render` of the row as saved. A create's
+    /// answer notifies no one (the partner is reading it); polling that learns a lost answer
+    /// passes `notify`. Returns the row.
     pub async fn save_remittance_answer(
         &self,
         id: Uuid,
@@ -252,7 +254,13 @@ impl Store {
         report: RemittanceReport,
         completion: Option<IdempotencyCompletion>,
         render: fn(&RemittanceRecord) -> Json,
+        notify: Option<RemittanceNotify>,
     ) -> Result<RemittanceRecord> {
+        let source = if notify.is_some() {
+            "felix poll"
+        } else {
+            "felix answer"
+        };
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 tx.exec(
@@ -260,7 +268,7 @@ impl Store {
                     &[id.into(), reference.into()],
                 )
                 .await?;
-                apply_reports(tx, id, &[report], "felix answer", None).await?;
+                apply_reports(tx, id, &[report], source, notify).await?;
                 let saved = by_id_for_update(tx, id)
                     .await?
                     .ok_or(StoreError::NotFound)?;

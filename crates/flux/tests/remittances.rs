@@ -133,6 +133,20 @@ async fn create_replay_and_refusals(flux: &TestFlux) {
         .await;
     peek.problem(404, "not_found");
 
+    let api = flux.get("/openapi.json").await;
+    let paths = api.body["paths"].as_object().unwrap();
+    for documented in [
+        "/api/partners/clients/{clientId}/remittances",
+        "/api/partners/clients/{clientId}/remittances/{remittanceId}",
+        "/api/webhooks/felix",
+        "/api/sandbox/remittances/{remittanceId}/advance",
+    ] {
+        assert!(
+            paths.contains_key(documented),
+            "{documented} is not in /openapi.json"
+        );
+    }
+
     let one = get(flux, id).await;
     assert_eq!(one["history"][0]["new_status"], "CREATED");
     assert_eq!(one["history"][0]["source"], "intent");
@@ -536,4 +550,63 @@ async fn flux_resolve_polls_remittances() {
         r["history"].as_array().unwrap().last().unwrap()["source"],
         "felix poll"
     );
+}
+
+/// Félix makes the remittance but its answer never reaches Flux: the partner gets 504, the
+/// remittance stays as recorded (no Félix id), polling learns Félix's id, and the partner's
+/// retry with the same key is the same remittance, not a second one.
+#[tokio::test]
+async fn a_lost_create_answer_is_learned_by_polling() {
+    let flux = TestFlux::start(Options {
+        resolver_interval_ms: 100,
+        felix_poll_after_ms: 200,
+        felix_timeout_ms: 300,
+        ..Options::default()
+    })
+    .await;
+    // A first remittance signs Flux in, so the fault below hits only the create.
+    create(&flux, "remit-warmup", "1.00").await;
+    let emulator = felix(&flux).emulator.clone().unwrap();
+    let created_before = emulator.stats().transactions_created;
+    emulator.set_faults(felix::emulator::Faults {
+        drop_response_rate: 1.0,
+        hang_ms: 1_000,
+        ..Default::default()
+    });
+    let lost = flux
+        .post_idem(&remittances(), &body("33.00"), "remit-lost-answer")
+        .await;
+    lost.problem(504, "upstream_timeout");
+    emulator.set_faults(felix::emulator::Faults::default());
+    assert_eq!(emulator.stats().transactions_created, created_before + 1);
+
+    let list = flux.get(&format!("{}?per_page=10", remittances())).await;
+    let row = list.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["amount"] == "33.00")
+        .unwrap()
+        .clone();
+    let id = row["id"].as_str().unwrap().to_string();
+    let mut learned = Value::Null;
+    for _ in 0..200 {
+        learned = get(&flux, &id).await;
+        if learned["provider_reference"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(learned["provider_reference"].is_string(), "{learned}");
+
+    let retry = flux
+        .post_idem(&remittances(), &body("33.00"), "remit-lost-answer")
+        .await;
+    assert_eq!(retry.status, 201, "{}", retry.text);
+    assert_eq!(retry.body["id"], id.as_str());
+    assert_eq!(
+        retry.body["provider_reference"],
+        learned["provider_reference"]
+    );
+    assert_eq!(emulator.stats().transactions_created, created_before + 1);
 }

@@ -39,8 +39,9 @@ pub struct Options {
     /// `resolver.after_s` and `resolver.interval_ms`.
     pub resolver_after_s: u64,
     pub resolver_interval_ms: u64,
-    /// `felix.poll_after_ms`.
+    /// `felix.poll_after_ms` and `felix.timeout_ms`.
     pub felix_poll_after_ms: u64,
+    pub felix_timeout_ms: u64,
 }
 
 impl Default for Options {
@@ -66,6 +67,7 @@ impl Default for Options {
             resolver_after_s: 120,
             resolver_interval_ms: 15_000,
             felix_poll_after_ms: 300_000,
+            felix_timeout_ms: 3_000,
         }
     }
 }
@@ -150,6 +152,7 @@ impl TestFlux {
         config.resolver.after_s = opts.resolver_after_s;
         config.resolver.interval_ms = opts.resolver_interval_ms;
         config.felix.poll_after_ms = opts.felix_poll_after_ms;
+        config.felix.timeout_ms = opts.felix_timeout_ms;
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();

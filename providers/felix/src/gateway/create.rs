@@ -404,7 +404,7 @@ async fn save_answer(
     });
     let saved = state
         .store
-        .save_remittance_answer(id, reference, report, completion, model::render)
+        .save_remittance_answer(id, reference, report, completion, model::render, None)
         .await;
     match saved {
         Ok(r) => Ok((StatusCode::CREATED, axum::Json(model::render(&r))).into_response()),

@@ -71,7 +71,14 @@ async fn poll_one(
         // Its create's answer was lost: learn Félix's id now.
         (None, Some(reference)) => {
             store
-                .save_remittance_answer(r.id, reference, report, None, model::render)
+                .save_remittance_answer(
+                    r.id,
+                    reference,
+                    report,
+                    None,
+                    model::render,
+                    Some(model::NOTIFY),
+                )
                 .await?;
         }
         _ => {
