@@ -360,9 +360,9 @@ pub async fn create(
     // The same partner key always names the same remittance, here and at Félix.
     let id = Uuid::new_v5(&caller.partner_id, key.as_bytes());
     let record = intent(id, &caller, client.client_id, &input);
-    if let Err(e) = state.store.insert_remittance(&record).await {
+    if let Err(e) = record_intent(&state, &record).await {
         release(&state, &claim).await;
-        return Err(e.into());
+        return Err(e);
     }
     let call = CallContext {
         request_id: Some(ctx.request_id.clone()),
@@ -375,6 +375,31 @@ pub async fn create(
     match upstream {
         Ok(t) => save_answer(&state, claim, id, t).await,
         Err(e) => Ok(refused(&state, claim, id, e).await),
+    }
+}
+
+/// Records the intent. The id exists already on the partner's retry after an unknown outcome
+/// (its key was given back): the same request goes on, to Félix with the same external id.
+/// Another request under that id (the key reused after its answer expired) is refused before
+/// Félix could refuse it and Flux fail a remittance that is under way.
+async fn record_intent(state: &SharedState, record: &RemittanceRecord) -> Result<(), ApiError> {
+    if state.store.insert_remittance(record).await? {
+        return Ok(());
+    }
+    let existing = state
+        .store
+        .get_remittance(record.id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let same = existing.amount == record.amount
+        && existing.currency == record.currency
+        && existing.external_reference == record.external_reference
+        && existing.beneficiary == record.beneficiary
+        && existing.metadata == record.metadata;
+    if same {
+        Ok(())
+    } else {
+        Err(idempotency::key_reused())
     }
 }
 
@@ -418,7 +443,9 @@ async fn save_answer(
 /// A refusal on the merits fails the remittance (and is the key's answer); an unknown outcome
 /// leaves it CREATED and gives the key back, so the partner's retry asks Félix again.
 async fn refused(state: &SharedState, claim: Option<Claim>, id: Uuid, e: FelixError) -> Response {
-    if e.is_definitive_refusal() {
+    // Only a remittance Félix never accepted fails here: one it named is under way there.
+    let unnamed = matches!(state.store.get_remittance(id).await, Ok(Some(r)) if r.provider_reference.is_none());
+    if e.is_definitive_refusal() && unnamed {
         let failed = RemittanceReport {
             status: RemittanceStatus::Failed,
             at: flux_core::time::now(),
