@@ -228,6 +228,15 @@ async fn the_data_dir_and_every_file_in_it_are_private() {
     for entry in std::fs::read_dir(&flux.data_dir).unwrap() {
         let path = entry.unwrap().path();
         names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        if path.is_dir() {
+            // A provider emulator's own directory (felix-emulator): private, and so is all in it.
+            assert_eq!(mode(&path), "700", "{}", path.display());
+            for inner in std::fs::read_dir(&path).unwrap() {
+                let inner = inner.unwrap().path();
+                assert_eq!(mode(&inner), "600", "{}", inner.display());
+            }
+            continue;
+        }
         assert_eq!(mode(&path), "600", "{}", path.display());
     }
     for expected in [
@@ -238,6 +247,7 @@ async fn the_data_dir_and_every_file_in_it_are_private() {
         "demo-api-key",
         "fidix-emulator.db",
         "fincore-emulator.json",
+        "felix-emulator",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -409,14 +419,15 @@ async fn secrets_reach_neither_the_database_files_nor_the_logs_on_sqlite() {
     captured_logs();
     let flux = TestFlux::start(Options::default()).await;
     let (secrets, ids) = spread_secrets(&flux).await;
-    // The sandbox's demo-api-key file holds the key by design; the emulator's books are the
-    // provider's, not Flux's.
+    // The sandbox's demo-api-key file holds the key by design; the emulators' state is the
+    // providers', not Flux's (Félix's keeps the callback secret Flux registered, as Félix does).
     for entry in std::fs::read_dir(&flux.data_dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name == "demo-api-key"
             || name.starts_with("fidix-emulator.db")
             || name.starts_with("fincore-emulator.json")
+            || name == "felix-emulator"
         {
             continue;
         }

@@ -92,6 +92,7 @@ async fn start_emulator(
         password: Secret::new(password.clone()),
         name: "Flux sandbox".into(),
     };
+    private_dir(dir)?;
     let config = EmulatorConfig {
         status_step: None,
         data_dir: Some(dir.to_path_buf()),
@@ -111,6 +112,19 @@ async fn start_emulator(
             password: Secret::new(password),
         },
     ))
+}
+
+/// The emulator's directory is private like the rest of the data directory: the sandbox
+/// provider's state holds Flux's callback secret, as the real Félix does.
+fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    Ok(())
 }
 
 /// Tells Félix where to send callbacks and which secret header to send with them.
