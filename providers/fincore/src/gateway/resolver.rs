@@ -10,7 +10,7 @@
 //! - refunds carry no key at Fincore: an unknown refund is never re-sent; it goes to review.
 //! - a transfer Fincore accepted but never reported final: review, with how long it has been.
 
-use crate::{CallContext, ClientCredentials, FincoreClient, FincoreError};
+use crate::{CallContext, ClientCredentials, FincoreClient};
 use flux_core::{TxKind, TxStatus};
 use flux_gateway::delivery::events;
 use flux_gateway::resolver::{human, review, ResolverConfig};
@@ -81,26 +81,17 @@ async fn replay_money_out(
         traceparent: None,
     };
     let answer = fincore.money_out(&creds, &request, t.id, &ctx).await;
-    let mut record = t.clone();
-    record.updated_at = flux_core::time::now();
+    // Only an answer or a definitive refusal settles anything; otherwise, next round.
     match &answer {
-        Ok(a) => {
-            record.status =
-                crate::normalize::status(&a.transaction_status).unwrap_or(TxStatus::Unknown);
-            record.provider_reference = Some(a.id.to_string());
-            record.tracking_key = Some(a.tracking_id.clone());
-        }
-        Err(e @ FincoreError::Rejected { code, message, .. }) if e.is_definitive_refusal() => {
-            record.status = TxStatus::Failed;
-            record.failure_code = Some(code.clone());
-            record.failure_description = Some(message.clone());
-        }
-        Err(e) => {
+        Err(e) if !e.is_definitive_refusal() => {
             return Ok(format!(
                 "Fincore did not answer the replay ({e}); next round"
             ))
         }
+        _ => {}
     }
+    let mut record = t.clone();
+    super::routes::transactions::apply(&mut record, &answer);
     store
         .save_outcome(SaveOutcome {
             txn: Some(record),

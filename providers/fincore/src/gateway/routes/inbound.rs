@@ -32,15 +32,35 @@ fn check_token(state: &SharedState, headers: &HeaderMap) -> Result<(), ApiError>
     Err(ApiError::unauthorized("missing or wrong X-Webhook-Token"))
 }
 
-/// Why a body is not an event Flux can read, if it is not.
-fn unreadable(body: &[u8]) -> Option<String> {
-    match serde_json::from_slice::<WebhookEnvelope>(body) {
-        Err(e) => Some(format!("the body is not a JSON event: {e}")),
-        Ok(env) if env.id_msg.trim().is_empty() => Some("the event has no id_msg".into()),
-        // Which of two values is meant cannot be known: review, never a guess.
-        Ok(_) => flux_core::json::first_duplicate_key(body)
-            .map(|path| format!("the event repeats the key {path}")),
+/// The event in a body, parsed once, or why it is not one Flux can read.
+fn read_event(body: &[u8]) -> Result<WebhookEnvelope, String> {
+    let env: WebhookEnvelope =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not a JSON event: {e}"))?;
+    if env.id_msg.trim().is_empty() {
+        return Err("the event has no id_msg".into());
     }
+    // Which of two values is meant cannot be known: review, never a guess.
+    match flux_core::json::first_duplicate_key(body) {
+        Some(path) => Err(format!("the event repeats the key {path}")),
+        None => Ok(env),
+    }
+}
+
+/// What every Fincore webhook does first: the token, then the event; an unreadable body is
+/// kept for review and its acknowledgement is the answer (`Break`).
+async fn accept(
+    state: &SharedState,
+    headers: &HeaderMap,
+    msg_name: &str,
+    body: &[u8],
+) -> Result<std::ops::ControlFlow<Json<InboundAck>, WebhookEnvelope>, ApiError> {
+    check_token(state, headers)?;
+    Ok(match read_event(body) {
+        Ok(env) => std::ops::ControlFlow::Continue(env),
+        Err(reason) => {
+            std::ops::ControlFlow::Break(keep_unreadable(state, msg_name, body, reason).await?)
+        }
+    })
 }
 
 /// Keeps a body Flux cannot read, with a valid token, instead of refusing it: a 4xx would make
@@ -245,11 +265,10 @@ pub async fn money_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
-    check_token(&state, &headers)?;
-    if let Some(reason) = unreadable(&body) {
-        return keep_unreadable(&state, "MONEY_IN", &body, reason).await;
-    }
-    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
+    let env = match accept(&state, &headers, "MONEY_IN", &body).await? {
+        std::ops::ControlFlow::Continue(env) => env,
+        std::ops::ControlFlow::Break(kept) => return Ok(kept),
+    };
     let raw = String::from_utf8_lossy(&body).into_owned();
     let (outcome, txn) = ingest_money_in(&state, &env, raw).await?;
     Ok(ack(outcome, txn.map(|t| t.id)))
@@ -264,11 +283,10 @@ pub async fn status_update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
-    check_token(&state, &headers)?;
-    if let Some(reason) = unreadable(&body) {
-        return keep_unreadable(&state, "STATUS_UPDATE", &body, reason).await;
-    }
-    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
+    let env = match accept(&state, &headers, "STATUS_UPDATE", &body).await? {
+        std::ops::ControlFlow::Continue(env) => env,
+        std::ops::ControlFlow::Break(kept) => return Ok(kept),
+    };
     let update: StatusUpdateBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
     let known = known_transaction(&state, update.id.as_deref()).await?;
     let effect = status_effect(&update);
@@ -311,11 +329,10 @@ pub async fn cep(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<InboundAck>, ApiError> {
-    check_token(&state, &headers)?;
-    if let Some(reason) = unreadable(&body) {
-        return keep_unreadable(&state, "CEP", &body, reason).await;
-    }
-    let env: WebhookEnvelope = serde_json::from_slice(&body).map_err(|_| ApiError::internal())?;
+    let env = match accept(&state, &headers, "CEP", &body).await? {
+        std::ops::ControlFlow::Continue(env) => env,
+        std::ops::ControlFlow::Break(kept) => return Ok(kept),
+    };
     let cep: CepBody = serde_json::from_value(env.body.clone()).unwrap_or_default();
     let known = known_transaction(&state, cep.id.as_deref()).await?;
     // INITIALIZED is never sent by the webhook; treat it as PENDING if it appears.

@@ -99,7 +99,10 @@ fn parse_money_out(body: &[u8]) -> Result<MoneyOutInput, ApiError> {
 
 /// Applies Fincore's answer (or failure) to Flux's record: the answer's status and ids; a
 /// refusal is FAILED with Fincore's reason; no answer is UNKNOWN, for the resolver.
-fn apply(record: &mut TransactionRecord, result: &Result<wire::Transaction, FincoreError>) {
+pub(crate) fn apply(
+    record: &mut TransactionRecord,
+    result: &Result<wire::Transaction, FincoreError>,
+) {
     record.updated_at = flux_core::time::now();
     match result {
         Ok(t) => {
