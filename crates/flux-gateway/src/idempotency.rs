@@ -40,6 +40,23 @@ pub struct Outcome {
     pub render: Option<fn(&TransactionRecord) -> serde_json::Value>,
 }
 
+impl Outcome {
+    /// A 201 with `created` as its body, or the error; no transaction row to save. A body that
+    /// cannot be serialised is a 500, never a 2xx with an empty body.
+    pub fn created<T: serde::Serialize>(created: Result<T, ApiError>) -> Outcome {
+        let result = created.and_then(|v| {
+            serde_json::to_value(v)
+                .map(|body| (StatusCode::CREATED, body))
+                .map_err(|_| ApiError::internal())
+        });
+        Outcome {
+            result,
+            txn: None,
+            render: None,
+        }
+    }
+}
+
 fn valid_key(k: &str) -> bool {
     !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic())
 }

@@ -153,25 +153,10 @@ where
         Begin::Replay(r) => return Ok(r),
         Begin::Run(c) => c,
     };
-    let result = run(state.ledger.clone(), req, key, ctx.traceparent_out.clone())
+    let created = run(state.ledger.clone(), req, key, ctx.traceparent_out.clone())
         .await
-        .map_err(problem)
-        .map(|v| {
-            (
-                StatusCode::CREATED,
-                serde_json::to_value(v).unwrap_or_default(),
-            )
-        });
-    Ok(idempotency::finish(
-        state,
-        claim,
-        Outcome {
-            result,
-            txn: None,
-            render: None,
-        },
-    )
-    .await)
+        .map_err(problem);
+    Ok(idempotency::finish(state, claim, Outcome::created(created)).await)
 }
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",

@@ -101,27 +101,15 @@ pub async fn create(
         updated_at: now,
     };
     let secret = flux_store::outbox::new_signing_secret();
-    let result = match state.store.create_webhook(&record, &secret).await {
+    let created = match state.store.create_webhook(&record, &secret).await {
         Ok(()) => {
             let mut shown = Webhook::from(&record);
             shown.secret = Some(secret);
-            Ok((
-                StatusCode::CREATED,
-                serde_json::to_value(shown).unwrap_or_default(),
-            ))
+            Ok(shown)
         }
         Err(e) => Err(ApiError::from(e)),
     };
-    Ok(idempotency::finish(
-        &state,
-        claim,
-        Outcome {
-            result,
-            txn: None,
-            render: None,
-        },
-    )
-    .await)
+    Ok(idempotency::finish(&state, claim, Outcome::created(created)).await)
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",

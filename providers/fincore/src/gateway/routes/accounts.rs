@@ -6,7 +6,7 @@ use super::super::{credentials, fincore, CallFrom};
 use crate::wire;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
@@ -165,20 +165,8 @@ pub async fn create_private(
             .create_private_account(&credentials(&client), &req, &ctx.call())
             .await?;
         remember(&state, client.client_id, std::slice::from_ref(&created)).await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(Account::from(created)).unwrap_or_default(),
-        ))
+        Ok(Account::from(created))
     }
     .await;
-    Ok(idempotency::finish(
-        &state,
-        claim,
-        Outcome {
-            result,
-            txn: None,
-            render: None,
-        },
-    )
-    .await)
+    Ok(idempotency::finish(&state, claim, Outcome::created(result)).await)
 }

@@ -6,7 +6,7 @@ use super::super::{credentials, fincore, CallFrom};
 use crate::wire;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
@@ -200,20 +200,8 @@ pub async fn register(
             .client
             .register_instrument(&credentials(&client), &req, &ctx.call())
             .await?;
-        Ok((
-            StatusCode::CREATED,
-            serde_json::to_value(Instrument::from(created)).unwrap_or_default(),
-        ))
+        Ok(Instrument::from(created))
     }
     .await;
-    Ok(idempotency::finish(
-        &state,
-        claim,
-        Outcome {
-            result,
-            txn: None,
-            render: None,
-        },
-    )
-    .await)
+    Ok(idempotency::finish(&state, claim, Outcome::created(result)).await)
 }
