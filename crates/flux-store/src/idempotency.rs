@@ -81,11 +81,18 @@ async fn save_answer(
         what: outcome.source.clone(),
     };
     let announce = outcome.notify.as_ref().filter(|_| outcome.announce);
-    apply_report(tx, books, announce, t.id, &report, &source).await?;
-    if let Some(reference) = learned {
-        apply_held(tx, books, outcome.notify.as_ref(), &t.provider, &reference).await?;
+    let applied = apply_report(tx, books, announce, t.id, &report, &source).await?;
+    let held = match learned {
+        Some(reference) => {
+            apply_held(tx, books, outcome.notify.as_ref(), &t.provider, &reference).await?
+        }
+        None => 0,
+    };
+    // The row the report wrote is the row as saved, unless held events moved it on.
+    match applied {
+        crate::status::Applied::Changed(row) if held == 0 => Ok(*row),
+        _ => by_id(tx, t.id).await?.ok_or(StoreError::NotFound),
     }
-    by_id(tx, t.id).await?.ok_or(StoreError::NotFound)
 }
 
 pub(crate) async fn complete(tx: &mut dyn Tx, c: &IdempotencyCompletion) -> Result<()> {
