@@ -183,6 +183,8 @@ pub struct Transaction {
     /// Payer details of a money-in.
     #[schema(value_type = Option<Object>)]
     pub counterparty: Option<serde_json::Value>,
+    /// For a money-in that paid a remittance of the partner's: that remittance.
+    pub remittance_id: Option<Uuid>,
     pub provider: String,
     pub provider_reference: Option<String>,
     pub created_at: String,
@@ -218,6 +220,7 @@ impl From<&TransactionRecord> for Transaction {
                 .counterparty
                 .as_deref()
                 .and_then(|c| serde_json::from_str(c).ok()),
+            remittance_id: t.remittance_id,
             provider: t.provider.clone(),
             provider_reference: t.provider_reference.clone(),
             created_at: time::to_rfc3339(t.created_at),

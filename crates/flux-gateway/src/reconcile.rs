@@ -4,9 +4,11 @@
 //! - every pending hold belongs to a movement that is still open;
 //! - no movement has stayed non-final past the resolver's window;
 //! - no provider event waits for a transaction Flux never learned of;
+//! - every completed remittance to a CLABE Flux serves was paid within the settlement window;
 //! - nothing waits in the review list.
 
 use crate::provider::Providers;
+use crate::resolver::ResolverConfig;
 use flux_store::Store;
 use uuid::Uuid;
 
@@ -55,13 +57,15 @@ impl Report {
     }
 }
 
-/// Balances, holds, open movements, held events and the review list. `window` is the
-/// resolver's: a movement or event older than it should have been resolved.
+/// Balances, holds, open movements, held events, unsettled remittances and the review list.
+/// The resolver's windows say when a movement or event should have been resolved and when a
+/// completed remittance's credit should have arrived.
 pub async fn report(
     store: &Store,
     providers: &Providers,
-    window: std::time::Duration,
+    config: &ResolverConfig,
 ) -> anyhow::Result<Report> {
+    let window = config.after;
     let mut lines = Vec::new();
     for provider in providers.iter() {
         lines.extend(provider.reconcile(store).await?);
@@ -96,6 +100,7 @@ pub async fn report(
             ),
         });
     }
+    problems.extend(unsettled(store, config.settlement_window).await?);
     for r in store.open_reviews(1000).await? {
         problems.push(Problem {
             kind: "review",
@@ -104,6 +109,30 @@ pub async fn report(
         });
     }
     Ok(Report { lines, problems })
+}
+
+/// Completed remittances whose credit is overdue and not yet filed for review (a filed one is
+/// listed with the review list), whatever the resolver has done.
+async fn unsettled(store: &Store, window: std::time::Duration) -> anyhow::Result<Vec<Problem>> {
+    let before = flux_core::time::now() - chrono::Duration::from_std(window)?;
+    Ok(store
+        .unsettled_before(before, 1000)
+        .await?
+        .into_iter()
+        .map(|r| Problem {
+            kind: "unsettled_remittance",
+            subject: r.id.to_string(),
+            detail: format!(
+                "remittance of {} {} to {} completed at {} and no credit has arrived",
+                r.amount.as_deref().unwrap_or("(sender's choice)"),
+                r.currency,
+                flux_core::clabe::mask(r.settle_account.as_deref().unwrap_or_default()),
+                r.completed_at
+                    .map(flux_core::time::to_rfc3339)
+                    .unwrap_or_default()
+            ),
+        })
+        .collect())
 }
 
 /// Holds whose movement is final (or unknown): money kept from the client for nothing.

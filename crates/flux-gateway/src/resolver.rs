@@ -23,6 +23,9 @@ pub struct ResolverConfig {
     /// A money-out older than this is never re-sent (a provider's idempotency key expires;
     /// Fincore keeps its 24 h).
     pub replay_until: Duration,
+    /// A completed remittance to a CLABE Flux serves whose credit has not arrived this long
+    /// after it completed goes to the review list.
+    pub settlement_window: Duration,
 }
 
 impl Default for ResolverConfig {
@@ -30,6 +33,7 @@ impl Default for ResolverConfig {
         ResolverConfig {
             after: Duration::from_secs(120),
             replay_until: Duration::from_secs(23 * 3600),
+            settlement_window: Duration::from_secs(3600),
         }
     }
 }
@@ -61,6 +65,7 @@ pub async fn resolve(
         .apply_matched_held(Some(events::STATUS_UPDATE))
         .await?;
     poll_providers(store, providers).await;
+    file_unsettled(store, config.settlement_window).await?;
     for t in store.open_transactions_before(cutoff, false, 500).await? {
         // One movement that cannot be settled must not stall the others.
         let action = match resolve_one(store, providers, config, &t).await {
@@ -97,6 +102,18 @@ async fn poll_providers(store: &Store, providers: &Providers) {
     }
 }
 
+/// Completed remittances whose credit is overdue (tried once more first) go to the review
+/// list, once each.
+async fn file_unsettled(store: &Store, window: Duration) -> anyhow::Result<()> {
+    let before = flux_core::time::now() - chrono::Duration::from_std(window)?;
+    for r in store.overdue_settlements(before, 500).await? {
+        if store.file_unsettled(&r, window).await? {
+            tracing::warn!(remittance_id = %r.id, "completed remittance not settled in time");
+        }
+    }
+    Ok(())
+}
+
 async fn resolve_one(
     store: &Store,
     providers: &Providers,
@@ -127,6 +144,7 @@ pub async fn review(
             provider: t.provider.clone(),
             client_id: Some(t.client_id),
             transaction_id: Some(t.id),
+            remittance_id: None,
             id_msg: None,
             reason: reason.clone(),
         })

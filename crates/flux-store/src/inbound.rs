@@ -118,8 +118,13 @@ async fn apply_effect(
         InboundEffect::InsertTransaction(t) => {
             if insert_if_new(tx, t).await? {
                 book(books, tx, None, t).await?;
+                let remittance_id = crate::settlement::settle_credit(tx, t).await?;
                 if let Some(n) = notify {
-                    enqueue(tx, n, t, None, now).await?;
+                    let t = TransactionRecord {
+                        remittance_id,
+                        ..(**t).clone()
+                    };
+                    enqueue(tx, n, &t, None, now).await?;
                 }
             }
             Ok(InboundOutcome::Applied)
@@ -134,7 +139,9 @@ async fn apply_effect(
                 kind,
                 provider: event.provider.clone(),
                 client_id: event.client_id,
-                transaction_id: None,
+                // An undocumented status for a known transfer names that transfer.
+                transaction_id: event.transaction_id,
+                remittance_id: None,
                 id_msg: Some(event.id_msg.clone()),
                 reason: reason.clone(),
             };

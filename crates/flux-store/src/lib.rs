@@ -14,6 +14,7 @@ pub mod postgres;
 pub mod remittances;
 pub mod review;
 pub mod sealing;
+pub mod settlement;
 pub mod sql;
 pub mod sqlite;
 pub mod status;
@@ -87,6 +88,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0008_remittances",
         include_str!("../migrations/sqlite/0008_remittances.sql"),
     ),
+    (
+        "0009_settlement",
+        include_str!("../migrations/sqlite/0009_settlement.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -120,6 +125,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0008_remittances",
         include_str!("../migrations/postgres/0008_remittances.sql"),
+    ),
+    (
+        "0009_settlement",
+        include_str!("../migrations/postgres/0009_settlement.sql"),
     ),
 ];
 

@@ -70,6 +70,8 @@ pub struct TransactionRecord {
     pub cep_status: Option<String>,
     /// When the CEP was finalized.
     pub cep_processed_at: Option<DateTime<Utc>>,
+    /// For a money-in: the remittance it paid, once settlement matched them.
+    pub remittance_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -9,6 +9,7 @@
 
 use crate::idempotency::{complete, IdempotencyCompletion};
 use crate::outbox::{enqueue_subject, Delta, Subject};
+use crate::settlement;
 use crate::sql::{tx_fn, Row, Tx, Value};
 use crate::*;
 use flux_core::remittance::{decide, Decision, RemittanceStatus};
@@ -33,6 +34,14 @@ pub struct RemittanceRecord {
     pub updated_at: DateTime<Utc>,
     /// When the provider last told Flux anything about it (callback or poll).
     pub last_heard_at: Option<DateTime<Utc>>,
+    /// The beneficiary CLABE when the remittance pays MXN to a CLABE: the account whose SPEI
+    /// credit settles it (see [`crate::settlement`]). None: Flux will not see its payout.
+    pub settle_account: Option<String>,
+    /// The money-in that paid it, once matched.
+    pub settlement_transaction_id: Option<Uuid>,
+    pub settled_at: Option<DateTime<Utc>>,
+    /// When the provider says it completed: the start of the window its credit must arrive in.
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// One row of a remittance's status history.
@@ -71,8 +80,15 @@ pub struct RemittanceFilter {
     pub per_page: u32,
 }
 
-const COLUMNS: &str = "id, partner_id, client_id, provider, provider_reference, status, amount, \
-     currency, external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at";
+macro_rules! columns {
+    () => {
+        "id, partner_id, client_id, provider, provider_reference, status, amount, currency, \
+         external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at, \
+         settle_account, settlement_transaction_id, settled_at, completed_at"
+    };
+}
+pub(crate) use columns;
+pub(crate) const COLUMNS: &str = columns!();
 
 fn status_at(row: &Row, i: usize) -> Result<RemittanceStatus> {
     row.text(i)?
@@ -84,7 +100,7 @@ fn json_at(row: &Row, i: usize) -> Result<Json> {
     serde_json::from_str(&row.text(i)?).map_err(|e| StoreError::corrupt(i, &e.to_string()))
 }
 
-fn remittance(row: &Row) -> Result<RemittanceRecord> {
+pub(crate) fn remittance(row: &Row) -> Result<RemittanceRecord> {
     Ok(RemittanceRecord {
         id: row.uuid(0)?,
         partner_id: row.uuid(1)?,
@@ -100,6 +116,10 @@ fn remittance(row: &Row) -> Result<RemittanceRecord> {
         created_at: instant(row, 11)?,
         updated_at: instant(row, 12)?,
         last_heard_at: opt_instant(row, 13)?,
+        settle_account: row.opt_text(14)?,
+        settlement_transaction_id: row.opt_uuid(15)?,
+        settled_at: opt_instant(row, 16)?,
+        completed_at: opt_instant(row, 17)?,
     })
 }
 
@@ -114,7 +134,10 @@ fn event(row: &Row) -> Result<RemittanceEvent> {
 }
 
 /// The row, locked for the rest of the transaction on PostgreSQL (SQLite writes are serial).
-async fn by_id_for_update(tx: &mut dyn Tx, id: Uuid) -> Result<Option<RemittanceRecord>> {
+pub(crate) async fn by_id_for_update(
+    tx: &mut dyn Tx,
+    id: Uuid,
+) -> Result<Option<RemittanceRecord>> {
     let lock = if tx.dialect() == "postgres" {
         " FOR UPDATE"
     } else {
@@ -161,6 +184,9 @@ async fn apply_reports(
     source: &str,
     notify: Option<RemittanceNotify>,
 ) -> Result<Vec<Decision>> {
+    if let Some(clabe) = settlement::account_to_lock(tx, id).await? {
+        settlement::lock_account(tx, &clabe).await?;
+    }
     let mut r = by_id_for_update(tx, id)
         .await?
         .ok_or(StoreError::NotFound)?;
@@ -175,7 +201,19 @@ async fn apply_reports(
         let old = r.status;
         r.status = report.status;
         r.updated_at = now;
+        if r.status == RemittanceStatus::Completed && r.completed_at.is_none() {
+            r.completed_at = Some(report.at);
+        }
         insert_event(tx, id, Some(old), r.status, report.at, source).await?;
+        if settlement::awaits_credit(&r) {
+            // Written first, so that matching sees the remittance as it is now.
+            tx.exec(
+                "UPDATE remittances SET status = $2 WHERE id = $1",
+                &[id.into(), r.status.as_str().into()],
+            )
+            .await?;
+            settlement::settle_remittance(tx, &mut r).await?;
+        }
         if let Some(n) = notify {
             let subject = Subject {
                 event_type: n.event_type,
@@ -193,12 +231,14 @@ async fn apply_reports(
         }
     }
     tx.exec(
-        "UPDATE remittances SET status = $2, updated_at = $3, last_heard_at = $4 WHERE id = $1",
+        "UPDATE remittances SET status = $2, updated_at = $3, last_heard_at = $4, completed_at = $5
+         WHERE id = $1",
         &[
             id.into(),
             r.status.as_str().into(),
             micros(r.updated_at),
             micros(now),
+            opt_micros(r.completed_at),
         ],
     )
     .await?;
@@ -213,7 +253,7 @@ impl Store {
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 let sql = format!(
-                    "INSERT INTO remittances ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                    "INSERT INTO remittances ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                      ON CONFLICT DO NOTHING"
                 );
                 let params: Vec<Value> = vec![
@@ -231,6 +271,10 @@ impl Store {
                     micros(r.created_at),
                     micros(r.updated_at),
                     opt_micros(r.last_heard_at),
+                    r.settle_account.clone().into(),
+                    r.settlement_transaction_id.into(),
+                    opt_micros(r.settled_at),
+                    opt_micros(r.completed_at),
                 ];
                 if tx.exec(&sql, &params).await? == 0 {
                     return Ok(false);
@@ -298,11 +342,7 @@ impl Store {
     }
 
     pub async fn get_remittance(&self, id: Uuid) -> Result<Option<RemittanceRecord>> {
-        let sql: &'static str = concat!(
-            "SELECT id, partner_id, client_id, provider, provider_reference, status, amount, ",
-            "currency, external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at",
-            " FROM remittances WHERE id = $1"
-        );
+        let sql: &'static str = concat!("SELECT ", columns!(), " FROM remittances WHERE id = $1");
         let rows = self.query(sql, vec![id.into()]).await?;
         rows.first().map(remittance).transpose()
     }
@@ -314,8 +354,8 @@ impl Store {
         reference: &str,
     ) -> Result<Option<RemittanceRecord>> {
         let sql: &'static str = concat!(
-            "SELECT id, partner_id, client_id, provider, provider_reference, status, amount, ",
-            "currency, external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at",
+            "SELECT ",
+            columns!(),
             " FROM remittances WHERE provider = $1 AND provider_reference = $2"
         );
         let rows = self
@@ -382,8 +422,8 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<RemittanceRecord>> {
         let sql: &'static str = concat!(
-            "SELECT id, partner_id, client_id, provider, provider_reference, status, amount, ",
-            "currency, external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at",
+            "SELECT ",
+            columns!(),
             " FROM remittances WHERE provider = $1",
             " AND status NOT IN ('COMPLETED', 'CANCELLED', 'REFUNDED')",
             " AND COALESCE(last_heard_at, created_at) < $2",

@@ -19,6 +19,11 @@ pub enum ReviewKind {
     IllegalTransition,
     /// A movement whose outcome the resolver could not learn from the provider.
     UnknownOutcome,
+    /// A credit that could have paid more than one remittance, or that names a remittance
+    /// but not its amount: Flux will not guess which remittance it settles.
+    AmbiguousSettlement,
+    /// A completed remittance to a CLABE Flux serves whose credit did not arrive in time.
+    UnsettledRemittance,
 }
 
 impl ReviewKind {
@@ -28,6 +33,8 @@ impl ReviewKind {
             ReviewKind::InvalidEvent => "INVALID_EVENT",
             ReviewKind::IllegalTransition => "ILLEGAL_TRANSITION",
             ReviewKind::UnknownOutcome => "UNKNOWN_OUTCOME",
+            ReviewKind::AmbiguousSettlement => "AMBIGUOUS_SETTLEMENT",
+            ReviewKind::UnsettledRemittance => "UNSETTLED_REMITTANCE",
         }
     }
 
@@ -37,6 +44,8 @@ impl ReviewKind {
             ReviewKind::InvalidEvent,
             ReviewKind::IllegalTransition,
             ReviewKind::UnknownOutcome,
+            ReviewKind::AmbiguousSettlement,
+            ReviewKind::UnsettledRemittance,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
@@ -51,6 +60,8 @@ pub struct NewReview {
     pub provider: String,
     pub client_id: Option<Uuid>,
     pub transaction_id: Option<Uuid>,
+    /// For an item about a remittance.
+    pub remittance_id: Option<Uuid>,
     pub id_msg: Option<String>,
     pub reason: String,
 }
@@ -58,10 +69,11 @@ pub struct NewReview {
 impl NewReview {
     /// The same kind and subject always give the same id, so filing twice files once.
     pub fn id(&self) -> Uuid {
-        let subject = match (&self.id_msg, self.transaction_id) {
-            (Some(m), _) => format!("event:{m}"),
-            (None, Some(t)) => format!("transaction:{t}"),
-            (None, None) => format!("reason:{}", self.reason),
+        let subject = match (&self.id_msg, self.transaction_id, self.remittance_id) {
+            (Some(m), _, _) => format!("event:{m}"),
+            (None, Some(t), _) => format!("transaction:{t}"),
+            (None, None, Some(r)) => format!("remittance:{r}"),
+            (None, None, None) => format!("reason:{}", self.reason),
         };
         Uuid::new_v5(
             &Uuid::NAMESPACE_OID,
@@ -88,7 +100,7 @@ pub struct ReviewItem {
 macro_rules! columns {
     () => {
         "SELECT id, kind, provider, client_id, transaction_id, id_msg, reason, created_at, \
-         resolved_at, resolved_by, resolution FROM review_items"
+         resolved_at, resolved_by, resolution, remittance_id FROM review_items"
     };
 }
 const SELECT_OPEN: &str = concat!(
@@ -108,6 +120,7 @@ fn item(row: &Row) -> Result<ReviewItem> {
             transaction_id: row.opt_uuid(4)?,
             id_msg: row.opt_text(5)?,
             reason: row.text(6)?,
+            remittance_id: row.opt_uuid(11)?,
         },
         created_at: instant(row, 7)?,
         resolved_at: opt_instant(row, 8)?,
@@ -123,8 +136,8 @@ pub(crate) async fn file(tx: &mut dyn Tx, r: &NewReview, now: DateTime<Utc>) -> 
         transaction_id = ?r.transaction_id, reason = %r.reason, "filed for operator review");
     let n = tx
         .exec(
-            "INSERT INTO review_items (id, kind, provider, client_id, transaction_id, id_msg, reason, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            "INSERT INTO review_items (id, kind, provider, client_id, transaction_id, id_msg, reason, created_at, remittance_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
             &[
                 r.id().into(),
                 r.kind.as_str().into(),
@@ -134,6 +147,7 @@ pub(crate) async fn file(tx: &mut dyn Tx, r: &NewReview, now: DateTime<Utc>) -> 
                 r.id_msg.clone().into(),
                 r.reason.clone().into(),
                 micros(now),
+                r.remittance_id.into(),
             ],
         )
         .await?;

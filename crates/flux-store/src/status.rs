@@ -158,6 +158,7 @@ async fn file_illegal(
         provider: source.provider.clone(),
         client_id: Some(before.client_id),
         transaction_id: Some(before.id),
+        remittance_id: None,
         id_msg: source.id_msg.clone(),
         reason: format!(
             "{} reported {} for a {} that is {}; not applied",

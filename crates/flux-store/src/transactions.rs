@@ -11,9 +11,11 @@ macro_rules! columns {
         "id, partner_id, client_id, kind, status, amount, currency, description, \
          external_reference, tracking_key, source_instrument_id, destination_instrument_id, \
          related_transaction_id, provider, provider_reference, failure_code, failure_description, \
-         counterparty, created_at, updated_at, cep_status, cep_processed_at"
+         counterparty, created_at, updated_at, cep_status, cep_processed_at, remittance_id"
     };
 }
+
+pub(crate) use columns;
 
 macro_rules! where_filtered {
     () => {
@@ -67,6 +69,7 @@ pub(crate) fn transaction(row: &Row) -> Result<TransactionRecord> {
         updated_at: instant(row, 19)?,
         cep_status: row.opt_text(20)?,
         cep_processed_at: opt_instant(row, 21)?,
+        remittance_id: row.opt_uuid(22)?,
     })
 }
 
@@ -94,6 +97,7 @@ fn params(t: &TransactionRecord) -> Vec<Value> {
         micros(t.updated_at),
         t.cep_status.clone().into(),
         opt_micros(t.cep_processed_at),
+        t.remittance_id.into(),
     ]
 }
 
@@ -105,8 +109,8 @@ pub(crate) async fn insert_if_new(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
             "INSERT INTO transactions (id, partner_id, client_id, kind, status, amount, currency, description,
                external_reference, tracking_key, source_instrument_id, destination_instrument_id,
                related_transaction_id, provider, provider_reference, failure_code, failure_description,
-               counterparty, created_at, updated_at, cep_status, cep_processed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+               counterparty, created_at, updated_at, cep_status, cep_processed_at, remittance_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
              ON CONFLICT DO NOTHING",
             &params(t),
         )

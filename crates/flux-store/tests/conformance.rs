@@ -232,6 +232,7 @@ fn txn(
         counterparty: None,
         cep_status: None,
         cep_processed_at: None,
+        remittance_id: None,
         created_at: at,
         updated_at: at,
     }

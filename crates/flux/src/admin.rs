@@ -182,8 +182,8 @@ pub async fn reconcile(
 ) -> anyhow::Result<bool> {
     let store = boot::open_store(config).await?;
     let providers = crate::providers::for_admin(config, &store, fincore_url).await?;
-    let window = std::time::Duration::from_secs(config.resolver.after_s);
-    let report = flux_gateway::reconcile::report(&store, &providers, window).await?;
+    let report =
+        flux_gateway::reconcile::report(&store, &providers, &config.resolver.config()).await?;
     if json {
         for l in &report.lines {
             println!("{}", serde_json::to_string(l)?);

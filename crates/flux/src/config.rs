@@ -26,6 +26,7 @@ pub struct Resolver {
     pub after_s: u64,
     pub interval_ms: u64,
     pub replay_until_s: u64,
+    pub settlement_window_s: u64,
 }
 
 impl Default for Resolver {
@@ -34,6 +35,7 @@ impl Default for Resolver {
             after_s: 120,
             interval_ms: 15_000,
             replay_until_s: 23 * 3600,
+            settlement_window_s: 3600,
         }
     }
 }
@@ -43,6 +45,7 @@ impl Resolver {
         flux_gateway::resolver::ResolverConfig {
             after: std::time::Duration::from_secs(self.after_s),
             replay_until: std::time::Duration::from_secs(self.replay_until_s),
+            settlement_window: std::time::Duration::from_secs(self.settlement_window_s),
         }
     }
 }
@@ -350,6 +353,10 @@ impl Config {
         env_parse(
             "FLUX_RESOLVER_REPLAY_UNTIL_S",
             &mut c.resolver.replay_until_s,
+        )?;
+        env_parse(
+            "FLUX_RESOLVER_SETTLEMENT_WINDOW_S",
+            &mut c.resolver.settlement_window_s,
         )?;
         if let Some(hosts) = env("FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS") {
             c.webhooks.allowed_private_hosts = comma_list(&hosts);

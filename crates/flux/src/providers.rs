@@ -33,9 +33,28 @@ pub async fn registered(
             .await?;
     let felix =
         felix::gateway::start::start(felix_settings(config, public_url, true), store).await?;
+    if let (Some(fincore), Some(felix)) = (&fincore.emulator, &felix.emulator) {
+        felix.set_ramp_off(sandbox_ramp_off(fincore.clone()));
+    }
     Ok(Registered {
         providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix]),
         fincore_emulator: fincore.emulator,
+    })
+}
+
+/// In sandbox, a remittance Félix completes to a CLABE arrives as a SPEI credit at the Fincore
+/// emulator, which sends its MONEY_IN to Flux like any other: the whole remittance path,
+/// settlement included, runs on a laptop. A CLABE Fincore does not hold is paid elsewhere.
+fn sandbox_ramp_off(fincore: fincore::emulator::EmulatorHandle) -> felix::emulator::RampOffSink {
+    Arc::new(move |payout: felix::emulator::RampOff| {
+        let credited = fincore.receive_spei(fincore::emulator::IncomingSpei {
+            clabe: payout.clabe,
+            amount: payout.amount,
+            payer_name: "FELIX PAGOS".into(),
+            payer_account: None,
+            concept: payout.concept,
+        });
+        tracing::debug!(credited, "félix ramp-off to the fincore emulator");
     })
 }
 

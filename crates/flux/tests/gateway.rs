@@ -969,6 +969,18 @@ async fn inbound_webhooks_are_authenticated_deduplicated_and_lossless() {
     assert_eq!(first.body["duplicate"], false);
     let again = post("/api/webhooks/money-in", money_in.clone(), Some(&token)).await;
     assert_eq!(again.body["duplicate"], true);
+    // Fincore's namespaced path is the same endpoint: same token, same deduplication.
+    post("/api/webhooks/fincore/money-in", money_in.clone(), None)
+        .await
+        .problem(401, "unauthorized");
+    let namespaced = post(
+        "/api/webhooks/fincore/money-in",
+        money_in.clone(),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(namespaced.status, 200, "{}", namespaced.text);
+    assert_eq!(namespaced.body["duplicate"], true);
     let unmatched = flux.running.store.unmatched_inbound(10).await.unwrap();
     assert_eq!(unmatched.len(), 1);
     assert_eq!(

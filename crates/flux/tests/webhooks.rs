@@ -103,6 +103,7 @@ async fn known_money_out(flux: &TestFlux, reference: &str) -> Uuid {
             counterparty: None,
             cep_status: None,
             cep_processed_at: None,
+            remittance_id: None,
             created_at: now,
             updated_at: now,
         })

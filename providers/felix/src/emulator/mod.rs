@@ -98,6 +98,44 @@ pub(crate) struct Shared {
     pub http: reqwest::Client,
     /// Set to true to stop the server and the background tasks.
     stop: watch::Sender<bool>,
+    /// Where a completed transaction to a CLABE is paid out (see [`RampOff`]).
+    ramp_off: Mutex<Option<RampOffSink>>,
+}
+
+/// The payout ("ramp-off") of a transaction that reached COMPLETED with a CLABE as the
+/// beneficiary account and MXN as its currency: the SPEI credit Félix's bank sends to that
+/// account. The concept carries the transaction's external id, which is how the receiving
+/// side can tell which remittance paid it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RampOff {
+    pub clabe: String,
+    pub amount: rust_decimal::Decimal,
+    /// The beneficiary's name, as Félix pays out in it.
+    pub beneficiary_name: String,
+    /// At most 40 characters, as SPEI allows.
+    pub concept: String,
+}
+
+/// Receives ramp-offs; in sandbox Flux points it at the Fincore emulator.
+pub type RampOffSink = Arc<dyn Fn(RampOff) + Send + Sync>;
+
+/// The payout of a transaction just completed, if it pays a CLABE in MXN.
+fn ramp_off_of(tx: &state::StoredTx) -> Option<RampOff> {
+    if !tx.is_clabe || tx.currency != "MXN" {
+        return None;
+    }
+    let name = [Some(&tx.name), tx.middle_name.as_ref(), Some(&tx.lastname)]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(RampOff {
+        clabe: tx.account_identifier_number.clone(),
+        amount: tx.amount?,
+        beneficiary_name: name,
+        concept: tx.external_transaction_id.chars().take(40).collect(),
+    })
 }
 
 impl Shared {
@@ -133,6 +171,16 @@ impl Shared {
     ) -> Result<(), EmuError> {
         let now = chrono::Utc::now();
         let change = state.transition(id, to, now)?;
+        if change.delta.new_status == TransactionStatus::Completed {
+            let payout = state
+                .transactions
+                .get(&change.transaction_id)
+                .and_then(ramp_off_of);
+            let sink = self.ramp_off.lock().clone();
+            if let (Some(payout), Some(sink)) = (payout, sink) {
+                sink(payout);
+            }
+        }
         if let Some(tx) = state.transactions.get(&change.transaction_id) {
             let view = transactions::render(tx, ApiVersion::V2, &self.base_url);
             state.enqueue(
@@ -202,6 +250,11 @@ impl EmulatorHandle {
         self.shared.state.lock().pending_count(provider_id)
     }
 
+    /// Sends the payouts of transactions completed from now on to `sink`.
+    pub fn set_ramp_off(&self, sink: RampOffSink) {
+        *self.shared.ramp_off.lock() = Some(sink);
+    }
+
     /// Creates a provider account (or finds it by email); returns its id.
     pub fn seed_provider(&self, seed: &SeedProvider) -> Result<String, EmuError> {
         self.shared.mutate(|state| Ok(state.seed_provider(seed)))
@@ -248,6 +301,7 @@ pub async fn start(
         wake: tokio::sync::Notify::new(),
         http,
         stop,
+        ramp_off: Mutex::new(None),
     });
     tokio::spawn(notify::run(shared.clone(), shared.stop.subscribe()));
     if let Some(step) = step {

@@ -297,7 +297,13 @@ fn felix_request(id: Uuid, i: &Input) -> CreateTransaction {
     })
 }
 
-fn intent(id: Uuid, caller: &Caller, client_id: Uuid, i: &Input) -> RemittanceRecord {
+fn intent(
+    id: Uuid,
+    caller: &Caller,
+    client_id: Uuid,
+    i: &Input,
+    settle_account: Option<String>,
+) -> RemittanceRecord {
     let now = flux_core::time::now();
     RemittanceRecord {
         id,
@@ -314,7 +320,31 @@ fn intent(id: Uuid, caller: &Caller, client_id: Uuid, i: &Input) -> RemittanceRe
         created_at: now,
         updated_at: now,
         last_heard_at: None,
+        settle_account,
+        settlement_transaction_id: None,
+        settled_at: None,
+        completed_at: None,
     }
+}
+
+/// A remittance paid in MXN to a CLABE that one of the partner's clients holds ends as a SPEI
+/// credit Flux records: that CLABE, which settlement matches the credit by (see
+/// `flux_store::settlement`). None for any other account: its payout is not Flux's to see.
+async fn settle_account(
+    state: &SharedState,
+    caller: &Caller,
+    i: &Input,
+) -> Result<Option<String>, ApiError> {
+    if i.account.kind != AccountIdentifierKind::Clabe || i.currency != Currency::MXN {
+        return Ok(None);
+    }
+    let Some(link) = state.store.find_account_link(&i.account.number).await? else {
+        return Ok(None);
+    };
+    let client = state.store.get_client(link.client_id).await?;
+    Ok(client
+        .filter(|c| c.partner_id == caller.partner_id)
+        .map(|_| i.account.number.clone()))
 }
 
 /// Félix's failure as the partner's answer.
@@ -352,6 +382,7 @@ pub async fn create(
     let client_id = path_id(&client_id, "client")?;
     let input = parse(&body)?;
     let client = owned_client(&state, &caller, client_id).await?;
+    let settle = settle_account(&state, &caller, &input).await?;
     let path = format!("/api/partners/clients/{client_id}/remittances");
     let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
         Begin::Replay(r) => return Ok(r),
@@ -359,7 +390,7 @@ pub async fn create(
     };
     // The same partner key always names the same remittance, here and at Félix.
     let id = Uuid::new_v5(&caller.partner_id, key.as_bytes());
-    let record = intent(id, &caller, client.client_id, &input);
+    let record = intent(id, &caller, client.client_id, &input, settle);
     if let Err(e) = record_intent(&state, &record).await {
         release(&state, &claim).await;
         return Err(e);

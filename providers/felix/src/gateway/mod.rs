@@ -103,6 +103,7 @@ fn router() -> axum::Router<SharedState> {
         create::Beneficiary,
         create::Account,
         model::Remittance,
+        model::Settlement,
         model::StatusChange
     ))
 )]

@@ -37,8 +37,20 @@ pub struct Remittance {
     metadata: Option<Value>,
     created_at: String,
     updated_at: String,
+    /// The SPEI credit that paid it, when it pays a CLABE one of the partner's clients holds
+    /// and that credit arrived; null until then.
+    settlement: Option<Settlement>,
     /// Only in GET …/remittances/{id}.
     history: Option<Vec<StatusChange>>,
+}
+
+/// The money-in that paid a remittance.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct Settlement {
+    /// The MONEY_IN transaction (GET …/transactions/{id}); it names this remittance back.
+    transaction_id: uuid::Uuid,
+    settled_at: String,
 }
 
 /// One status change of a remittance.
@@ -66,6 +78,10 @@ pub fn render(r: &RemittanceRecord) -> Value {
         "metadata": r.metadata,
         "created_at": flux_core::time::to_rfc3339(r.created_at),
         "updated_at": flux_core::time::to_rfc3339(r.updated_at),
+        "settlement": r.settlement_transaction_id.map(|t| json!({
+            "transaction_id": t,
+            "settled_at": r.settled_at.map(flux_core::time::to_rfc3339),
+        })),
     })
 }
 

@@ -125,6 +125,17 @@ fn load(path: Option<&std::path::Path>) -> anyhow::Result<state::State> {
     }
 }
 
+/// A SPEI credit arriving from outside Fincore, for [`EmulatorHandle::receive_spei`].
+#[derive(Debug, Clone)]
+pub struct IncomingSpei {
+    pub clabe: String,
+    pub amount: Decimal,
+    pub payer_name: String,
+    pub payer_account: Option<String>,
+    /// The payment concept (concepto de pago), at most 40 characters on SPEI.
+    pub concept: String,
+}
+
 /// A running emulator.
 #[derive(Clone)]
 pub struct EmulatorHandle {
@@ -169,6 +180,42 @@ impl EmulatorHandle {
     /// Available balance of an account, by CLABE.
     pub fn balance(&self, clabe: &str) -> Option<Decimal> {
         self.shared.state.lock().balance_by_clabe(clabe)
+    }
+
+    /// A SPEI credit from another bank to the account with this CLABE (a remittance's
+    /// ramp-off, say): the balance grows and the owner's MONEY_IN webhooks are sent, as
+    /// for the sandbox money-in. False when no account has this CLABE.
+    pub fn receive_spei(&self, credit: IncomingSpei) -> bool {
+        let sent = {
+            let mut state = self.shared.state.lock();
+            let Some(owner) = state.owner_of_clabe(&credit.clabe) else {
+                return false;
+            };
+            let req = crate::wire::SimulateMoneyInRequest {
+                client_id: owner,
+                amount: credit.amount.to_string(),
+                beneficiary_account: Some(credit.clabe),
+                payer_name: Some(credit.payer_name),
+                payer_account: credit.payer_account,
+                payment_concept: Some(credit.concept),
+            };
+            match state.simulate_money_in(owner, &req) {
+                Ok(envelope) => Some((envelope, state.webhook_targets(owner, "MONEY_IN"))),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "fincore emulator: incoming SPEI refused");
+                    None
+                }
+            }
+        };
+        self.shared.changed();
+        match sent {
+            Some((envelope, targets)) => {
+                let body = serde_json::to_value(&envelope).unwrap_or_default();
+                self.shared.notifier.send(targets, body);
+                true
+            }
+            None => false,
+        }
     }
 
     /// A fault: money appears in an account without a webhook (what reconciliation exists to

@@ -227,6 +227,14 @@ impl State {
         }
     }
 
+    /// The client whose account has this CLABE.
+    pub fn owner_of_clabe(&self, clabe: &str) -> Option<Uuid> {
+        self.accounts
+            .values()
+            .find(|a| a.account.clabe_number == clabe)
+            .map(|a| a.account.client_id)
+    }
+
     pub fn balance_by_clabe(&self, clabe: &str) -> Option<Decimal> {
         self.accounts
             .values()

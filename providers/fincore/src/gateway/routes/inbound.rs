@@ -200,6 +200,7 @@ pub fn money_in_record(
         failure_description: None,
         cep_status: None,
         cep_processed_at: None,
+        remittance_id: None,
         counterparty: Some(
             serde_json::json!({
                 "payer_name": body.payer_name, "payer_account": body.payer_account, "payer_rfc": body.payer_rfc,
@@ -354,4 +355,47 @@ pub async fn cep(
         },
     };
     record(&state, &env, &body, known, effect, events::CEP).await
+}
+
+/// The same three endpoints under `/api/webhooks/fincore/…`, where each provider's inbound
+/// webhooks live (Félix's at `/api/webhooks/felix`), with the same token. The seed's paths
+/// above stay, for the registrations that name them.
+pub mod namespaced {
+    use super::*;
+
+    #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", tag = "inbound webhooks",
+        params(("X-Webhook-Token" = String, Header)),
+        request_body(content = Object, description = "Fincore MONEY_IN event"),
+        responses((status = 200, body = InboundAck, description = "As `/api/webhooks/money-in`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
+    pub async fn fincore_money_in(
+        state: State<SharedState>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Json<InboundAck>, ApiError> {
+        money_in(state, headers, body).await
+    }
+
+    #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", tag = "inbound webhooks",
+        params(("X-Webhook-Token" = String, Header)),
+        request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
+        responses((status = 200, body = InboundAck, description = "As `/api/webhooks/status-update`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
+    pub async fn fincore_status_update(
+        state: State<SharedState>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Json<InboundAck>, ApiError> {
+        status_update(state, headers, body).await
+    }
+
+    #[utoipa::path(post, path = "/api/webhooks/fincore/cep", tag = "inbound webhooks",
+        params(("X-Webhook-Token" = String, Header)),
+        request_body(content = Object, description = "Fincore CEP event"),
+        responses((status = 200, body = InboundAck, description = "As `/api/webhooks/cep`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
+    pub async fn fincore_cep(
+        state: State<SharedState>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Json<InboundAck>, ApiError> {
+        cep(state, headers, body).await
+    }
 }

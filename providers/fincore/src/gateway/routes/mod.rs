@@ -42,6 +42,18 @@ pub fn router() -> Router<SharedState> {
         .route("/api/webhooks/money-in", post(inbound::money_in))
         .route("/api/webhooks/status-update", post(inbound::status_update))
         .route("/api/webhooks/cep", post(inbound::cep))
+        .route(
+            "/api/webhooks/fincore/money-in",
+            post(inbound::namespaced::fincore_money_in),
+        )
+        .route(
+            "/api/webhooks/fincore/status-update",
+            post(inbound::namespaced::fincore_status_update),
+        )
+        .route(
+            "/api/webhooks/fincore/cep",
+            post(inbound::namespaced::fincore_cep),
+        )
         .route("/api/sandbox/money-in", post(sandbox::money_in))
 }
 
@@ -58,6 +70,9 @@ pub fn router() -> Router<SharedState> {
         transactions::money_out,
         transactions::refund,
         inbound::money_in,
+        inbound::namespaced::fincore_money_in,
+        inbound::namespaced::fincore_status_update,
+        inbound::namespaced::fincore_cep,
         inbound::status_update,
         inbound::cep,
         sandbox::money_in,

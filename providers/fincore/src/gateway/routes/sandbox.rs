@@ -115,11 +115,12 @@ async fn simulate(
         .client
         .simulate_money_in(&credentials(client), req, &ctx.call())
         .await?;
-    let raw = serde_json::to_string(&env).unwrap_or_default();
+    let raw = serde_json::to_string(&env).map_err(|_| ApiError::internal())?;
     let (_, txn) = super::inbound::ingest_money_in(state, &env, raw).await?;
     let txn = txn.ok_or_else(ApiError::internal)?;
     // If the webhook won the race, the stored row is the one to show.
     let stored = state.store.get_transaction(txn.id).await?.unwrap_or(txn);
-    let shown = serde_json::to_value(Transaction::from(&stored)).unwrap_or_default();
+    let shown =
+        serde_json::to_value(Transaction::from(&stored)).map_err(|_| ApiError::internal())?;
     Ok((StatusCode::CREATED, shown))
 }

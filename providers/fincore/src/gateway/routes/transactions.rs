@@ -220,6 +220,7 @@ pub async fn money_out(
         counterparty: None,
         cep_status: None,
         cep_processed_at: None,
+        remittance_id: None,
         created_at: now,
         updated_at: now,
     };
@@ -412,6 +413,7 @@ fn refund_intent(
         counterparty: original.counterparty.clone(),
         cep_status: None,
         cep_processed_at: None,
+        remittance_id: None,
         created_at: now,
         updated_at: now,
     }
