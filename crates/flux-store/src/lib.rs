@@ -92,6 +92,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0009_settlement",
         include_str!("../migrations/sqlite/0009_settlement.sql"),
     ),
+    (
+        "0010_client_providers",
+        include_str!("../migrations/sqlite/0010_client_providers.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -129,6 +133,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0009_settlement",
         include_str!("../migrations/postgres/0009_settlement.sql"),
+    ),
+    (
+        "0010_client_providers",
+        include_str!("../migrations/postgres/0010_client_providers.sql"),
     ),
 ];
 

@@ -22,15 +22,60 @@ pub struct ApiKeyRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// A provider-side client (Fincore `clientId`) and the partner that owns it.
+/// A partner's client, and its link to each provider it uses. A client belongs to exactly one
+/// partner. Its id is Fincore's `clientId` for the clients Fincore holds accounts for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientRecord {
     pub client_id: Uuid,
     pub partner_id: Uuid,
-    pub provider: String,
-    /// The provider credential (Fincore `client_secret`) Flux uses to get tokens for this client.
-    pub provider_secret: Option<Secret<String>>,
     pub created_at: DateTime<Utc>,
+    /// One per provider, oldest first.
+    pub links: Vec<ProviderLink>,
+}
+
+/// A client's standing at one provider: who it is there and how Flux speaks for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderLink {
+    /// The provider's registered name ("fincore").
+    pub provider: String,
+    /// The client's id at the provider (Fincore's `clientId`).
+    pub provider_client_id: String,
+    /// The credential Flux uses to get tokens for this client (Fincore's `client_secret`);
+    /// sealed at rest.
+    pub secret: Option<Secret<String>>,
+}
+
+impl ClientRecord {
+    /// A client with one provider link.
+    pub fn linked(
+        client_id: Uuid,
+        partner_id: Uuid,
+        provider: &str,
+        secret: Option<Secret<String>>,
+    ) -> Self {
+        ClientRecord {
+            client_id,
+            partner_id,
+            created_at: flux_core::time::now(),
+            links: vec![ProviderLink {
+                provider: provider.to_string(),
+                provider_client_id: client_id.to_string(),
+                secret,
+            }],
+        }
+    }
+
+    /// Its link to `provider`, if it uses that provider.
+    pub fn link(&self, provider: &str) -> Option<&ProviderLink> {
+        self.links.iter().find(|l| l.provider == provider)
+    }
+
+    /// Its credential at `provider`; empty when it has none.
+    pub fn secret_at(&self, provider: &str) -> Secret<String> {
+        self.link(provider)
+            .and_then(|l| l.secret.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// Which client owns a CLABE: how an inbound MONEY_IN finds its client.

@@ -1,7 +1,7 @@
 //! Partners, their API keys, their provider clients and which client owns which CLABE;
 //! plus the small settings table (generated secrets that must survive restarts).
 
-use crate::sql::{tx_fn, Row};
+use crate::sql::{tx_fn, Row, Tx};
 use crate::*;
 use flux_core::Secret;
 
@@ -24,20 +24,78 @@ fn api_key(row: &Row) -> Result<ApiKeyRecord> {
     })
 }
 
+/// A client row with each of its provider links (none: one row of NULLs), grouped by client.
+macro_rules! clients_with_links {
+    ($where:literal) => {
+        concat!(
+            "SELECT c.client_id, c.partner_id, c.created_at, l.provider, l.provider_client_id, ",
+            "l.provider_secret FROM clients c LEFT JOIN client_providers l ON l.client_id = c.client_id",
+            $where,
+            " ORDER BY c.created_at, c.client_id, l.created_at, l.provider"
+        )
+    };
+}
+
+async fn insert_link(
+    tx: &mut dyn Tx,
+    client_id: Uuid,
+    link: &ProviderLink,
+    sealed: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.exec(
+        "INSERT INTO client_providers (client_id, provider, provider_client_id, provider_secret, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            client_id.into(),
+            link.provider.clone().into(),
+            link.provider_client_id.clone().into(),
+            sealed.into(),
+            micros(at),
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
 impl Store {
-    fn client(&self, row: &Row) -> Result<ClientRecord> {
-        let client_id = row.uuid(0)?;
-        let secret = match (row.opt_text(3)?, &self.sealer) {
-            (Some(stored), Some(sealer)) => Some(sealer.open(&stored, &client_id.to_string())?),
-            (stored, None) => stored,
+    /// Clients from rows of `clients_with_links!`.
+    fn clients(&self, rows: &[Row]) -> Result<Vec<ClientRecord>> {
+        let mut clients: Vec<ClientRecord> = Vec::new();
+        for row in rows {
+            let client_id = row.uuid(0)?;
+            if clients.last().map(|c| c.client_id) != Some(client_id) {
+                clients.push(ClientRecord {
+                    client_id,
+                    partner_id: row.uuid(1)?,
+                    created_at: instant(row, 2)?,
+                    links: Vec::new(),
+                });
+            }
+            let Some(provider) = row.opt_text(3)? else {
+                continue;
+            };
+            let secret = match (row.opt_text(5)?, &self.sealer) {
+                (Some(stored), Some(sealer)) => Some(sealer.open(&stored, &client_id.to_string())?),
+                (stored, None) => stored,
+                (None, _) => None,
+            };
+            if let Some(c) = clients.last_mut() {
+                c.links.push(ProviderLink {
+                    provider,
+                    provider_client_id: row.text(4)?,
+                    secret: secret.map(Secret::new),
+                });
+            }
+        }
+        Ok(clients)
+    }
+
+    fn seal_link(&self, client_id: Uuid, link: &ProviderLink) -> Result<Option<String>> {
+        Ok(match (&link.secret, &self.sealer) {
+            (Some(s), Some(sealer)) => Some(sealer.seal(s.expose(), &client_id.to_string())?),
+            (Some(s), None) => Some(s.expose().clone()),
             (None, _) => None,
-        };
-        Ok(ClientRecord {
-            client_id,
-            partner_id: row.uuid(1)?,
-            provider: row.text(2)?,
-            provider_secret: secret.map(Secret::new),
-            created_at: instant(row, 4)?,
         })
     }
 
@@ -159,45 +217,58 @@ impl Store {
         .await
     }
 
-    /// Attaches a provider client to a partner. A client belongs to exactly one partner.
+    /// Attaches a client, with its provider links, to a partner. A client belongs to exactly
+    /// one partner: a second partner's attempt is a conflict.
     pub async fn add_client(&self, c: &ClientRecord) -> Result<()> {
-        let secret = match (&c.provider_secret, &self.sealer) {
-            (Some(s), Some(sealer)) => Some(sealer.seal(s.expose(), &c.client_id.to_string())?),
-            (Some(s), None) => Some(s.expose().clone()),
-            (None, _) => None,
-        };
-        self.exec(
-            "INSERT INTO clients (client_id, partner_id, provider, provider_secret, created_at) VALUES ($1, $2, $3, $4, $5)",
-            vec![
-                c.client_id.into(),
-                c.partner_id.into(),
-                c.provider.clone().into(),
-                secret.into(),
-                micros(c.created_at),
-            ],
-        )
+        let mut links = Vec::with_capacity(c.links.len());
+        for link in &c.links {
+            links.push((link.clone(), self.seal_link(c.client_id, link)?));
+        }
+        let c = c.clone();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                // `provider` is the first link's, for tools that read the old column.
+                let first = c.links.first().map(|l| l.provider.clone()).unwrap_or_default();
+                tx.exec(
+                    "INSERT INTO clients (client_id, partner_id, provider, created_at) VALUES ($1, $2, $3, $4)",
+                    &[c.client_id.into(), c.partner_id.into(), first.into(), micros(c.created_at)],
+                )
+                .await?;
+                for (link, sealed) in links {
+                    insert_link(tx, c.client_id, &link, sealed, c.created_at).await?;
+                }
+                Ok(())
+            })
+        }))
         .await
-        .map(|_| ())
+    }
+
+    /// Links a client to one more provider, or replaces its link to that provider.
+    pub async fn link_client(&self, client_id: Uuid, link: &ProviderLink) -> Result<()> {
+        let sealed = self.seal_link(client_id, link)?;
+        let link = link.clone();
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                tx.exec(
+                    "DELETE FROM client_providers WHERE client_id = $1 AND provider = $2",
+                    &[client_id.into(), link.provider.clone().into()],
+                )
+                .await?;
+                insert_link(tx, client_id, &link, sealed, flux_core::time::now()).await
+            })
+        }))
+        .await
     }
 
     pub async fn get_client(&self, client_id: Uuid) -> Result<Option<ClientRecord>> {
-        let rows = self
-            .query(
-                "SELECT client_id, partner_id, provider, provider_secret, created_at FROM clients WHERE client_id = $1",
-                vec![client_id.into()],
-            )
-            .await?;
-        rows.first().map(|r| self.client(r)).transpose()
+        let sql = clients_with_links!(" WHERE c.client_id = $1");
+        let rows = self.query(sql, vec![client_id.into()]).await?;
+        Ok(self.clients(&rows)?.into_iter().next())
     }
 
     pub async fn list_clients(&self) -> Result<Vec<ClientRecord>> {
-        let rows = self
-            .query(
-                "SELECT client_id, partner_id, provider, provider_secret, created_at FROM clients ORDER BY created_at",
-                vec![],
-            )
-            .await?;
-        rows.iter().map(|r| self.client(r)).collect()
+        let rows = self.query(clients_with_links!(""), vec![]).await?;
+        self.clients(&rows)
     }
 
     pub async fn upsert_account_link(&self, link: &AccountLink) -> Result<()> {

@@ -92,13 +92,12 @@ async fn partners_and_keys(store: &Store) -> Uuid {
 }
 
 async fn clients_and_accounts(store: &Store, partner: Uuid) -> Uuid {
-    let c = ClientRecord {
-        client_id: Uuid::new_v4(),
-        partner_id: partner,
-        provider: "fincore".into(),
-        provider_secret: Some(Secret::new("s3cret".into())),
-        created_at: Utc::now(),
-    };
+    let c = ClientRecord::linked(
+        Uuid::new_v4(),
+        partner,
+        "fincore",
+        Some(Secret::new("s3cret".into())),
+    );
     store.add_client(&c).await.unwrap();
     assert!(matches!(
         store.add_client(&c).await,
@@ -107,12 +106,40 @@ async fn clients_and_accounts(store: &Store, partner: Uuid) -> Uuid {
     let got = store.get_client(c.client_id).await.unwrap().unwrap();
     // Sealed at rest: the column holds no trace of the secret.
     let raw = store
-        .query("SELECT provider_secret FROM clients", vec![])
+        .query("SELECT provider_secret FROM client_providers", vec![])
         .await
         .unwrap();
     let raw = format!("{raw:?}");
     assert!(raw.contains("v1:") && !raw.contains("s3cret"), "{raw}");
-    assert_eq!(got.provider_secret.unwrap().expose(), "s3cret");
+    assert_eq!(got.secret_at("fincore").expose(), "s3cret");
+    // A second provider is a second link, its credential sealed apart; relinking replaces.
+    for secret in ["first-card-secret", "card-secret"] {
+        let cards = flux_store::ProviderLink {
+            provider: "necipco".into(),
+            provider_client_id: "necipco-client-7".into(),
+            secret: Some(Secret::new(secret.into())),
+        };
+        store.link_client(c.client_id, &cards).await.unwrap();
+    }
+    let got = store.get_client(c.client_id).await.unwrap().unwrap();
+    let providers: Vec<&str> = got.links.iter().map(|l| l.provider.as_str()).collect();
+    assert_eq!(providers, ["fincore", "necipco"]);
+    assert_eq!(got.secret_at("necipco").expose(), "card-secret");
+    assert_eq!(
+        got.link("necipco").unwrap().provider_client_id,
+        "necipco-client-7"
+    );
+    assert_eq!(got.secret_at("fincore").expose(), "s3cret");
+    let listed = store.list_clients().await.unwrap();
+    assert_eq!(
+        listed.iter().filter(|l| l.client_id == c.client_id).count(),
+        1
+    );
+    let raw = store
+        .query("SELECT provider_secret FROM client_providers", vec![])
+        .await
+        .unwrap();
+    assert!(!format!("{raw:?}").contains("card-secret"));
     let link = AccountLink {
         clabe: "734180000001233635".into(),
         client_id: c.client_id,

@@ -58,13 +58,7 @@ pub async fn partner_add_client(
             .sandbox()
             .then(|| Uuid::new_v4().simple().to_string())
     });
-    let record = ClientRecord {
-        client_id,
-        partner_id: partner,
-        provider: "fincore".into(),
-        provider_secret: secret.map(Secret::new),
-        created_at: flux_core::time::now(),
-    };
+    let record = ClientRecord::linked(client_id, partner, "fincore", secret.map(Secret::new));
     match store.add_client(&record).await {
         Ok(()) => {}
         Err(flux_store::StoreError::Conflict(_)) => {
@@ -170,6 +164,22 @@ async fn verify_one(name: &str, store: &flux_store::Store) -> anyhow::Result<boo
     }
     println!("{name} BROKEN: {} problem(s)", v.problems.len());
     Ok(false)
+}
+
+/// What opening one provider's side of a client's books did, in words.
+fn opened(client_id: Uuid, provider: &str, outcome: flux_gateway::provider::Opened) -> String {
+    use flux_gateway::provider::Opened;
+    match outcome {
+        Opened::Booked { amount } => {
+            format!("books of client {client_id} opened with {amount} from {provider}'s balance")
+        }
+        Opened::AlreadyOpen => {
+            format!("books of client {client_id} were already opened; nothing changed")
+        }
+        Opened::Balanced => format!(
+            "books of client {client_id} already hold what {provider} holds; nothing to open"
+        ),
+    }
 }
 
 /// Exit status 1 when any client's balance at Fincore differs from Flux's books, a hold
@@ -388,29 +398,22 @@ pub async fn ledger_open_balance(
         .await?
         .ok_or_else(|| anyhow::anyhow!("no client {client_id}"))?;
     let providers = crate::providers::for_admin(config, &store, None).await?;
-    let provider = providers.by_name(&client.provider).ok_or_else(|| {
-        anyhow::anyhow!(
-            "client {client_id}'s provider {:?} is not registered",
-            client.provider
-        )
-    })?;
-    use flux_gateway::provider::Opened;
-    let outcome = match provider.open_books(&store, &client).await? {
-        Opened::Booked { amount } => {
-            format!(
-                "books of client {client_id} opened with {amount} from {}'s balance",
-                client.provider
+    let mut outcomes = Vec::new();
+    for link in &client.links {
+        let provider = providers.by_name(&link.provider).ok_or_else(|| {
+            anyhow::anyhow!(
+                "client {client_id}'s provider {:?} is not registered",
+                link.provider
             )
-        }
-        Opened::AlreadyOpen => {
-            format!("books of client {client_id} were already opened; nothing changed")
-        }
-        Opened::Balanced => {
-            format!(
-                "books of client {client_id} already hold what the provider holds; nothing to open"
-            )
-        }
-    };
+        })?;
+        outcomes.push(opened(
+            client_id,
+            &link.provider,
+            provider.open_books(&store, &client).await?,
+        ));
+    }
+    anyhow::ensure!(!outcomes.is_empty(), "client {client_id} has no provider");
+    let outcome = outcomes.join("; ");
     let request = serde_json::json!({ "client_id": client_id });
     audit_operator(
         &store,

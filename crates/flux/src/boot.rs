@@ -194,13 +194,12 @@ async fn ensure_demo_partner(store: &Store, demo_secret: &str) -> anyhow::Result
     }
     let client_id = Uuid::from_str(DEMO_CLIENT_ID)?;
     if store.get_client(client_id).await?.is_none() {
-        let record = ClientRecord {
+        let record = ClientRecord::linked(
             client_id,
-            partner_id: id,
-            provider: "fincore".into(),
-            provider_secret: Some(Secret::new(demo_secret.to_string())),
-            created_at: flux_core::time::now(),
-        };
+            id,
+            "fincore",
+            Some(Secret::new(demo_secret.to_string())),
+        );
         match store.add_client(&record).await {
             Ok(()) | Err(StoreError::Conflict(_)) => {}
             Err(e) => return Err(e.into()),
@@ -514,12 +513,14 @@ async fn attach_clients(
     public_url: &str,
 ) -> anyhow::Result<()> {
     for client in store.list_clients().await? {
-        let Some(provider) = providers.by_name(&client.provider) else {
-            tracing::warn!(client_id = %client.client_id, provider = %client.provider, "the client's provider is not registered");
-            continue;
-        };
-        if let Err(e) = provider.attach(store, &client, public_url).await {
-            tracing::warn!(client_id = %client.client_id, error = %e, "could not register Flux's webhooks for a client");
+        for link in &client.links {
+            let Some(provider) = providers.by_name(&link.provider) else {
+                tracing::warn!(client_id = %client.client_id, provider = %link.provider, "the client's provider is not registered");
+                continue;
+            };
+            if let Err(e) = provider.attach(store, &client, public_url).await {
+                tracing::warn!(client_id = %client.client_id, provider = %link.provider, error = %e, "could not register Flux's webhooks for a client");
+            }
         }
     }
     Ok(())
@@ -533,11 +534,14 @@ async fn open_live_books(store: &Store, providers: &Providers) {
         Ok(c) => c,
         Err(e) => return tracing::warn!(error = %e, "could not list clients to open their books"),
     };
-    for client in clients {
-        let Some(provider) = providers.by_name(&client.provider) else {
-            continue;
-        };
-        match provider.open_books(store, &client).await {
+    let linked = clients.iter().flat_map(|c| {
+        c.links
+            .iter()
+            .filter_map(|l| providers.by_name(&l.provider))
+            .map(move |p| (c, p))
+    });
+    for (client, provider) in linked {
+        match provider.open_books(store, client).await {
             Ok(flux_gateway::provider::Opened::Booked { amount }) => {
                 tracing::info!(client_id = %client.client_id, %amount, provider = provider.name(), "books opened from the provider's balance")
             }

@@ -290,7 +290,7 @@ async fn auth_failures_are_401() {
         .await
         .unwrap()
         .unwrap();
-    let client_secret = demo.provider_secret.unwrap().expose().clone();
+    let client_secret = demo.secret_at("fincore").expose().clone();
     let inbound_token = flux
         .running
         .state

@@ -280,13 +280,12 @@ impl TestFlux {
         let client_id = Uuid::new_v4();
         let secret = "other-secret".to_string();
         store
-            .add_client(&flux_store::ClientRecord {
+            .add_client(&flux_store::ClientRecord::linked(
                 client_id,
-                partner_id: partner.id,
-                provider: "fincore".into(),
-                provider_secret: Some(flux_core::Secret::new(secret.clone())),
-                created_at: flux_core::time::now(),
-            })
+                partner.id,
+                "fincore",
+                Some(flux_core::Secret::new(secret.clone())),
+            ))
             .await
             .unwrap();
         self.emulator()

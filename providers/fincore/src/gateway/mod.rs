@@ -70,7 +70,7 @@ pub fn fincore(state: &AppState) -> Result<&FincoreProvider, ApiError> {
 pub fn credentials(client: &ClientRecord) -> ClientCredentials {
     ClientCredentials {
         client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
+        client_secret: client.secret_at(crate::gateway::NAME),
     }
 }
 

@@ -47,7 +47,7 @@ pub async fn open_from_fincore(
     );
     let creds = ClientCredentials {
         client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
+        client_secret: client.secret_at(crate::gateway::NAME),
     };
     let ctx = CallContext {
         request_id: Some(format!("open-balance-{}", client.client_id)),

@@ -19,12 +19,12 @@ use uuid::Uuid;
 pub async fn lines(store: &Store, fincore: &FincoreClient) -> anyhow::Result<Vec<Line>> {
     let mut lines = Vec::new();
     for client in store.list_clients().await? {
-        if client.provider != super::NAME {
+        if client.link(super::NAME).is_none() {
             continue;
         }
         let creds = ClientCredentials {
             client_id: client.client_id,
-            client_secret: client.provider_secret.clone().unwrap_or_default(),
+            client_secret: client.secret_at(crate::gateway::NAME),
         };
         let ctx = CallContext {
             request_id: Some(format!("reconcile-{}", Uuid::new_v4())),

@@ -74,7 +74,7 @@ async fn replay_money_out(
     };
     let creds = ClientCredentials {
         client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
+        client_secret: client.secret_at(crate::gateway::NAME),
     };
     let ctx = CallContext {
         request_id: Some(format!("resolver-{}", t.id)),

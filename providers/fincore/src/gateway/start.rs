@@ -90,13 +90,10 @@ async fn start_emulator(
         .list_clients()
         .await?
         .into_iter()
-        .filter(|c| c.provider == super::NAME)
+        .filter(|c| c.link(super::NAME).is_some())
         .map(|c| SeedClient {
             client_id: c.client_id,
-            client_secret: c
-                .provider_secret
-                .map(|s| s.expose().clone())
-                .unwrap_or_default(),
+            client_secret: c.secret_at(super::NAME).expose().clone(),
             bank_adapter_id: sandbox.bank_adapter_id,
             funded_account: Some(sandbox.balance),
         })
@@ -162,7 +159,7 @@ pub async fn attach_client(
 ) -> anyhow::Result<()> {
     let creds = ClientCredentials {
         client_id: client.client_id,
-        client_secret: client.provider_secret.clone().unwrap_or_default(),
+        client_secret: client.secret_at(crate::gateway::NAME),
     };
     let ctx = CallContext::default();
     for (kind, path) in [

@@ -1,0 +1,16 @@
+-- A client may use several providers (SPEI accounts at Fincore, cards at NeCIPCo…): its
+-- link to each is its own row, with the client's id at that provider and the credential
+-- Flux speaks for it with (sealed like every secret at rest, bound to the client's id).
+-- (WHERE true: SQLite needs a WHERE before ON CONFLICT in INSERT … SELECT.)
+-- Fincore's links are the clients' provider and secret so far (Flux's client id is the
+-- Fincore clientId); the old columns stop holding the secret, so it lives in one place.
+CREATE TABLE IF NOT EXISTS client_providers (
+  client_id TEXT NOT NULL REFERENCES clients(client_id), provider TEXT NOT NULL,
+  provider_client_id TEXT NOT NULL, provider_secret TEXT, created_at INTEGER NOT NULL,
+  PRIMARY KEY (client_id, provider));
+CREATE UNIQUE INDEX IF NOT EXISTS client_providers_remote
+  ON client_providers(provider, provider_client_id);
+INSERT INTO client_providers (client_id, provider, provider_client_id, provider_secret, created_at)
+  SELECT client_id, provider, client_id, provider_secret, created_at FROM clients WHERE true
+  ON CONFLICT DO NOTHING;
+UPDATE clients SET provider_secret = NULL;
