@@ -1,0 +1,7 @@
+//! NeCIPCo, Nueve09's card-issuing API (placeholder while the crate grows).
+
+pub mod client;
+pub mod crypto;
+pub mod wire;
+
+pub use client::{Credentials, NecipcoClient, NecipcoError};
