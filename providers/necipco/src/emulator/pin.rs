@@ -34,7 +34,7 @@ impl PinGuard {
     /// Records a wrong attempt; returns the block it started, if any.
     pub fn fail(&mut self, now: DateTime<Utc>, base: Duration) -> Option<Duration> {
         self.failures += 1;
-        if self.failures % ATTEMPTS_PER_BLOCK != 0 {
+        if !self.failures.is_multiple_of(ATTEMPTS_PER_BLOCK) {
             return None;
         }
         let doublings = (self.failures / ATTEMPTS_PER_BLOCK - 1).min(MAX_DOUBLINGS);

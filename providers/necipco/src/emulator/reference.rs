@@ -142,7 +142,7 @@ pub(crate) fn luhn_is_valid(pan: &str) -> bool {
     if pan.is_empty() || !pan.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    luhn_sum(pan, false) % 10 == 0
+    luhn_sum(pan, false).is_multiple_of(10)
 }
 
 fn luhn_sum(digits: &str, double_first: bool) -> u32 {
