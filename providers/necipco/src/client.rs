@@ -13,6 +13,11 @@
 //! `Sensitive`. [`NecipcoClient::register_public_key`] uploads Flux's public key, learns the
 //! system key and checks the pair end to end with the `sensitive_data` probe.
 //!
+//! Retries: none for money. NeCIPCo documents no idempotency key, so a disbursement, payment,
+//! withdrawal, purchase, transfer, SPEI or fund that times out may or may not have happened
+//! ([`NecipcoError::Timeout`]); the caller reconciles with `balance`/`movements` before trying
+//! again. Only the 401 re-login repeats a call (the request was refused, nothing happened).
+//!
 //! Nothing secret reaches Debug output or error texts: passwords, tokens, card numbers and PINs
 //! are `Secret`/`Sensitive`, and error texts are built from NeCIPCo's `message` only.
 
