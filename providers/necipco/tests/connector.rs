@@ -817,3 +817,49 @@ async fn the_seed_query_examples_read_as_query_types() {
     }
     assert_eq!(seen, 8);
 }
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_by_logging_in_again() {
+    let emu = start_emulator(necipco::emulator::EmulatorConfig {
+        token_ttl: Duration::from_millis(300),
+        ..config()
+    })
+    .await;
+    let client = client_for(&emu);
+    client.login().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let info = client.client_info().await.unwrap();
+    assert_eq!(info.alias, "FLUX");
+}
+
+#[tokio::test]
+async fn requests_never_print_card_numbers_or_pins() {
+    let body = SetPinRequest {
+        card_number: Sensitive::new("4111111111111111"),
+        pin: Sensitive::new("2580"),
+        latitude: lat(),
+        longitude: lon(),
+    };
+    let shown = format!("{body:?}");
+    assert!(
+        !shown.contains("4111111111111111") && !shown.contains("2580"),
+        "{shown}"
+    );
+    let (emu, client) = start().await;
+    let (id, _) = active_card(&emu, &client, 1).await;
+    set_pin(&client, &id, "2580").await;
+    let err = client
+        .update_pin(&UpdatePinRequest {
+            card_number: card_ref(&id),
+            old_pin: Sensitive::new("1397"),
+            new_pin: Sensitive::new("8642"),
+            latitude: lat(),
+            longitude: lon(),
+        })
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    for secret in ["1397", "8642", "2580"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}

@@ -65,4 +65,17 @@ async fn server_errors_and_hangs_are_told_apart() {
         1,
         "reconcile from the movements"
     );
+
+    // The same switch over HTTP, as a sandbox user would flip it.
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", emu.addr);
+    let resp = http
+        .put(format!("{base}/_emulator/faults"))
+        .json(&serde_json::json!({"error_rate": 1.0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let err = client.client_info().await.unwrap_err();
+    assert!(matches!(err, NecipcoError::Unavailable(_)), "{err:?}");
 }
