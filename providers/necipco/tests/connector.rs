@@ -459,16 +459,16 @@ async fn wrong_pins_block_for_longer_each_time() {
     assert_eq!(code_of(validate("2580").await), (429, ErrorCode::PinLocked));
 
     // Five more wrong attempts without a right one in between block for twice as long
-    // (800 ms)…
+    // (1.2 s)…
     assert_eq!(code_of(validate("1111").await), (429, ErrorCode::PinLocked));
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     for _ in 0..4 {
         assert!(!validate("1111").await.unwrap());
     }
     assert_eq!(code_of(validate("1111").await), (429, ErrorCode::PinLocked));
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(code_of(validate("2580").await), (429, ErrorCode::PinLocked));
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     // …and a right PIN clears the count.
     assert!(validate("2580").await.unwrap());
 

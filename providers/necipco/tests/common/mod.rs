@@ -35,7 +35,7 @@ pub fn seed() -> SeedClient {
 /// Short PIN blocks so the lockout can be watched.
 pub fn config() -> EmulatorConfig {
     EmulatorConfig {
-        pin_block: Duration::from_millis(400),
+        pin_block: Duration::from_millis(600),
         ..Default::default()
     }
 }
