@@ -736,10 +736,13 @@ async fn other_paddings_work_end_to_end() {
                 longitude: lon(),
             })
             .await;
-        assert_eq!(
-            code_of(err),
-            (422, ErrorCode::Undecipherable),
-            "{padding:?}"
+        // 422 either way: usually undecipherable; PKCS#1 v1.5 may "decipher" garbage that is
+        // then not a card number.
+        let (status, code) = code_of(err);
+        assert_eq!(status, 422, "{padding:?}");
+        assert!(
+            matches!(code, ErrorCode::Undecipherable | ErrorCode::InvalidFields),
+            "{padding:?}: {code:?}"
         );
     }
 }

@@ -35,7 +35,7 @@ async fn server_errors_and_hangs_are_told_apart() {
         },
         flux_keys(),
         Padding::default(),
-        Duration::from_millis(500),
+        Duration::from_secs(1),
     )
     .unwrap();
     emu.set_faults(Faults::default());
@@ -43,7 +43,7 @@ async fn server_errors_and_hangs_are_told_apart() {
     impatient.public_keys().await.unwrap();
     emu.set_faults(Faults {
         drop_response_rate: 1.0,
-        hang_ms: 2_000,
+        hang_ms: 3_000,
         ..Default::default()
     });
     let lost = impatient
