@@ -9,7 +9,6 @@ pub mod delivery;
 pub mod error;
 pub mod idempotency;
 pub mod keys;
-pub mod ledger_backend;
 pub mod metrics;
 pub mod model;
 pub mod openapi;
@@ -38,34 +37,6 @@ pub fn router(state: SharedState) -> Router {
     let clients = "/api/partners/clients/{client_id}";
     let mut api = Router::new()
         .route(&format!("{clients}/transactions"), get(transactions::list))
-        .route(
-            &format!("{clients}/ledger/accounts"),
-            post(ledger::create_account),
-        )
-        .route(
-            &format!("{clients}/ledger/accounts/{{account_id}}"),
-            get(ledger::get_account),
-        )
-        .route(
-            &format!("{clients}/ledger/accounts/{{account_id}}/balance"),
-            get(ledger::get_balance),
-        )
-        .route(
-            &format!("{clients}/ledger/persons"),
-            get(ledger::list_persons).post(ledger::create_person),
-        )
-        .route(
-            &format!("{clients}/ledger/persons/{{person_id}}"),
-            get(ledger::get_person),
-        )
-        .route(
-            &format!("{clients}/ledger/transactions"),
-            post(ledger::create_transaction),
-        )
-        .route(
-            &format!("{clients}/ledger/transactions/{{transaction_id}}"),
-            get(ledger::get_transaction),
-        )
         .route(
             &format!("{clients}/transactions/{{transaction_id}}"),
             get(transactions::get),

@@ -54,8 +54,6 @@ pub struct AppState {
     pub auth_failures: crate::rate_limit::AuthFailures,
     /// The outbound webhook engine (to wake it when something is queued).
     pub deliveries: Arc<crate::delivery::Deliveries>,
-    /// Serves the partner ledger API: Fidi X, or Flux's own engine.
-    pub ledger: crate::ledger_backend::LedgerBackend,
 }
 
 pub type SharedState = Arc<AppState>;

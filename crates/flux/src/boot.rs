@@ -32,8 +32,6 @@ pub struct Running {
     pub store: Store,
     /// Fincore's sandbox emulator (started by its provider registration).
     pub emulator: Option<EmulatorHandle>,
-    /// The Fidi X emulator, when it serves the partner ledger API.
-    pub fidix_emulator: Option<fidix::emulator::EmulatorHandle>,
     pub demo_partner_id: Option<Uuid>,
     pub demo_api_key: Option<String>,
     pub state: Arc<AppState>,
@@ -341,7 +339,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         webhooks: delivery_config(&config),
     };
     let deliveries = Deliveries::start(store.clone(), gateway.webhooks.clone())?;
-    let (ledger, fidix_emulator) = ledger_backend(&config, &store).await?;
     let state = Arc::new(AppState {
         rate_limits: RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst),
         auth_failures: AuthFailures::new(gateway.auth_failure_refill, gateway.auth_failure_burst),
@@ -351,7 +348,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         pepper: Secret::new(pepper),
         audit: AuditSink::start(store.clone()),
         deliveries,
-        ledger,
     });
 
     let app = flux_gateway::router(state.clone());
@@ -394,7 +390,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         addr,
         store,
         emulator,
-        fidix_emulator,
         demo_partner_id,
         demo_api_key,
         state,
@@ -402,63 +397,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         server,
         resolver,
     })
-}
-
-/// What serves the partner ledger API (see `[ledger]` in config/flux.default.toml).
-async fn ledger_backend(
-    config: &Config,
-    store: &Store,
-) -> anyhow::Result<(
-    flux_gateway::ledger_backend::LedgerBackend,
-    Option<fidix::emulator::EmulatorHandle>,
-)> {
-    use flux_gateway::ledger_backend::LedgerBackend;
-    match config.ledger.backend.as_str() {
-        "embedded" => {
-            let engine = flux_ledger::Ledger::start(store.clone());
-            Ok((LedgerBackend::Embedded(fidix::Service::new(engine)), None))
-        }
-        "fidix" => {
-            let timeout = Duration::from_millis(config.fidix.timeout_ms);
-            if !config.fidix.url.is_empty() {
-                let client = fidix::FidixClient::new(
-                    &config.fidix.url,
-                    &config.fidix.client_id,
-                    &config.fidix.client_secret,
-                    timeout,
-                )?;
-                return Ok((LedgerBackend::Fidix(Arc::new(client)), None));
-            }
-            if !config.sandbox() {
-                anyhow::bail!(
-                    "ledger.backend = \"fidix\" needs fidix.url outside sandbox (or set ledger.backend = \"embedded\")"
-                );
-            }
-            // Sandbox: the Fidi X emulator, with its own books next to Flux's database.
-            let path = config.server.data_dir.join("fidix-emulator.db");
-            let emu_store = Store::open(&path.display().to_string())
-                .await
-                .context("opening the Fidi X emulator's store")?;
-            emu_store.migrate().await?;
-            let emu_config = fidix::emulator::EmulatorConfig {
-                client_secret: random_secret(),
-                ..Default::default()
-            };
-            let (id, secret) = (
-                emu_config.client_id.clone(),
-                emu_config.client_secret.clone(),
-            );
-            let addr: SocketAddr = config
-                .sandbox
-                .fidix_emulator_addr
-                .parse()
-                .context("sandbox.fidix_emulator_addr")?;
-            let emu = fidix::emulator::start(addr, emu_config, emu_store).await?;
-            let client = fidix::FidixClient::new(&emu.base_url(), &id, &secret, timeout)?;
-            Ok((LedgerBackend::Fidix(Arc::new(client)), Some(emu)))
-        }
-        other => anyhow::bail!("ledger.backend must be \"fidix\" or \"embedded\", not {other:?}"),
-    }
 }
 
 /// The outbound webhook settings; sandbox lets partners point webhooks at their own laptop.

@@ -283,7 +283,11 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                 running.base_url()
             );
             println!("  store:    {}", running.store.backend_name());
-            if let Some(emu) = &running.fidix_emulator {
+            let fidix = running
+                .state
+                .providers
+                .get::<fidix::gateway::FidixProvider>();
+            if let Some(emu) = fidix.and_then(|f| f.emulator.as_ref()) {
                 println!("  sandbox:  Fidi X emulator at {}", emu.base_url());
             }
             if let Some(emu) = &running.emulator {

@@ -1,4 +1,4 @@
-//! The one place that lists Flux's payment providers. Adding a provider is a folder under
+//! The one place that lists Flux's providers (Fincore, Félix, Fidi X). Adding a provider is a folder under
 //! `providers/` implementing `flux_gateway::Provider`, its settings mapped here, and one line
 //! in [`registered`] (and in [`for_admin`]); the gateway core needs no change.
 //!
@@ -36,8 +36,9 @@ pub async fn registered(
     if let (Some(fincore), Some(felix)) = (&fincore.emulator, &felix.emulator) {
         felix.set_ramp_off(sandbox_ramp_off(fincore.clone()));
     }
+    let fidix = fidix::gateway::start::start(fidix_settings(config)?, store).await?;
     Ok(Registered {
-        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix]),
+        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix, fidix]),
         fincore_emulator: fincore.emulator,
     })
 }
@@ -114,6 +115,28 @@ fn fincore_settings(
         environment: config.environment(),
         webhook_token: webhook_token.to_string(),
         sandbox,
+    })
+}
+
+/// `[ledger]` and `[fidix]` as Fidi X's settings; its emulator runs in sandbox without a URL.
+fn fidix_settings(config: &Config) -> anyhow::Result<fidix::gateway::start::Settings> {
+    let sandbox = config.sandbox().then(|| -> anyhow::Result<_> {
+        Ok(fidix::gateway::start::Sandbox {
+            addr: config
+                .sandbox
+                .fidix_emulator_addr
+                .parse()
+                .context("sandbox.fidix_emulator_addr")?,
+            books: config.server.data_dir.join("fidix-emulator.db"),
+        })
+    });
+    Ok(fidix::gateway::start::Settings {
+        backend: config.ledger.backend.parse()?,
+        url: config.fidix.url.clone(),
+        client_id: config.fidix.client_id.clone(),
+        client_secret: config.fidix.client_secret.clone(),
+        timeout: Duration::from_millis(config.fidix.timeout_ms),
+        sandbox: sandbox.transpose()?,
     })
 }
 

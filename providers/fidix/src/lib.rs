@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod emulator;
+pub mod gateway;
 pub mod service;
 pub mod wire;
 

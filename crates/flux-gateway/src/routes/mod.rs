@@ -1,9 +1,9 @@
 //! One module per provider-neutral resource of the Flux Partners API. The resources a
 //! provider serves (accounts, instruments, money-out…) are its own routes (see
-//! [`crate::provider`]); the helpers below are shared with them.
+//! [`crate::provider`]: Fincore's SPEI resources, Félix's remittances, Fidi X's partner
+//! ledger); the helpers below are shared with them.
 
 pub mod health;
-pub mod ledger;
 pub mod transactions;
 pub mod webhooks;
 

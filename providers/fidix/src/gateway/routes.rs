@@ -1,20 +1,24 @@
 //! The partner ledger API: `/api/partners/clients/{clientId}/ledger/…` (accounts, balances,
-//! persons, transactions), Fidi X's model served through [`crate::ledger_backend`]. Each client
+//! persons, transactions), Fidi X's model served through [`super::backend`]. Each client
 //! has its own ledger; Flux fills in its `ledger_id`, and anything of another ledger is a 404.
 
-use super::*;
-use crate::idempotency::{self, Begin, Outcome};
-use crate::ledger_backend::{client_ledger, LedgerBackend};
-use crate::pipeline::RequestCtx;
-use crate::validate::json_object;
+use super::backend::{client_ledger, LedgerBackend};
+use crate::wire::*;
+use crate::FidixError;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Extension, Json};
-use fidix::wire::*;
-use fidix::FidixError;
+use flux_gateway::error::ApiError;
+use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::pipeline::{Caller, RequestCtx};
+use flux_gateway::routes::{owned_client, path_id};
+use flux_gateway::validate::json_object;
+use flux_gateway::SharedState;
+use flux_store::ClientRecord;
 use std::collections::HashMap;
+use uuid::Uuid;
 
 /// A Fidi X (or engine) refusal as a problem+json.
 fn problem(e: FidixError) -> ApiError {
@@ -83,7 +87,7 @@ fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Resul
         }
     }
     obj.insert("ledger_id".into(), ledger.to_string().into());
-    fidix::service::from_json(serde_json::Value::Object(obj)).map_err(problem)
+    crate::service::from_json(serde_json::Value::Object(obj)).map_err(problem)
 }
 
 /// Fidi X posts every transaction at once; it has no holds. A partner who asks for one must
@@ -153,16 +157,21 @@ where
         Begin::Replay(r) => return Ok(r),
         Begin::Run(c) => c,
     };
-    let created = run(state.ledger.clone(), req, key, ctx.traceparent_out.clone())
-        .await
-        .map_err(problem);
+    let created = run(
+        super::backend_of(state)?,
+        req,
+        key,
+        ctx.traceparent_out.clone(),
+    )
+    .await
+    .map_err(problem);
     Ok(idempotency::finish(state, claim, Outcome::created(created)).await)
 }
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateAccountRequest,
-    responses((status = 201, body = AccountResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 201, body = AccountResponse), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_account(
     State(state): State<SharedState>,
@@ -186,7 +195,7 @@ pub async fn create_account(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
-    responses((status = 200, body = AccountDetailResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = AccountDetailResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get_account(
     State(state): State<SharedState>,
@@ -209,8 +218,7 @@ async fn owned_account(
 ) -> Result<AccountDetailResponse, ApiError> {
     let (_, ledger) = client_of(state, caller, client_id).await?;
     let id = path_id(account_id, "account")?;
-    let a = state
-        .ledger
+    let a = super::backend_of(state)?
         .get_account(id, Some(&ctx.traceparent_out))
         .await
         .map_err(problem)?;
@@ -220,7 +228,7 @@ async fn owned_account(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
-    responses((status = 200, body = BalanceResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = BalanceResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get_balance(
     State(state): State<SharedState>,
@@ -236,7 +244,7 @@ pub async fn get_balance(
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePersonRequest,
-    responses((status = 201, body = PersonDataResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
+    responses((status = 201, body = PersonDataResponse), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_person(
     State(state): State<SharedState>,
@@ -260,7 +268,7 @@ pub async fn create_person(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
     params(("clientId" = Uuid, Path), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
-    responses((status = 200, body = PersonListResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = PersonListResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list_persons(
     State(state): State<SharedState>,
@@ -270,13 +278,12 @@ pub async fn list_persons(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<PersonListResponse>, ApiError> {
     let (_, ledger) = client_of(&state, &caller, &client_id).await?;
-    let (page, per_page) = crate::validate::page_params(
+    let (page, per_page) = flux_gateway::validate::page_params(
         q.get("page").map(String::as_str),
         q.get("per_page").map(String::as_str),
         100,
     )?;
-    let list = state
-        .ledger
+    let list = super::backend_of(&state)?
         .list_persons(
             ledger,
             page as u64,
@@ -290,7 +297,7 @@ pub async fn list_persons(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", tag = "ledger",
     params(("clientId" = Uuid, Path), ("personId" = Uuid, Path)),
-    responses((status = 200, body = PersonDataResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = PersonDataResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get_person(
     State(state): State<SharedState>,
@@ -300,8 +307,7 @@ pub async fn get_person(
 ) -> Result<Json<PersonDataResponse>, ApiError> {
     let (_, ledger) = client_of(&state, &caller, &client_id).await?;
     let id = path_id(&person_id, "person")?;
-    let p = state
-        .ledger
+    let p = super::backend_of(&state)?
         .get_person(id, Some(&ctx.traceparent_out))
         .await
         .map_err(problem)?;
@@ -312,7 +318,7 @@ pub async fn get_person(
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
     request_body = CreateTransactionRequest,
-    responses((status = 201, body = TransactionResponse), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
+    responses((status = 201, body = TransactionResponse), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_transaction(
     State(state): State<SharedState>,
@@ -342,7 +348,7 @@ pub async fn create_transaction(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", tag = "ledger",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
-    responses((status = 200, body = TransactionResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = TransactionResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get_transaction(
     State(state): State<SharedState>,
@@ -352,8 +358,7 @@ pub async fn get_transaction(
 ) -> Result<Json<TransactionResponse>, ApiError> {
     let (_, ledger) = client_of(&state, &caller, &client_id).await?;
     let id = path_id(&transaction_id, "transaction")?;
-    let t = state
-        .ledger
+    let t = super::backend_of(&state)?
         .get_transaction(id, Some(&ctx.traceparent_out))
         .await
         .map_err(problem)?;

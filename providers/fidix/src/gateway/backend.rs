@@ -2,8 +2,8 @@
 //! Fidi X through its connector (its emulator in sandbox), or Flux's own engine directly
 //! (`ledger.backend = "embedded"`). Both speak Fidi X's wire types, so the routes do not care.
 
-use fidix::wire::*;
-use fidix::{FidixClient, FidixError, Service};
+use crate::wire::*;
+use crate::{FidixClient, FidixError, Service};
 use std::sync::Arc;
 use uuid::Uuid;
 
