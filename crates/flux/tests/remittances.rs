@@ -610,3 +610,62 @@ async fn a_lost_create_answer_is_learned_by_polling() {
     );
     assert_eq!(emulator.stats().transactions_created, created_before + 1);
 }
+
+/// A remittance whose create never reached Félix (Félix has no record of it an hour later) is
+/// filed for review once, and polling goes on; a recent one is left alone.
+#[tokio::test]
+async fn a_remittance_felix_never_received_is_filed() {
+    let flux = TestFlux::start(Options::default()).await;
+    let store = &flux.running.state.store;
+    let now = flux_core::time::now();
+    let record = |id: uuid::Uuid, age: chrono::Duration| flux_store::RemittanceRecord {
+        id,
+        partner_id: flux.running.demo_partner_id.unwrap(),
+        client_id: DEMO_CLIENT.parse().unwrap(),
+        provider: "felix".into(),
+        provider_reference: None,
+        status: flux_core::RemittanceStatus::Created,
+        amount: Some("10.00".into()),
+        currency: "MXN".into(),
+        external_reference: "never-sent".into(),
+        beneficiary: json!({}),
+        metadata: None,
+        created_at: now - age,
+        updated_at: now - age,
+        last_heard_at: None,
+        settle_account: None,
+        settlement_transaction_id: None,
+        settled_at: None,
+        completed_at: None,
+    };
+    let (old, recent) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    assert!(store
+        .insert_remittance(&record(old, chrono::Duration::hours(2)))
+        .await
+        .unwrap());
+    assert!(store
+        .insert_remittance(&record(recent, chrono::Duration::minutes(5)))
+        .await
+        .unwrap());
+    let state = &flux.running.state;
+    let config = flux_gateway::resolver::ResolverConfig::default();
+    for _ in 0..2 {
+        flux_gateway::resolver::resolve(store, &state.providers, &config)
+            .await
+            .unwrap();
+    }
+    let items: Vec<_> = store
+        .open_reviews(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.item.kind == flux_store::ReviewKind::UnknownOutcome)
+        .collect();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].item.remittance_id, Some(old));
+    assert!(items[0].item.reason.contains("no record"), "{items:?}");
+    assert_eq!(
+        store.get_remittance(old).await.unwrap().unwrap().status,
+        flux_core::RemittanceStatus::Created
+    );
+}

@@ -14,6 +14,11 @@ use std::time::Duration;
 /// How many remittances one round asks about, so a backlog cannot stall the resolver.
 const PER_ROUND: i64 = 100;
 
+/// A remittance Félix still has no record of this long after Flux asked for it (its create
+/// failed or was lost before reaching Félix) goes to the review list. Polling goes on: if it
+/// turns up, it is followed like any other.
+const NEVER_RECEIVED_AFTER: chrono::Duration = chrono::Duration::hours(1);
+
 /// One round; returns what it did, for the log. One remittance Félix cannot answer for is
 /// left for the next round without stopping the others.
 pub async fn poll(
@@ -61,7 +66,7 @@ async fn poll_one(
     r: &RemittanceRecord,
 ) -> anyhow::Result<Option<String>> {
     let Some(t) = search(client, r).await? else {
-        return Ok(None);
+        return never_received(store, r).await;
     };
     let Some(report) = model::report_of(&t) else {
         anyhow::bail!("félix reported no status Flux knows: {:?}", t.status);
@@ -88,4 +93,32 @@ async fn poll_one(
         }
     }
     Ok((status != r.status).then(|| format!("remittance {} {} → {}", r.id, r.status, status)))
+}
+
+/// Félix does not know the remittance: past [`NEVER_RECEIVED_AFTER`], an operator is told once
+/// (the item's id is fixed by the remittance). The partner's retry with the same
+/// Idempotency-Key sends the same request again, under the same external id.
+async fn never_received(store: &Store, r: &RemittanceRecord) -> anyhow::Result<Option<String>> {
+    if r.provider_reference.is_some()
+        || flux_core::time::now() - r.created_at < NEVER_RECEIVED_AFTER
+    {
+        return Ok(None);
+    }
+    let filed = store
+        .file_review(flux_store::NewReview {
+            kind: flux_store::ReviewKind::UnknownOutcome,
+            provider: NAME.into(),
+            client_id: Some(r.client_id),
+            transaction_id: None,
+            remittance_id: Some(r.id),
+            id_msg: None,
+            reason: format!(
+                "Félix has no record of remittance {} created at {}: its create never reached Félix or was lost; \
+                 the partner's retry with the same Idempotency-Key sends it again",
+                r.id,
+                flux_core::time::to_rfc3339(r.created_at)
+            ),
+        })
+        .await?;
+    Ok(filed.then(|| format!("remittance {} never reached félix: filed for review", r.id)))
 }
