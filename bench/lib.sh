@@ -55,6 +55,10 @@ start_flux() { # database url, port: a running Flux with a partner, client, key 
   local dir="$WORK/data-$2"
   local partner; partner=$("$FLUX" partner create --name bench --data-dir "$dir" --database-url "$1")
   FLUX_CLIENT_SECRET=sandbox-demo-secret "$FLUX" partner add-client --partner "$partner" --client-id $CLIENT --data-dir "$dir" --database-url "$1" >/dev/null
+  # Its books open from Fincore's balance (serve would only do it at its next start): without
+  # them every money-out is 422 insufficient_funds.
+  FLUX_FINCORE_URL=http://$EMU FLUX_FINCORE_API_KEY=fincore-sandbox-api-key \
+    "$FLUX" ledger open-balance --client-id $CLIENT --operator bench --data-dir "$dir" --database-url "$1" >/dev/null
   KEY=$("$FLUX" key create --partner "$partner" --data-dir "$dir" --database-url "$1" 2>/dev/null)
   BASE=http://127.0.0.1:$2
   SOURCE=$(curl -s "$BASE/api/partners/clients/$CLIENT/accounts" -H "X-API-Key: $KEY" | jq -r '.data[0].instrument_id')
