@@ -36,7 +36,7 @@ start_felix() { # a fresh Félix emulator, alone; sets FELIX_TOKEN
 
 remittances_bench() { # label, database url, port
   start_felix
-  MODE=direct TOKEN=$FELIX_TOKEN wrk_summary "(e) remittances, straight to the Félix emulator" -s bench/remittances.lua "http://$FELIX/api/v1/transactions"
+  MODE=direct TOKEN=$FELIX_TOKEN wrk_summary "(e) remittances, straight to the emulator" -s bench/remittances.lua "http://$FELIX/api/v1/transactions"
   local direct=$LAST_RPS
   FLUX_FELIX_URL=http://$FELIX FLUX_FELIX_EMAIL=$FELIX_EMAIL FLUX_FELIX_PASSWORD=$FELIX_PASSWORD start_flux "$2" "$3"
   # One by hand first: a setup problem shows here as a message, not as a column of non-2xx.
