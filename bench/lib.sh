@@ -32,16 +32,22 @@ wrk_summary() { # name, then wrk args
   printf '| %-52s | %10s | %9s | %9s | %7s |\n' "$name" "$rps" "$p50" "$p99" "$non2xx"
   echo "$out" >"$WORK/$(tr ' /()' '____' <<<"$name").txt"
   LAST_OK=$(( $(awk '/requests in/ {print $1}' <<<"$out") - non2xx ))
+  LAST_RPS=$rps
 }
 
 serve_flux() { # database url, port (extra FLUX_* settings come from the environment)
   local dir="$WORK/data-$2"; mkdir -p "$dir"
+  # Live mode has no Fidi X to serve the partner ledger API from: Flux's own engine serves it.
   FLUX_FINCORE_URL=http://$EMU FLUX_FINCORE_API_KEY=fincore-sandbox-api-key \
+  FLUX_LEDGER_BACKEND=${FLUX_LEDGER_BACKEND:-embedded} \
   FLUX_RATE_LIMIT_PER_SECOND=1000000 FLUX_RATE_LIMIT_BURST=1000000 \
     "$FLUX" serve --addr 127.0.0.1:"$2" --data-dir "$dir" --database-url "$1" >>"$WORK/flux-$2.out" 2>>"$WORK/flux-$2.log" &
   FLUX_PID=$!
   PIDS+=("$FLUX_PID")
-  until curl -sf -o /dev/null "http://127.0.0.1:$2/readyz"; do sleep 0.2; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$2/readyz"; do
+    kill -0 "$FLUX_PID" 2>/dev/null || { echo "flux serve exited:" >&2; tail -5 "$WORK/flux-$2.log" >&2; exit 1; }
+    sleep 0.2
+  done
 }
 
 start_flux() { # database url, port: a running Flux with a partner, client, key and card
@@ -49,6 +55,10 @@ start_flux() { # database url, port: a running Flux with a partner, client, key 
   local dir="$WORK/data-$2"
   local partner; partner=$("$FLUX" partner create --name bench --data-dir "$dir" --database-url "$1")
   FLUX_CLIENT_SECRET=sandbox-demo-secret "$FLUX" partner add-client --partner "$partner" --client-id $CLIENT --data-dir "$dir" --database-url "$1" >/dev/null
+  # Its books open from Fincore's balance (serve would only do it at its next start): without
+  # them every money-out is 422 insufficient_funds.
+  FLUX_FINCORE_URL=http://$EMU FLUX_FINCORE_API_KEY=fincore-sandbox-api-key \
+    "$FLUX" ledger open-balance --client-id $CLIENT --operator bench --data-dir "$dir" --database-url "$1" >/dev/null
   KEY=$("$FLUX" key create --partner "$partner" --data-dir "$dir" --database-url "$1" 2>/dev/null)
   BASE=http://127.0.0.1:$2
   SOURCE=$(curl -s "$BASE/api/partners/clients/$CLIENT/accounts" -H "X-API-Key: $KEY" | jq -r '.data[0].instrument_id')

@@ -224,6 +224,12 @@ enum SandboxCommand {
         #[arg(long, default_value = "127.0.0.1:8100")]
         addr: String,
     },
+    /// Run the Félix emulator alone, in memory, with one provider account. Remittances move
+    /// only when asked (`POST /_emulator/transactions/{id}/advance`), as in `flux serve`.
+    Felix {
+        #[arg(long, default_value = "127.0.0.1:8300")]
+        addr: String,
+    },
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix.
@@ -292,6 +298,13 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             }
             if let Some(emu) = &running.emulator {
                 println!("  sandbox:  Fincore emulator at {}", emu.base_url());
+            }
+            let felix = running
+                .state
+                .providers
+                .get::<felix::gateway::FelixProvider>();
+            if let Some(emu) = felix.and_then(|f| f.emulator.as_ref()) {
+                println!("  sandbox:  Félix emulator at {}", emu.base_url());
             }
             if let Some(key) = &running.demo_api_key {
                 println!("  demo API key: {key}");
@@ -397,6 +410,26 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             println!("  x-api-key:     fincore-sandbox-api-key");
             println!("  client_id:     {}", flux::DEMO_CLIENT_ID);
             println!("  client_secret: sandbox-demo-secret");
+            tokio::signal::ctrl_c().await?;
+            Ok(true)
+        }
+        Command::Sandbox {
+            command: SandboxCommand::Felix { addr },
+        } => {
+            init_logs("pretty");
+            let seed = felix::emulator::SeedProvider {
+                email: "sandbox@felix.test".into(),
+                password: flux_core::Secret::new("sandbox-demo-password".into()),
+                name: "Flux sandbox".into(),
+            };
+            let config = felix::emulator::EmulatorConfig {
+                status_step: None,
+                ..Default::default()
+            };
+            let emu = felix::emulator::start(addr.parse()?, config, &[seed]).await?;
+            println!("Félix emulator listening on {}", emu.base_url());
+            println!("  email:    sandbox@felix.test");
+            println!("  password: sandbox-demo-password");
             tokio::signal::ctrl_c().await?;
             Ok(true)
         }

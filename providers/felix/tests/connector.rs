@@ -578,6 +578,14 @@ async fn a_restarted_emulator_keeps_its_state() {
     // The seed provider was found, not made twice; the undelivered change is still there.
     assert_eq!(emu.stats().signups, 0);
     assert_eq!(emu.pending_notifications(&me.id), 1);
+    // A retry of the create after the restart still finds the remittance it made.
+    let again = client
+        .create_transaction(&CreateTransaction::V2(seed_v2("ext-kept")), &ctx())
+        .await
+        .unwrap();
+    assert_eq!(again.id.as_deref(), Some(id.as_str()));
+    assert_eq!(emu.stats().transactions_replayed, 1);
+    assert_eq!(emu.stats().transactions_created, 0);
 }
 
 use felix::emulator::EmulatorConfig;

@@ -33,7 +33,9 @@ impl Store {
         };
         let text = std::fs::read_to_string(path)?;
         // From text, so that the exact amounts in pending notifications stay exact.
-        Ok(serde_json::from_str(&text)?)
+        let mut state: State = serde_json::from_str(&text)?;
+        state.reindex();
+        Ok(state)
     }
 
     pub fn save(&self, state: &State) -> anyhow::Result<()> {

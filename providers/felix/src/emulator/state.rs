@@ -7,7 +7,7 @@ use crate::wire::{CallbackHeaders, NotificationDelta, TransactionResponse, Trans
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Counters tests read to prove what the emulator did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -110,9 +110,26 @@ pub(crate) struct State {
     pub next_seq: u64,
     #[serde(skip)]
     pub stats: Stats,
+    /// `(provider_id, external_transaction_id)` → transaction id, so that a create finds an
+    /// earlier twin without walking every transaction (a walk made each create cost more than
+    /// the last). Derived from `transactions`: rebuilt by [`State::reindex`] when read back.
+    #[serde(skip)]
+    pub by_external: HashMap<(String, String), String>,
 }
 
 impl State {
+    /// Rebuilds what is derived from `transactions` (after reading the state back).
+    pub fn reindex(&mut self) {
+        self.by_external = self
+            .transactions
+            .values()
+            .map(|t| {
+                let key = (t.provider_id.clone(), t.external_transaction_id.clone());
+                (key, t.id.clone())
+            })
+            .collect();
+    }
+
     pub fn provider_by_email(&self, email: &str) -> Option<&Provider> {
         self.providers
             .values()

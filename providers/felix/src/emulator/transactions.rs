@@ -131,9 +131,12 @@ impl State {
         now: DateTime<Utc>,
     ) -> Result<Created, EmuError> {
         let n = req.0;
-        if let Some(old) = self.transactions.values().find(|t| {
-            t.provider_id == provider_id && t.external_transaction_id == n.external_transaction_id
-        }) {
+        let key = (provider_id.to_string(), n.external_transaction_id.clone());
+        if let Some(old) = self
+            .by_external
+            .get(&key)
+            .and_then(|id| self.transactions.get(id))
+        {
             return replay(old, &hash);
         }
         let seq = self.next_seq;
@@ -168,6 +171,7 @@ impl State {
             changed_at: now,
         };
         self.transactions.insert(id.clone(), tx);
+        self.by_external.insert(key, id.clone());
         self.stats.transactions_created += 1;
         Ok(Created { id, fresh: true })
     }
