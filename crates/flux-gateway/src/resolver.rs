@@ -105,11 +105,8 @@ async fn poll_providers(store: &Store, providers: &Providers) {
 /// Completed remittances whose credit is overdue (tried once more first) go to the review
 /// list, once each.
 async fn file_unsettled(store: &Store, window: Duration) -> anyhow::Result<()> {
-    let before = flux_core::time::now() - chrono::Duration::from_std(window)?;
-    for r in store.overdue_settlements(before, 500).await? {
-        if store.file_unsettled(&r, window).await? {
-            tracing::warn!(remittance_id = %r.id, "completed remittance not settled in time");
-        }
+    for r in store.file_overdue_settlements(window, 500).await? {
+        tracing::warn!(remittance_id = %r.id, "completed remittance not settled in time");
     }
     Ok(())
 }

@@ -424,7 +424,12 @@ impl Store {
                 let now = flux_core::time::now();
                 if insert_if_new(tx, &txn).await? {
                     book(&books, tx, None, &txn).await?;
+                    let remittance_id = crate::settlement::settle_credit(tx, &txn).await?;
                     if let Some(n) = &notify {
+                        let txn = TransactionRecord {
+                            remittance_id,
+                            ..txn.clone()
+                        };
                         enqueue(tx, n, &txn, None, now).await?;
                     }
                 }

@@ -40,6 +40,9 @@ pub struct RemittanceRecord {
     /// The money-in that paid it, once matched.
     pub settlement_transaction_id: Option<Uuid>,
     pub settled_at: Option<DateTime<Utc>>,
+    /// When the provider says the sender paid it (CONFIRMED or later): no credit received
+    /// before it can be its payout.
+    pub paid_at: Option<DateTime<Utc>>,
     /// When the provider says it completed: the start of the window its credit must arrive in.
     pub completed_at: Option<DateTime<Utc>>,
 }
@@ -84,7 +87,7 @@ macro_rules! columns {
     () => {
         "id, partner_id, client_id, provider, provider_reference, status, amount, currency, \
          external_reference, beneficiary, metadata, created_at, updated_at, last_heard_at, \
-         settle_account, settlement_transaction_id, settled_at, completed_at"
+         settle_account, settlement_transaction_id, settled_at, completed_at, paid_at"
     };
 }
 pub(crate) use columns;
@@ -120,6 +123,7 @@ pub(crate) fn remittance(row: &Row) -> Result<RemittanceRecord> {
         settlement_transaction_id: row.opt_uuid(15)?,
         settled_at: opt_instant(row, 16)?,
         completed_at: opt_instant(row, 17)?,
+        paid_at: opt_instant(row, 18)?,
     })
 }
 
@@ -204,12 +208,21 @@ async fn apply_reports(
         if r.status == RemittanceStatus::Completed && r.completed_at.is_none() {
             r.completed_at = Some(report.at);
         }
+        if settlement::is_paid(r.status) && r.paid_at.is_none() {
+            r.paid_at = Some(report.at);
+        }
         insert_event(tx, id, Some(old), r.status, report.at, source).await?;
+        settlement::unpaid_after_settled(tx, &r).await?;
         if settlement::awaits_credit(&r) {
             // Written first, so that matching sees the remittance as it is now.
             tx.exec(
-                "UPDATE remittances SET status = $2 WHERE id = $1",
-                &[id.into(), r.status.as_str().into()],
+                "UPDATE remittances SET status = $2, paid_at = $3, completed_at = $4 WHERE id = $1",
+                &[
+                    id.into(),
+                    r.status.as_str().into(),
+                    opt_micros(r.paid_at),
+                    opt_micros(r.completed_at),
+                ],
             )
             .await?;
             settlement::settle_remittance(tx, &mut r).await?;
@@ -231,14 +244,15 @@ async fn apply_reports(
         }
     }
     tx.exec(
-        "UPDATE remittances SET status = $2, updated_at = $3, last_heard_at = $4, completed_at = $5
-         WHERE id = $1",
+        "UPDATE remittances SET status = $2, updated_at = $3, last_heard_at = $4, completed_at = $5,
+           paid_at = $6 WHERE id = $1",
         &[
             id.into(),
             r.status.as_str().into(),
             micros(r.updated_at),
             micros(now),
             opt_micros(r.completed_at),
+            opt_micros(r.paid_at),
         ],
     )
     .await?;
@@ -253,7 +267,7 @@ impl Store {
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 let sql = format!(
-                    "INSERT INTO remittances ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                    "INSERT INTO remittances ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
                      ON CONFLICT DO NOTHING"
                 );
                 let params: Vec<Value> = vec![
@@ -275,6 +289,7 @@ impl Store {
                     r.settlement_transaction_id.into(),
                     opt_micros(r.settled_at),
                     opt_micros(r.completed_at),
+                    opt_micros(r.paid_at),
                 ];
                 if tx.exec(&sql, &params).await? == 0 {
                     return Ok(false);
@@ -307,6 +322,11 @@ impl Store {
         };
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
+                // The CLABE's lock before the row's, in the order every settlement path takes
+                // them (apply_reports takes it again; it is re-entrant).
+                if let Some(clabe) = settlement::account_to_lock(tx, id).await? {
+                    settlement::lock_account(tx, &clabe).await?;
+                }
                 tx.exec(
                     "UPDATE remittances SET provider_reference = $2 WHERE id = $1",
                     &[id.into(), reference.into()],
@@ -411,6 +431,17 @@ impl Store {
         .await
     }
 
+    /// Notes that polling asked about a remittance now, whatever the answer, so the ones the
+    /// provider cannot find go to the back of the queue instead of starving the rest.
+    pub async fn mark_polled(&self, id: Uuid) -> Result<()> {
+        self.exec(
+            "UPDATE remittances SET polled_at = $2 WHERE id = $1",
+            vec![id.into(), micros(flux_core::time::now())],
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Remittances of `provider` Flux still needs news of (not COMPLETED, CANCELLED or
     /// REFUNDED) not heard from since `heard_before`, with or without a provider reference (a
     /// create whose answer was lost has none): what polling asks the provider about, least
@@ -426,8 +457,10 @@ impl Store {
             columns!(),
             " FROM remittances WHERE provider = $1",
             " AND status NOT IN ('COMPLETED', 'CANCELLED', 'REFUNDED')",
-            " AND COALESCE(last_heard_at, created_at) < $2",
-            " ORDER BY COALESCE(last_heard_at, created_at), id LIMIT $3"
+            // A create Félix refused made nothing there: nothing to ask about.
+            " AND NOT (status = 'FAILED' AND provider_reference IS NULL)",
+            " AND COALESCE(last_heard_at, created_at) < $2 AND COALESCE(polled_at, 0) < $2",
+            " ORDER BY COALESCE(polled_at, 0), COALESCE(last_heard_at, created_at), id LIMIT $3"
         );
         let rows = self
             .query(

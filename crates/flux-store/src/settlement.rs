@@ -13,12 +13,21 @@
 //! - a remittance that becomes one of those looks back at the credits that CLABE received
 //!   since it was created, and tries each as if it had just arrived ([`settle_remittance`]).
 //!
-//! The rule, in [`choose`]: a credit whose concept or reference names a remittance (its Flux
-//! id, which Flux gives Félix as the external id, or the provider's id) settles that one when
-//! the amounts agree; otherwise the one remittance of exactly that amount. Anything else is
-//! filed for an operator instead of guessed: a credit that names a remittance but credits
-//! another amount, or that two remittances could claim. A completed remittance whose credit
-//! has not come within the settlement window is filed too (see [`Store::overdue_settlements`]).
+//! The rule, in [`choose`]:
+//! - only credits received after the provider says the sender paid (less a few minutes of
+//!   clock skew) are considered: a payroll of the same amount the day before is not a payout;
+//! - a credit whose concept or reference names a remittance of the partner's (its Flux id,
+//!   which Flux gives Félix as the external id, or a provider id of 12 characters or more,
+//!   not all digits) settles that one when it awaits a credit to that CLABE and the amounts
+//!   agree (or its sender chose the amount). If not, it goes to review: it never falls back
+//!   to settling another remittance of the same amount;
+//! - otherwise the one *completed* remittance of exactly that amount is settled;
+//! - anything else that could be meant is filed for an operator instead of guessed
+//!   (`AMBIGUOUS_SETTLEMENT`), as is a settled remittance its provider later reports FAILED,
+//!   CANCELLED or REFUNDED. A completed remittance whose credit has not come within the
+//!   settlement window is filed too (`UNSETTLED_REMITTANCE`, see
+//!   [`Store::file_overdue_settlements`]); a credit arriving later still settles it and
+//!   closes the item.
 //!
 //! On PostgreSQL both sides take an advisory lock on the CLABE before reading, so a credit
 //! and a remittance recorded at the same moment cannot miss each other; the remittance side
@@ -42,72 +51,74 @@ pub enum Choice {
     Settles(usize),
     /// The credit pays none of them: a plain credit.
     Nothing,
-    /// More than one could be meant, or the one named does not agree: why, for the operator.
+    /// The credit names a remittance it cannot pay, or more than one could be meant: why,
+    /// for the operator.
     Ambiguous(String),
 }
 
 /// The credit as matching sees it.
 #[derive(Debug, Clone)]
-pub struct Credit<'a> {
+pub struct Credit {
     pub amount: Decimal,
-    /// The payment concept and the numeric reference, as sent.
-    pub texts: [Option<&'a str>; 2],
+    /// The remittance of the partner's that the credit's concept or reference names, if any.
+    pub names: Option<RemittanceRecord>,
 }
 
-/// A remittance is paid by its sender from CONFIRMED on: from then, its credit may arrive.
+/// How far a credit may precede the provider's "the sender paid" time and still be its payout:
+/// the two clocks are not the same clock.
+const CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(5);
+
+/// The statuses in which the sender has paid: from then on, the payout may arrive.
+pub fn is_paid(status: RemittanceStatus) -> bool {
+    matches!(
+        status,
+        RemittanceStatus::Confirmed | RemittanceStatus::InProgress | RemittanceStatus::Completed
+    )
+}
+
+/// A remittance whose credit may arrive now: to a CLABE Flux serves, paid, not settled.
 pub fn awaits_credit(r: &RemittanceRecord) -> bool {
     r.settle_account.is_some()
         && r.settlement_transaction_id.is_none()
-        && matches!(
-            r.status,
-            RemittanceStatus::Confirmed
-                | RemittanceStatus::InProgress
-                | RemittanceStatus::Completed
-        )
+        && r.paid_at.is_some()
+        && is_paid(r.status)
 }
 
 fn amount_of(r: &RemittanceRecord) -> Option<Decimal> {
     r.amount.as_deref().and_then(|a| Decimal::from_str(a).ok())
 }
 
-/// Whether the credit's concept or reference names the remittance.
-fn names(credit: &Credit, r: &RemittanceRecord) -> bool {
-    let id = r.id.to_string();
-    let ids = [Some(id.as_str()), r.provider_reference.as_deref()];
-    credit.texts.iter().flatten().any(|text| {
-        let text = text.to_ascii_lowercase();
-        ids.iter()
-            .flatten()
-            .filter(|id| id.len() >= 6)
-            .any(|id| text.contains(&id.to_ascii_lowercase()))
-    })
-}
-
-/// The matching rule (see the module docs), over the candidates awaiting a credit to the
-/// credited CLABE.
+/// The matching rule (see the module docs). `candidates` await a credit to the credited
+/// CLABE and were paid before it arrived.
 pub fn choose(credit: &Credit, candidates: &[RemittanceRecord]) -> Choice {
-    let named: Vec<usize> = (0..candidates.len())
-        .filter(|&i| names(credit, &candidates[i]))
-        .collect();
-    match named.as_slice() {
-        [i] => {
-            let r = &candidates[*i];
-            // A remittance whose sender chose the amount can only be told by its name.
-            if r.amount.is_none() || amount_of(r) == Some(credit.amount) {
-                return Choice::Settles(*i);
-            }
+    if let Some(named) = &credit.names {
+        let Some(i) = candidates.iter().position(|c| c.id == named.id) else {
+            // Never the amount fallback: the payout of one remittance must not settle another.
             return Choice::Ambiguous(format!(
-                "the credit of {} names remittance {} of {}",
-                credit.amount,
-                r.id,
-                r.amount.as_deref().unwrap_or_default()
+                "the credit names remittance {}, which is {} and {}, not a paid remittance to this account awaiting its credit",
+                named.id,
+                named.status.as_str(),
+                if named.settlement_transaction_id.is_some() { "settled already" } else { "unsettled" }
             ));
+        };
+        // A remittance whose sender chose the amount can only be told by its name.
+        if named.amount.is_none() || amount_of(named) == Some(credit.amount) {
+            return Choice::Settles(i);
         }
-        [] => {}
-        _ => return Choice::Ambiguous(format!("the credit names {} remittances", named.len())),
+        return Choice::Ambiguous(format!(
+            "the credit of {} names remittance {} of {}",
+            credit.amount,
+            named.id,
+            named.amount.as_deref().unwrap_or_default()
+        ));
     }
+    // By amount alone, only a completed remittance: before that a credit of the same amount is
+    // as likely to be anything else.
     let same: Vec<usize> = (0..candidates.len())
-        .filter(|&i| amount_of(&candidates[i]) == Some(credit.amount))
+        .filter(|&i| {
+            candidates[i].status == RemittanceStatus::Completed
+                && amount_of(&candidates[i]) == Some(credit.amount)
+        })
         .collect();
     match same.as_slice() {
         [] => Choice::Nothing,
@@ -135,40 +146,92 @@ fn credited_account(t: &TransactionRecord) -> Option<String> {
     c.get("beneficiary_account")?.as_str().map(str::to_string)
 }
 
-/// Links a credit and the remittance it paid, and closes the remittance's overdue item.
+/// The words of a credit's concept and reference that could name a remittance: Flux's id (a
+/// UUID, which Flux gives the provider as the external id) or a provider id long enough not
+/// to be a coincidence (12 characters, not all digits).
+fn naming_tokens(t: &TransactionRecord) -> Vec<String> {
+    [t.description.as_deref(), t.external_reference.as_deref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|text| text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')))
+        .filter(|w| w.len() >= 12 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The partner's remittance the credit names, if any.
+async fn named_remittance(
+    tx: &mut dyn Tx,
+    t: &TransactionRecord,
+) -> Result<Option<RemittanceRecord>> {
+    for token in naming_tokens(t) {
+        let row = match Uuid::parse_str(&token) {
+            Ok(id) => {
+                let sql = concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM remittances WHERE id = $1 AND partner_id = $2"
+                );
+                tx.query_opt(sql, &[id.into(), t.partner_id.into()]).await?
+            }
+            Err(_) => {
+                let sql = concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM remittances WHERE partner_id = $1 AND provider_reference = $2"
+                );
+                tx.query_opt(sql, &[t.partner_id.into(), token.into()])
+                    .await?
+            }
+        };
+        if let Some(row) = row {
+            return Ok(Some(remittance(&row)?));
+        }
+    }
+    Ok(None)
+}
+
+/// Links a credit and the remittance it paid, closes what review items they settle, and
+/// returns false if the remittance turned out to be settled already.
 async fn link(
     tx: &mut dyn Tx,
     remittance_id: Uuid,
     t: &TransactionRecord,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<bool> {
+    let linked = tx
+        .exec(
+            "UPDATE remittances SET settlement_transaction_id = $2, settled_at = $3
+             WHERE id = $1 AND settlement_transaction_id IS NULL",
+            &[remittance_id.into(), t.id.into(), micros(now)],
+        )
+        .await?;
+    if linked != 1 {
+        return Ok(false);
+    }
     tx.exec(
-        "UPDATE remittances SET settlement_transaction_id = $2, settled_at = $3
-         WHERE id = $1 AND settlement_transaction_id IS NULL",
-        &[remittance_id.into(), t.id.into(), micros(now)],
-    )
-    .await?;
-    tx.exec(
-        "UPDATE transactions SET remittance_id = $1 WHERE id = $2",
+        "UPDATE transactions SET remittance_id = $1 WHERE id = $2 AND remittance_id IS NULL",
         &[remittance_id.into(), t.id.into()],
     )
     .await?;
     tx.exec(
-        "UPDATE review_items SET resolved_at = $2, resolved_by = 'flux', resolution = $3
-         WHERE remittance_id = $1 AND resolved_at IS NULL AND kind = 'UNSETTLED_REMITTANCE'",
+        "UPDATE review_items SET resolved_at = $3, resolved_by = 'flux', resolution = $4
+         WHERE resolved_at IS NULL AND ((remittance_id = $1 AND kind = 'UNSETTLED_REMITTANCE')
+           OR (transaction_id = $2 AND kind = 'AMBIGUOUS_SETTLEMENT'))",
         &[
             remittance_id.into(),
+            t.id.into(),
             micros(now),
-            format!("settled by money-in {}", t.id).into(),
+            format!("remittance {remittance_id} settled by money-in {}", t.id).into(),
         ],
     )
     .await?;
     metrics::counter!("flux_remittances_settled_total").increment(1);
-    Ok(())
+    Ok(true)
 }
 
 /// A money-in just recorded: the remittance it settles, linked, if one (see the module docs).
-/// Files an ambiguous credit for review and settles nothing.
+/// Files a credit Flux will not decide on for review and settles nothing.
 pub(crate) async fn settle_credit(tx: &mut dyn Tx, t: &TransactionRecord) -> Result<Option<Uuid>> {
     if t.kind != TxKind::MoneyIn || t.remittance_id.is_some() {
         return Ok(None);
@@ -183,26 +246,23 @@ pub(crate) async fn settle_credit(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
         columns!(),
         " FROM remittances WHERE partner_id = $1 AND settle_account = $2",
         " AND settlement_transaction_id IS NULL AND status IN ('CONFIRMED', 'IN_PROGRESS', 'COMPLETED')",
-        " AND created_at <= $3 ORDER BY created_at, id"
+        " AND paid_at <= $3 ORDER BY paid_at, id"
     );
+    let paid_by = micros(t.created_at + CLOCK_SKEW);
     let rows = tx
-        .query(
-            sql,
-            &[t.partner_id.into(), clabe.into(), micros(t.created_at)],
-        )
+        .query(sql, &[t.partner_id.into(), clabe.into(), paid_by])
         .await?;
     let candidates = rows.iter().map(remittance).collect::<Result<Vec<_>>>()?;
-    let credit = Credit {
-        amount,
-        texts: [t.description.as_deref(), t.external_reference.as_deref()],
-    };
+    let names = named_remittance(tx, t).await?;
+    if names.is_none() && candidates.is_empty() {
+        return Ok(None);
+    }
     let now = flux_core::time::now();
-    match choose(&credit, &candidates) {
+    match choose(&Credit { amount, names }, &candidates) {
         Choice::Nothing => Ok(None),
-        Choice::Settles(i) => {
-            link(tx, candidates[i].id, t, now).await?;
-            Ok(Some(candidates[i].id))
-        }
+        Choice::Settles(i) => Ok(link(tx, candidates[i].id, t, now)
+            .await?
+            .then_some(candidates[i].id)),
         Choice::Ambiguous(reason) => {
             let item = NewReview {
                 kind: ReviewKind::AmbiguousSettlement,
@@ -219,27 +279,46 @@ pub(crate) async fn settle_credit(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
     }
 }
 
-/// How many of a CLABE's recent credits a remittance looks back at.
-const LOOK_BACK: i64 = 500;
+/// How many credits one look-back tries: they are already narrowed to the client, the time
+/// since the sender paid, and the amount or the remittance's name.
+const LOOK_BACK: i64 = 50;
 
-/// A remittance that now awaits its credit: each unsettled credit to its CLABE since it was
-/// created is tried as if it had just arrived; `r` shows the link if one of them settles it.
-/// The caller holds the CLABE's lock and has written `r`'s status.
+/// A remittance that now awaits its credit: the unsettled credits to its CLABE since its
+/// sender paid, of its amount or naming it, are each tried as if they had just arrived; `r`
+/// shows the link if one of them settles it. The caller holds the CLABE's lock and has written
+/// `r`'s status.
 pub(crate) async fn settle_remittance(tx: &mut dyn Tx, r: &mut RemittanceRecord) -> Result<()> {
-    let Some(clabe) = r.settle_account.clone().filter(|_| awaits_credit(r)) else {
+    let (Some(clabe), Some(paid_at)) = (r.settle_account.clone(), r.paid_at) else {
         return Ok(());
     };
+    if !awaits_credit(r) {
+        return Ok(());
+    }
+    let amount = r
+        .amount
+        .as_deref()
+        .and_then(|a| flux_core::money::Amount::parse(a, flux_core::money::Currency::MXN).ok())
+        .map(|a| a.to_wire());
     let sql = concat!(
         "SELECT ",
         crate::transactions::columns!(),
         " FROM transactions WHERE client_id IN (SELECT client_id FROM accounts WHERE clabe = $1)",
         " AND kind = 'MONEY_IN' AND remittance_id IS NULL AND created_at >= $2",
-        " ORDER BY created_at, id LIMIT $3"
+        " AND (amount = $3 OR description LIKE $4 OR external_reference LIKE $4)",
+        " ORDER BY created_at, id LIMIT $5"
     );
+    let named = format!("%{}%", r.id);
+    let since = micros(paid_at - CLOCK_SKEW);
     let rows = tx
         .query(
             sql,
-            &[clabe.clone().into(), micros(r.created_at), LOOK_BACK.into()],
+            &[
+                clabe.clone().into(),
+                since,
+                amount.into(),
+                named.into(),
+                LOOK_BACK.into(),
+            ],
         )
         .await?;
     for row in &rows {
@@ -254,6 +333,33 @@ pub(crate) async fn settle_remittance(tx: &mut dyn Tx, r: &mut RemittanceRecord)
         }
     }
     Ok(())
+}
+
+/// A settled remittance that the provider then reports FAILED, CANCELLED or REFUNDED: its
+/// credit arrived, so something contradicts; an operator looks (the link stays as evidence).
+pub(crate) async fn unpaid_after_settled(tx: &mut dyn Tx, r: &RemittanceRecord) -> Result<()> {
+    let Some(credit) = r.settlement_transaction_id else {
+        return Ok(());
+    };
+    if is_paid(r.status) {
+        return Ok(());
+    }
+    let item = NewReview {
+        kind: ReviewKind::AmbiguousSettlement,
+        provider: r.provider.clone(),
+        client_id: Some(r.client_id),
+        transaction_id: None,
+        remittance_id: Some(r.id),
+        id_msg: None,
+        reason: format!(
+            "remittance {} was settled by money-in {credit}, then its provider reported it {}",
+            r.id,
+            r.status.as_str()
+        ),
+    };
+    review::file(tx, &item, flux_core::time::now())
+        .await
+        .map(|_| ())
 }
 
 /// The CLABE whose lock a report about this remittance must take first (PostgreSQL only).
@@ -278,15 +384,41 @@ macro_rules! not_filed {
     };
 }
 
+fn unsettled_review(r: &RemittanceRecord, window: std::time::Duration) -> NewReview {
+    let completed = r
+        .completed_at
+        .map(flux_core::time::to_rfc3339)
+        .unwrap_or_default();
+    NewReview {
+        kind: ReviewKind::UnsettledRemittance,
+        provider: r.provider.clone(),
+        client_id: Some(r.client_id),
+        transaction_id: None,
+        remittance_id: Some(r.id),
+        id_msg: None,
+        reason: format!(
+            "remittance {} of {} {} completed at {completed}; no credit to {} within {} s",
+            r.id,
+            r.amount.as_deref().unwrap_or("(sender's choice)"),
+            r.currency,
+            flux_core::clabe::mask(r.settle_account.as_deref().unwrap_or("")),
+            window.as_secs()
+        ),
+    }
+}
+
 impl Store {
-    /// Remittances completed before `before` whose credit has not arrived: each is tried once
-    /// more against the credits received (a credit recorded by another instance at the same
-    /// moment, say) and the ones still unsettled are returned, oldest first.
-    pub async fn overdue_settlements(
+    /// Remittances completed before `now - window` whose credit has not arrived: each is tried
+    /// once more against the credits received (one recorded by another instance at the same
+    /// moment, say) and, if still unsettled, filed for an operator in the same transaction.
+    /// Returns the ones filed.
+    pub async fn file_overdue_settlements(
         &self,
-        before: DateTime<Utc>,
+        window: std::time::Duration,
         limit: i64,
     ) -> Result<Vec<RemittanceRecord>> {
+        let before = flux_core::time::now()
+            - chrono::Duration::from_std(window).map_err(StoreError::backend)?;
         let sql = concat!(
             "SELECT id FROM remittances WHERE settle_account IS NOT NULL",
             " AND settlement_transaction_id IS NULL AND status = 'COMPLETED' AND completed_at < $1",
@@ -295,7 +427,7 @@ impl Store {
         );
         let rows = self.query(sql, vec![micros(before), limit.into()]).await?;
         let ids = rows.iter().map(|r| r.uuid(0)).collect::<Result<Vec<_>>>()?;
-        let mut overdue = Vec::new();
+        let mut filed = Vec::new();
         for id in ids {
             let r = self
                 .write(tx_fn(move |tx| {
@@ -307,15 +439,19 @@ impl Store {
                             .await?
                             .ok_or(StoreError::NotFound)?;
                         settle_remittance(tx, &mut r).await?;
-                        Ok(r)
+                        if r.settlement_transaction_id.is_some() {
+                            return Ok(None);
+                        }
+                        let now = flux_core::time::now();
+                        Ok(review::file(tx, &unsettled_review(&r, window), now)
+                            .await?
+                            .then_some(r))
                     })
                 }))
                 .await?;
-            if r.settlement_transaction_id.is_none() {
-                overdue.push(r);
-            }
+            filed.extend(r);
         }
-        Ok(overdue)
+        Ok(filed)
     }
 
     /// Completed remittances whose credit had not arrived by `before` and that are not on
@@ -336,51 +472,21 @@ impl Store {
         let rows = self.query(sql, vec![micros(before), limit.into()]).await?;
         rows.iter().map(remittance).collect()
     }
-
-    /// Files a completed remittance whose credit did not arrive for an operator; false if it
-    /// was filed already.
-    pub async fn file_unsettled(
-        &self,
-        r: &RemittanceRecord,
-        window: std::time::Duration,
-    ) -> Result<bool> {
-        let completed = r
-            .completed_at
-            .map(flux_core::time::to_rfc3339)
-            .unwrap_or_default();
-        self.file_review(NewReview {
-            kind: ReviewKind::UnsettledRemittance,
-            provider: r.provider.clone(),
-            client_id: Some(r.client_id),
-            transaction_id: None,
-            remittance_id: Some(r.id),
-            id_msg: None,
-            reason: format!(
-                "remittance {} of {} {} completed at {completed}; no credit to {} within {} s",
-                r.id,
-                r.amount.as_deref().unwrap_or("(sender's choice)"),
-                r.currency,
-                flux_core::clabe::mask(r.settle_account.as_deref().unwrap_or("")),
-                window.as_secs()
-            ),
-        })
-        .await
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn remittance(amount: Option<&str>, reference: Option<&str>) -> RemittanceRecord {
+    fn remittance(amount: Option<&str>, status: RemittanceStatus) -> RemittanceRecord {
         let now = flux_core::time::now();
         RemittanceRecord {
             id: Uuid::new_v4(),
             partner_id: Uuid::nil(),
             client_id: Uuid::nil(),
             provider: "felix".into(),
-            provider_reference: reference.map(str::to_string),
-            status: RemittanceStatus::Completed,
+            provider_reference: None,
+            status,
             amount: amount.map(str::to_string),
             currency: "MXN".into(),
             external_reference: "ext".into(),
@@ -392,63 +498,107 @@ mod tests {
             settle_account: Some("002180700000000000".into()),
             settlement_transaction_id: None,
             settled_at: None,
+            paid_at: Some(now),
             completed_at: None,
         }
     }
 
-    fn credit<'a>(amount: &str, concept: Option<&'a str>) -> Credit<'a> {
+    fn credit(amount: &str, names: Option<&RemittanceRecord>) -> Credit {
         Credit {
             amount: Decimal::from_str(amount).unwrap_or_default(),
-            texts: [concept, None],
+            names: names.cloned(),
         }
     }
 
+    const DONE: RemittanceStatus = RemittanceStatus::Completed;
+
     #[test]
-    fn the_one_remittance_of_that_amount_is_settled() {
+    fn the_one_completed_remittance_of_that_amount_is_settled() {
         let rs = [
-            remittance(Some("100.00"), None),
-            remittance(Some("250.50"), None),
+            remittance(Some("100.00"), DONE),
+            remittance(Some("250.50"), DONE),
         ];
         assert_eq!(choose(&credit("250.5", None), &rs), Choice::Settles(1));
         assert_eq!(choose(&credit("99.99", None), &rs), Choice::Nothing);
     }
 
     #[test]
+    fn by_amount_alone_only_a_completed_remittance_is_settled() {
+        let rs = [remittance(Some("100.00"), RemittanceStatus::Confirmed)];
+        assert_eq!(choose(&credit("100", None), &rs), Choice::Nothing);
+        assert_eq!(
+            choose(&credit("100", Some(&rs[0])), &rs),
+            Choice::Settles(0)
+        );
+    }
+
+    #[test]
     fn two_of_the_same_amount_are_for_an_operator_unless_the_credit_names_one() {
         let rs = [
-            remittance(Some("100"), None),
-            remittance(Some("100.00"), Some("felix-tx-42")),
+            remittance(Some("100"), DONE),
+            remittance(Some("100.00"), DONE),
         ];
         assert!(matches!(
             choose(&credit("100", None), &rs),
             Choice::Ambiguous(_)
         ));
         assert_eq!(
-            choose(&credit("100", Some("PAGO FELIX-TX-42")), &rs),
+            choose(&credit("100", Some(&rs[1])), &rs),
             Choice::Settles(1)
-        );
-        let named = rs[0].id.to_string();
-        assert_eq!(
-            choose(&credit("100", Some(&named)), &rs),
-            Choice::Settles(0)
         );
     }
 
     #[test]
-    fn a_credit_naming_a_remittance_with_another_amount_is_not_guessed() {
-        let rs = [
-            remittance(Some("100"), Some("felix-tx-42")),
-            remittance(Some("90"), None),
-        ];
+    fn a_credit_naming_a_remittance_it_cannot_pay_settles_no_other() {
+        let rs = [remittance(Some("100"), DONE), remittance(Some("90"), DONE)];
+        // Names the first with the second's amount.
         assert!(matches!(
-            choose(&credit("90", Some("felix-tx-42")), &rs),
+            choose(&credit("90", Some(&rs[0])), &rs),
             Choice::Ambiguous(_)
         ));
-        let chosen = [remittance(None, Some("felix-tx-43"))];
+        // Names one that is not awaiting a credit here: no fallback to the amount.
+        let elsewhere = remittance(Some("90"), RemittanceStatus::Started);
+        assert!(matches!(
+            choose(&credit("90", Some(&elsewhere)), &rs),
+            Choice::Ambiguous(_)
+        ));
+        let chosen = [remittance(None, RemittanceStatus::InProgress)];
         assert_eq!(
-            choose(&credit("90", Some("felix-tx-43")), &chosen),
+            choose(&credit("90", Some(&chosen[0])), &chosen),
             Choice::Settles(0)
         );
         assert_eq!(choose(&credit("90", None), &chosen), Choice::Nothing);
+    }
+
+    #[test]
+    fn only_long_words_that_are_not_all_digits_can_name_a_remittance() {
+        let id = Uuid::new_v4();
+        let now = flux_core::time::now();
+        let t = TransactionRecord {
+            id: Uuid::new_v4(),
+            partner_id: Uuid::nil(),
+            client_id: Uuid::nil(),
+            kind: TxKind::MoneyIn,
+            status: flux_core::TxStatus::Completed,
+            amount: "1.00".into(),
+            currency: "MXN".into(),
+            description: Some(format!("PAGO {id} 123456789012")),
+            external_reference: Some("1234567".into()),
+            tracking_key: None,
+            source_instrument_id: None,
+            destination_instrument_id: None,
+            related_transaction_id: None,
+            provider: "fincore".into(),
+            provider_reference: None,
+            failure_code: None,
+            failure_description: None,
+            counterparty: None,
+            cep_status: None,
+            cep_processed_at: None,
+            created_at: now,
+            updated_at: now,
+            remittance_id: None,
+        };
+        assert_eq!(naming_tokens(&t), vec![id.to_string()]);
     }
 }

@@ -2,8 +2,9 @@
 //! HTTP, on SQLite and PostgreSQL: the sandbox's Félix completes a remittance, its ramp-off
 //! reaches the Fincore emulator as a SPEI credit, the MONEY_IN comes back to Flux and the two
 //! are linked both ways, with the books credited once. Then the orders and doubts a real
-//! payout brings: the credit before the remittance is paid, two remittances one credit could
-//! pay, a credit naming its remittance, and a credit that never comes (review, reconcile).
+//! payout brings: the credit before Flux hears of completion, two remittances one credit could
+//! pay, credits naming a remittance (rightly, with another amount, twice), and a credit that
+//! never comes (review, reconcile, then late).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -150,15 +151,17 @@ async fn completed_remittance_is_settled_once(flux: &TestFlux) {
     assert!(ok && report.contains("0 difference(s)"), "{report}");
 }
 
-/// The credit comes while the remittance is not yet paid by its sender (Flux's view lags):
-/// nothing is matched then; the remittance settles when it is confirmed.
-async fn an_early_credit_is_matched_later(flux: &TestFlux) {
+/// The payout's credit comes before Flux hears that the remittance completed (SPEI is often
+/// faster than the last callback): a credit matched by amount alone waits for COMPLETED, then
+/// settles it.
+async fn a_credit_before_completion_is_matched_at_completion(flux: &TestFlux) {
     let (clabe, _) = flux.demo_account().await;
     let id = create(flux, &clabe, "777.70", "settle-early").await;
-    advance_to(flux, &id, "STARTED").await;
+    advance_to(flux, &id, "IN_PROGRESS").await;
     let t = credit(flux, "777.70", "abono").await;
     assert_eq!(t["remittance_id"], Value::Null);
-    advance_to_from(flux, &id, "CONFIRMED").await;
+    assert_eq!(get(flux, &id).await["settlement"], Value::Null);
+    advance_to_from(flux, &id, "COMPLETED").await;
     let settled = wait_for(flux, &id, |r| !r["settlement"].is_null()).await;
     assert_eq!(settled["settlement"]["transaction_id"], t["id"]);
     let again = money_ins(flux, "777.70").await;
@@ -177,29 +180,31 @@ async fn advance_to_from(flux: &TestFlux, id: &str, to: &str) {
     wait_for(flux, id, |r| r["status"] == to).await;
 }
 
-/// Two confirmed remittances of one amount: a credit of that amount could pay either, so it
-/// goes to review and settles neither; a credit that names one settles that one.
+/// Two completed remittances of one amount: a credit of that amount could pay either, so it
+/// goes to review and settles neither; a credit naming one with another amount settles
+/// nothing either; a credit that names one settles that one.
 async fn an_ambiguous_credit_is_for_an_operator(flux: &TestFlux) {
     let (clabe, _) = flux.demo_account().await;
     let a = create(flux, &clabe, "500.00", "settle-twin-a").await;
     let b = create(flux, &clabe, "500.00", "settle-twin-b").await;
-    advance_to(flux, &a, "CONFIRMED").await;
-    advance_to(flux, &b, "CONFIRMED").await;
+    advance_to(flux, &a, "COMPLETED").await;
+    advance_to(flux, &b, "COMPLETED").await;
     let t = credit(flux, "500.00", "pago").await;
     assert_eq!(t["remittance_id"], Value::Null);
-    let reviews = open_reviews(flux).await;
-    let item = reviews
-        .iter()
-        .find(|r| {
-            r.item.transaction_id.map(|x| x.to_string()) == t["id"].as_str().map(String::from)
-        })
-        .expect("the ambiguous credit is filed");
+    let item = review_of_credit(flux, &t).await;
     assert_eq!(item.item.kind, flux_store::ReviewKind::AmbiguousSettlement);
     assert!(
         item.item.reason.contains(&a) && item.item.reason.contains(&b),
         "{}",
         item.item.reason
     );
+    let wrong = credit(flux, "499.00", &format!("remesa {a}")).await;
+    assert_eq!(wrong["remittance_id"], Value::Null);
+    assert!(review_of_credit(flux, &wrong)
+        .await
+        .item
+        .reason
+        .contains(&a));
     assert_eq!(get(flux, &a).await["settlement"], Value::Null);
     assert_eq!(get(flux, &b).await["settlement"], Value::Null);
     let named = credit(flux, "500.00", &b).await;
@@ -209,6 +214,22 @@ async fn an_ambiguous_credit_is_for_an_operator(flux: &TestFlux) {
         named["id"]
     );
     assert_eq!(get(flux, &a).await["settlement"], Value::Null);
+    // Naming a remittance that is settled already settles nothing else.
+    let twice = credit(flux, "500.00", &b).await;
+    assert_eq!(twice["remittance_id"], Value::Null);
+    assert!(review_of_credit(flux, &twice)
+        .await
+        .item
+        .reason
+        .contains("settled already"));
+}
+
+async fn review_of_credit(flux: &TestFlux, t: &Value) -> flux_store::ReviewItem {
+    open_reviews(flux)
+        .await
+        .into_iter()
+        .find(|r| r.item.transaction_id.map(|x| x.to_string()).as_deref() == t["id"].as_str())
+        .expect("the credit is filed for review")
 }
 
 /// A completed remittance whose payout never comes (Félix's ramp-off lost): past the window,
@@ -216,11 +237,6 @@ async fn an_ambiguous_credit_is_for_an_operator(flux: &TestFlux) {
 /// item.
 async fn a_credit_that_never_comes_is_reported(flux: &TestFlux) {
     let (clabe, _) = flux.demo_account().await;
-    felix(flux)
-        .emulator
-        .as_ref()
-        .unwrap()
-        .set_ramp_off(Arc::new(|_| {}));
     let id = create(flux, &clabe, "321.09", "settle-lost").await;
     advance_to(flux, &id, "COMPLETED").await;
     let state = &flux.running.state;
@@ -260,7 +276,13 @@ async fn a_credit_that_never_comes_is_reported(flux: &TestFlux) {
 
 async fn settlement(flux: TestFlux) {
     completed_remittance_is_settled_once(&flux).await;
-    an_early_credit_is_matched_later(&flux).await;
+    // From here on Félix's payouts are lost: the credits are the tests' own.
+    felix(&flux)
+        .emulator
+        .as_ref()
+        .unwrap()
+        .set_ramp_off(Arc::new(|_| {}));
+    a_credit_before_completion_is_matched_at_completion(&flux).await;
     a_credit_that_never_comes_is_reported(&flux).await;
     an_ambiguous_credit_is_for_an_operator(&flux).await;
 }

@@ -323,6 +323,7 @@ fn intent(
         settle_account,
         settlement_transaction_id: None,
         settled_at: None,
+        paid_at: None,
         completed_at: None,
     }
 }

@@ -65,6 +65,7 @@ async fn poll_one(
     client: &FelixClient,
     r: &RemittanceRecord,
 ) -> anyhow::Result<Option<String>> {
+    store.mark_polled(r.id).await?;
     let Some(t) = search(client, r).await? else {
         return never_received(store, r).await;
     };
