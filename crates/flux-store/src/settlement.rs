@@ -44,6 +44,19 @@ use flux_core::TxKind;
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// How a settlement is announced to the partner: as the remittance provider announces its
+/// remittances (a `REMITTANCE_STATUS` message; with no `deltas`, since the status did not
+/// change, and the remittance's `settlement` filled in). Set once by the provider that owns
+/// remittances when it starts ([`announce_with`]); process-wide because settlement runs deep
+/// inside writes that do not carry the provider. Unset: settlements are not pushed.
+static ANNOUNCE: std::sync::OnceLock<crate::remittances::RemittanceNotify> =
+    std::sync::OnceLock::new();
+
+/// Announces settlements the way `notify` announces remittance changes, from now on.
+pub fn announce_with(notify: crate::remittances::RemittanceNotify) {
+    let _ = ANNOUNCE.set(notify);
+}
+
 /// What settling a credit decided.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Choice {
@@ -227,7 +240,28 @@ async fn link(
     )
     .await?;
     metrics::counter!("flux_remittances_settled_total").increment(1);
+    announce(tx, remittance_id, now).await?;
     Ok(true)
+}
+
+/// Tells the partner its remittance is settled, in the same transaction as the link.
+async fn announce(tx: &mut dyn Tx, remittance_id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    let Some(notify) = ANNOUNCE.get() else {
+        return Ok(());
+    };
+    let r = by_id_for_update(tx, remittance_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let subject = crate::outbox::Subject {
+        event_type: notify.event_type,
+        client_id: r.client_id,
+        id: r.id,
+        member: "remittance",
+        data: (notify.render)(&r),
+    };
+    crate::outbox::enqueue_subject(tx, &subject, None, now)
+        .await
+        .map(|_| ())
 }
 
 /// A money-in just recorded: the remittance it settles, linked, if one (see the module docs).

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::receiver::Receiver;
 use common::{cli, with_postgres, Options, TestFlux, DEMO_CLIENT};
 use felix::gateway::FelixProvider;
 use flux_gateway::resolver::ResolverConfig;
@@ -125,6 +126,14 @@ async fn open_reviews(flux: &TestFlux) -> Vec<flux_store::ReviewItem> {
 
 /// The happy path: completed, paid out by SPEI, the credit linked both ways, booked once.
 async fn completed_remittance_is_settled_once(flux: &TestFlux) {
+    let receiver = Receiver::start().await;
+    let r = flux
+        .post(
+            &format!("/api/partners/clients/{DEMO_CLIENT}/webhooks"),
+            &json!({"client_id": DEMO_CLIENT, "url": receiver.url, "token": "partner-token-settle", "webhook_type": "REMITTANCE_STATUS"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let (clabe, _) = flux.demo_account().await;
     let before = booked(flux).await;
     let id = create(flux, &clabe, "1234.56", "settle-happy").await;
@@ -149,6 +158,20 @@ async fn completed_remittance_is_settled_once(flux: &TestFlux) {
     );
     let (ok, report) = cli(flux, &["reconcile"]);
     assert!(ok && report.contains("0 difference(s)"), "{report}");
+    // The partner is told: a REMITTANCE_STATUS message whose remittance carries the link.
+    let mut told = false;
+    for _ in 0..800 {
+        told = receiver.received().iter().any(|m| {
+            let body = m.json();
+            body["remittance"]["id"] == id.as_str()
+                && body["remittance"]["settlement"]["transaction_id"] == money_in
+        });
+        if told {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(told, "no webhook announced the settlement");
 }
 
 /// The payout's credit comes before Flux hears that the remittance completed (SPEI is often

@@ -43,6 +43,7 @@ fn random_secret() -> String {
 
 /// Starts the emulator (sandbox), builds the connector and registers Flux's callback.
 pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<FelixProvider>> {
+    flux_store::settlement::announce_with(super::model::NOTIFY);
     let secret = match settings.callback_secret.as_str() {
         "" => {
             store
