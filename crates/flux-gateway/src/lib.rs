@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod reconcile;
 pub mod resolver;
 pub mod routes;
+pub mod shared_limits;
 pub mod state;
 pub mod validate;
 

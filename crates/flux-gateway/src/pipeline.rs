@@ -160,7 +160,7 @@ pub async fn pipeline(State(state): State<SharedState>, req: Request, next: Next
             // not guessed, and the address may be a balancer or NAT that every partner shares.
             match authenticate(&state, &headers).await {
                 Ok(c) => {
-                    let decision = state.rate_limits.check(c.key_id);
+                    let decision = state.rate_limits.check(c.key_id).await;
                     let allowed = decision.allowed;
                     let retry = decision.reset_s;
                     rate_headers = Some(decision);

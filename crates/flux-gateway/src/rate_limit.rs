@@ -1,7 +1,8 @@
 //! Per-API-key rate limiting with GCRA (the `governor` crate): a sustained rate and a burst.
 //! Every answer carries `RateLimit-Policy` and `RateLimit` (IETF draft headers); a refused
-//! request gets 429 with `Retry-After`. Limits are per Flux instance; see the README for
-//! running several instances.
+//! request gets 429 with `Retry-After`. With Redis configured the limits are shared by every
+//! instance ([`crate::shared_limits`]); without it, or while it is unreachable, each instance
+//! limits on its own.
 //!
 //! Failed authentications are limited per client address ([`AuthFailures`]), so that an
 //! address guessing keys is stopped before its guesses cost a key lookup each.
@@ -28,6 +29,9 @@ pub struct RateLimits {
     limiter: Limiter,
     burst: u32,
     per_second: u32,
+    /// Set once Redis was reached; `expect_shared` says it was configured.
+    shared: std::sync::OnceLock<crate::shared_limits::SharedLimits>,
+    expect_shared: bool,
 }
 
 /// The decision for one request, with what the headers must say.
@@ -48,7 +52,7 @@ fn quota(per_second: u32, burst: u32) -> Quota {
 }
 
 /// Seconds to announce in `Retry-After`: whole, and at least one.
-fn whole_seconds(wait: Duration) -> u64 {
+pub(crate) fn whole_seconds(wait: Duration) -> u64 {
     wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
@@ -59,10 +63,46 @@ impl RateLimits {
             limiter: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
             burst: burst.max(1),
             per_second: per_second.max(1),
+            shared: std::sync::OnceLock::new(),
+            expect_shared: false,
         }
     }
 
-    pub fn check(&self, key: Uuid) -> Decision {
+    /// Redis is configured: until [`RateLimits::share_through`] is called, limits are local
+    /// and `/readyz` says so.
+    pub fn expecting_shared(mut self) -> Self {
+        self.expect_shared = true;
+        self
+    }
+
+    /// Shares the limits through Redis from now on, falling back to this instance's own
+    /// whenever it does not answer.
+    pub fn share_through(&self, shared: crate::shared_limits::SharedLimits) {
+        let _ = self.shared.set(shared);
+    }
+
+    /// "shared" (Redis answers), "local" (Redis configured but not answering) or
+    /// "instance" (no Redis configured): for `/readyz`.
+    pub fn mode(&self) -> &'static str {
+        match self.shared.get() {
+            Some(s) if s.healthy() => "shared",
+            Some(_) => "local",
+            None if self.expect_shared => "local",
+            None => "instance",
+        }
+    }
+
+    /// The decision for one request of `key`: shared when Redis answers, else local.
+    pub async fn check(&self, key: Uuid) -> Decision {
+        if let Some(shared) = self.shared.get() {
+            if let Some(decision) = shared.check(key).await {
+                return decision;
+            }
+        }
+        self.check_local(key)
+    }
+
+    fn check_local(&self, key: Uuid) -> Decision {
         let policy = format!("{};w=1;burst={}", self.per_second, self.burst);
         match self.limiter.check_key(&key) {
             Ok(snapshot) => {

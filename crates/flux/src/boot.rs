@@ -339,8 +339,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         webhooks: delivery_config(&config),
     };
     let deliveries = Deliveries::start(store.clone(), gateway.webhooks.clone())?;
+    let mut rate_limits = RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst);
+    if !config.rate_limit.redis_url.is_empty() {
+        rate_limits = rate_limits.expecting_shared();
+    }
     let state = Arc::new(AppState {
-        rate_limits: RateLimits::new(gateway.rate_limit_per_second, gateway.rate_limit_burst),
+        rate_limits,
         auth_failures: AuthFailures::new(gateway.auth_failure_refill, gateway.auth_failure_burst),
         config: gateway,
         store: store.clone(),
@@ -350,6 +354,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         deliveries,
     });
 
+    share_rate_limits(&config, state.clone());
     let app = flux_gateway::router(state.clone());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -397,6 +402,31 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         server,
         resolver,
     })
+}
+
+/// Connects the per-key limits to Redis (`rate_limit.redis_url`), in the background and
+/// retrying every second: Flux serves from the start with per-instance limits, as it does
+/// whenever Redis does not answer (see `flux_gateway::shared_limits`).
+fn share_rate_limits(config: &Config, state: Arc<AppState>) {
+    let r = config.rate_limit.clone();
+    if r.redis_url.is_empty() {
+        return;
+    }
+    tokio::spawn(async move {
+        use flux_gateway::shared_limits::SharedLimits;
+        loop {
+            match SharedLimits::connect(&r.redis_url, r.per_second, r.burst).await {
+                Ok(shared) => {
+                    tracing::info!("rate limits are shared through redis");
+                    return state.rate_limits.share_through(shared);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "redis unreachable: rate limits are per instance; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
 }
 
 /// The outbound webhook settings; sandbox lets partners point webhooks at their own laptop.

@@ -136,6 +136,8 @@ pub struct RateLimit {
     pub auth_failures_burst: u32,
     /// After the burst, one more failure is allowed every this many milliseconds.
     pub auth_failures_refill_ms: u64,
+    /// Redis shared by every instance (`redis://127.0.0.1:6379`); empty: per instance.
+    pub redis_url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -204,6 +206,7 @@ impl Default for RateLimit {
             burst: 200,
             auth_failures_burst: 20,
             auth_failures_refill_ms: 1_000,
+            redis_url: String::new(),
         }
     }
 }
@@ -293,6 +296,7 @@ impl Config {
         env_parse("FLUX_LOG_FORMAT", &mut c.server.log_format)?;
         env_parse("FLUX_RATE_LIMIT_PER_SECOND", &mut c.rate_limit.per_second)?;
         env_parse("FLUX_RATE_LIMIT_BURST", &mut c.rate_limit.burst)?;
+        env_parse("FLUX_REDIS_URL", &mut c.rate_limit.redis_url)?;
         env_parse(
             "FLUX_RATE_LIMIT_AUTH_FAILURES_BURST",
             &mut c.rate_limit.auth_failures_burst,

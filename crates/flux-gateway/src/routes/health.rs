@@ -10,11 +10,16 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
-/// Ready when the store answers a query.
+/// Ready when the store answers a query. `rate_limits` says how keys are limited now:
+/// `shared` (Redis), `local` (Redis configured but unreachable: per instance until it answers)
+/// or `instance` (no Redis configured).
 pub async fn readyz(State(state): State<SharedState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => Json(serde_json::json!({"status": "ready", "store": state.store.backend_name()}))
-            .into_response(),
+        Ok(()) => Json(
+            serde_json::json!({"status": "ready", "store": state.store.backend_name(),
+            "rate_limits": state.rate_limits.mode()}),
+        )
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
             (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "store": state.store.backend_name()}))).into_response()
