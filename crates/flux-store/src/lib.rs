@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod books;
+pub mod cards;
 mod error;
 mod idempotency;
 mod inbound;
@@ -96,6 +97,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0010_client_providers",
         include_str!("../migrations/sqlite/0010_client_providers.sql"),
     ),
+    (
+        "0011_cards",
+        include_str!("../migrations/sqlite/0011_cards.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -137,6 +142,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0010_client_providers",
         include_str!("../migrations/postgres/0010_client_providers.sql"),
+    ),
+    (
+        "0011_cards",
+        include_str!("../migrations/postgres/0011_cards.sql"),
     ),
 ];
 
