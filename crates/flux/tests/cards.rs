@@ -1,0 +1,412 @@
+//! Card issuing through NeCIPCo, over real HTTP against the real Flux (sandbox emulator), on
+//! SQLite and PostgreSQL: cardholders validated before NeCIPCo is called, the card lifecycle
+//! with illegal transitions refused, PINs passed through as ciphertext, tenancy.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{with_postgres, Options, TestFlux, DEMO_CLIENT};
+use necipco::crypto::{Padding, PublicKey};
+use necipco::gateway::NecipcoProvider;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+fn base() -> String {
+    format!("/api/partners/clients/{DEMO_CLIENT}")
+}
+
+fn necipco(flux: &TestFlux) -> &NecipcoProvider {
+    flux.running
+        .state
+        .providers
+        .get::<NecipcoProvider>()
+        .unwrap()
+}
+
+/// A cardholder whose RFC and CURP carry right check digits.
+pub fn holder_body() -> Value {
+    json!({
+        "first_name": "Juan", "second_name": "Carlos", "surname": "Perez", "second_surname": "Gomez",
+        "rfc": "PEGJ900101AB8", "curp": "PEGJ900101HDFRRN09", "email": "juan.perez@example.com",
+        "primary_phone": "5512345678", "mobile_phone": "5587654321",
+        "street": "Av. Siempre Viva", "ext_street_number": "742", "suburb": "Napoles",
+        "city": "CDMX", "state": "CDMX", "postal_code": "03810", "birthdate": "1990-01-01",
+        "gender": "MALE", "marital_status": "SOLTERO", "has_kids": false,
+        "gross_monthly_income": "20000.00"
+    })
+}
+
+fn at() -> Value {
+    json!({"latitude": "19.43260", "longitude": "-99.13320"})
+}
+
+fn with_at(mut v: Value) -> Value {
+    v["latitude"] = "19.43260".into();
+    v["longitude"] = "-99.13320".into();
+    v
+}
+
+async fn pin_key(flux: &TestFlux) -> PublicKey {
+    let r = flux.get("/api/partners/cards/pin-encryption-key").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["algorithm"], "RSA-OAEP-256");
+    PublicKey::from_pem(r.body["public_key"].as_str().unwrap()).unwrap()
+}
+
+fn cipher(key: &PublicKey, clear: &str) -> String {
+    key.encrypt_for_body(Padding::OaepSha256, clear)
+        .unwrap()
+        .expose()
+        .to_string()
+}
+
+pub async fn new_holder(flux: &TestFlux) -> String {
+    let r = flux
+        .post(&format!("{}/cardholders", base()), &holder_body())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body["id"].as_str().unwrap().to_string()
+}
+
+pub async fn issue_virtual(flux: &TestFlux, holder: &str) -> Value {
+    let body = with_at(json!({
+        "cardholder_id": holder, "type": "VIRTUAL",
+        "document_type": "INE", "document_number": "1234567890"
+    }));
+    let r = flux.post(&format!("{}/cards", base()), &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body
+}
+
+async fn act(flux: &TestFlux, card: &str, action: &str, body: &Value) -> common::Resp {
+    flux.post(&format!("{}/cards/{card}/{action}", base()), body)
+        .await
+}
+
+/// Cardholder, virtual card, the whole lifecycle, illegal steps refused; balance, movements.
+async fn lifecycle(flux: &TestFlux) {
+    let holder = new_holder(flux).await;
+    let r = flux.get(&format!("{}/cardholders/{holder}", base())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["curp"], "PEGJ900101HDFRRN09");
+    let r = flux.get(&format!("{}/cardholders", base())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["pagination"]["total_items"].as_u64().unwrap() >= 1);
+
+    let card = issue_virtual(flux, &holder).await;
+    let id = card["id"].as_str().unwrap().to_string();
+    assert_eq!(card["type"], "VIRTUAL");
+    assert_eq!(card["status"], "NEED_ACTIVATION");
+    let last4 = card["last4"].as_str().unwrap();
+    assert_eq!(last4.len(), 4);
+    assert_eq!(card["masked_number"], format!("************{last4}"));
+    assert!(card["expiry"].as_str().unwrap().contains('/'));
+    assert!(card.get("card_number").is_none() && card.get("cvc").is_none());
+
+    // Only a card that needs activation is activated; then freeze and unfreeze, once each.
+    act(flux, &id, "freeze", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+    let r = act(flux, &id, "activate", &at()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "ACTIVE");
+    act(flux, &id, "activate", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+    act(flux, &id, "unfreeze", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+    let r = act(flux, &id, "freeze", &at()).await;
+    assert_eq!(r.body["status"], "TEMPORARY_INACTIVE", "{}", r.text);
+    act(flux, &id, "freeze", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+    let r = act(flux, &id, "unfreeze", &at()).await;
+    assert_eq!(r.body["status"], "ACTIVE", "{}", r.text);
+
+    let r = flux.get(&format!("{}/cards/{id}/balance", base())).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["available"], "0");
+    assert!(r.body["available"].is_string());
+    let r = flux
+        .get(&format!("{}/cards/{id}/movements?per_page=10", base()))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["data"].is_array());
+    let r = flux
+        .get(&format!(
+            "{}/cards/{id}/movements?from=2026-01-02&to=2026-01-01",
+            base()
+        ))
+        .await;
+    r.problem(422, "validation_failed");
+    let r = flux
+        .get(&format!(
+            "{}/cards/{id}/movements?from=2025-01-01&to=2026-01-01",
+            base()
+        ))
+        .await;
+    r.problem(422, "validation_failed");
+
+    // Reported lost: final; nothing moves it afterwards.
+    let r = act(flux, &id, "report", &with_at(json!({"reason": "LOST"}))).await;
+    assert_eq!(r.body["status"], "LOST", "{}", r.text);
+    act(flux, &id, "close", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+    act(flux, &id, "unfreeze", &at())
+        .await
+        .problem(409, "illegal_card_transition");
+
+    let r = flux.get(&format!("{}/cards/{id}", base())).await;
+    assert_eq!(r.body["status"], "LOST");
+    let r = flux
+        .get(&format!("{}/cards?cardholder_id={holder}", base()))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"][0]["id"], id.as_str());
+    assert_eq!(r.body["pagination"]["total_items"], 1);
+
+    // A second card, closed from ACTIVE.
+    let card = issue_virtual(flux, &holder).await;
+    let id2 = card["id"].as_str().unwrap();
+    act(flux, id2, "activate", &at()).await;
+    let r = act(flux, id2, "close", &at()).await;
+    assert_eq!(r.body["status"], "CANCELED", "{}", r.text);
+}
+
+/// A plastic from the program's stock, assigned by the number the partner ciphered on the
+/// device; then a PIN set and changed as ciphertext.
+async fn physical_and_pins(flux: &TestFlux) {
+    let holder = new_holder(flux).await;
+    let key = pin_key(flux).await;
+    let api_key = necipco::gateway::api_key_name(DEMO_CLIENT.parse().unwrap());
+    let pan = necipco(flux)
+        .emulator
+        .as_ref()
+        .unwrap()
+        .stock(&api_key)
+        .pop()
+        .unwrap();
+    let body = with_at(json!({
+        "cardholder_id": holder, "type": "PHYSICAL", "document_type": "INE",
+        "document_number": "99887766", "card_number_ciphertext": cipher(&key, &pan)
+    }));
+    let r = flux.post(&format!("{}/cards", base()), &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["type"], "PHYSICAL");
+    assert_eq!(r.body["last4"], &pan[12..]);
+    assert!(!r.text.contains(&pan));
+    let id = r.body["id"].as_str().unwrap().to_string();
+    act(flux, &id, "activate", &at()).await;
+
+    let pin = flux
+        .post(
+            &format!("{}/cards/{id}/pin", base()),
+            &with_at(json!({"pin_ciphertext": cipher(&key, "4821")})),
+        )
+        .await;
+    assert_eq!(pin.status, 200, "{}", pin.text);
+    let change = flux
+        .send(
+            Method::PUT,
+            &format!("{}/cards/{id}/pin", base()),
+            Some(&flux.key),
+            Some(
+                serde_json::to_vec(&with_at(json!({
+                    "old_pin_ciphertext": cipher(&key, "4821"),
+                    "new_pin_ciphertext": cipher(&key, "7315")
+                })))
+                .unwrap(),
+            ),
+            &[],
+        )
+        .await;
+    assert_eq!(change.status, 200, "{}", change.text);
+    // Not a ciphertext at all: refused before NeCIPCo.
+    let r = flux
+        .post(
+            &format!("{}/cards/{id}/pin", base()),
+            &with_at(json!({"pin_ciphertext": "1234"})),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_reasons()[0].0, "pin_ciphertext");
+}
+
+/// Every validated field is named; malformed JSON is a 400; unknown fields are refused.
+async fn bad_input(flux: &TestFlux) {
+    let path = format!("{}/cardholders", base());
+    let raw = flux
+        .send(
+            Method::POST,
+            &path,
+            Some(&flux.key),
+            Some(b"{\"first_name\":".to_vec()),
+            &[],
+        )
+        .await;
+    raw.problem(400, "malformed_json");
+    for (field, value) in [
+        ("first_name", json!("Maximilianooo")),
+        ("second_name", json!("")),
+        ("rfc", json!("PEGJ900101AB9")),
+        ("rfc", json!("ND")),
+        ("curp", json!("PEGJ900101HDFRRN08")),
+        ("curp", json!("PEGJ900101QDFRRN09")),
+        ("email", json!("juan")),
+        ("primary_phone", json!("55123")),
+        ("postal_code", json!("0381A")),
+        ("state", json!("ATLANTIS")),
+        ("gender", json!("OTHER")),
+        ("marital_status", json!("COMPLICATED")),
+        ("birthdate", json!("2999-01-01")),
+        ("has_kids", json!("no")),
+        ("gross_monthly_income", json!(20000)),
+        ("nickname", json!("JC")),
+    ] {
+        let mut body = holder_body();
+        body[field] = value.clone();
+        let r = flux.post(&path, &body).await;
+        r.problem(422, "validation_failed");
+        let fields: Vec<String> = r.field_reasons().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            vec![field.to_string()],
+            "{field}={value}: {}",
+            r.text
+        );
+    }
+    // The generic RFCs pass by convention.
+    for rfc in ["XAXX010101000", "XEXX010101000"] {
+        let mut body = holder_body();
+        body["rfc"] = rfc.into();
+        body["curp"] = "LOPM850315MDFPRR03".into();
+        body["email"] = format!("{rfc}@example.com").to_lowercase().into();
+        let r = flux.post(&path, &body).await;
+        assert_eq!(r.status, 201, "{rfc}: {}", r.text);
+    }
+
+    let holder = new_holder(flux).await;
+    let cards = format!("{}/cards", base());
+    for (field, value) in [
+        ("latitude", json!("19.4326")),
+        ("latitude", json!("91.00000")),
+        ("longitude", json!(-99.1332)),
+        ("longitude", json!("-181.00000")),
+        ("document_type", json!("LICENCIA")),
+        ("type", json!("PREPAID")),
+        ("card_number_ciphertext", json!("abc")),
+        ("cvc", json!("123")),
+    ] {
+        let mut body = with_at(json!({
+            "cardholder_id": holder, "type": "VIRTUAL",
+            "document_type": "INE", "document_number": "1234567890"
+        }));
+        body[field] = value.clone();
+        let r = flux.post(&cards, &body).await;
+        r.problem(422, "validation_failed");
+        let fields: Vec<String> = r.field_reasons().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            vec![field.to_string()],
+            "{field}={value}: {}",
+            r.text
+        );
+    }
+    let r = flux
+        .post(
+            &cards,
+            &with_at(
+                json!({"cardholder_id": uuid::Uuid::new_v4(), "type": "VIRTUAL",
+                "document_type": "INE", "document_number": "1"}),
+            ),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+    // A lifecycle action needs the end user's location.
+    let card = issue_virtual(flux, &holder).await;
+    let id = card["id"].as_str().unwrap();
+    let r = act(flux, id, "activate", &json!({})).await;
+    r.problem(422, "validation_failed");
+    assert_eq!(r.field_reasons().len(), 2);
+    let r = act(flux, id, "report", &with_at(json!({"reason": "MISPLACED"}))).await;
+    r.problem(422, "validation_failed");
+}
+
+/// Another partner sees none of this client's cards or cardholders: 404, never 403.
+async fn tenancy(flux: &TestFlux) {
+    let holder = new_holder(flux).await;
+    let card = issue_virtual(flux, &holder).await;
+    let id = card["id"].as_str().unwrap();
+    let (_, other_client, other_key) = flux.other_partner().await;
+    for path in [
+        format!("{}/cards/{id}", base()),
+        format!("{}/cards/{id}/balance", base()),
+        format!("{}/cardholders/{holder}", base()),
+        format!("{}/cards", base()),
+        // The card under the other partner's own client is no card of theirs either.
+        format!("/api/partners/clients/{other_client}/cards/{id}"),
+        format!("/api/partners/clients/{other_client}/cardholders/{holder}"),
+    ] {
+        let r = flux
+            .send(Method::GET, &path, Some(&other_key), None, &[])
+            .await;
+        assert_eq!(r.status, 404, "{path}: {}", r.text);
+    }
+    let r = flux
+        .send(
+            Method::POST,
+            &format!("/api/partners/clients/{other_client}/cards/{id}/freeze"),
+            Some(&other_key),
+            Some(serde_json::to_vec(&at()).unwrap()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    // The other partner's own client gets a NeCIPCo subclient of its own on first use.
+    let r = flux
+        .send(
+            Method::POST,
+            &format!("/api/partners/clients/{other_client}/cardholders"),
+            Some(&other_key),
+            Some(serde_json::to_vec(&holder_body()).unwrap()),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let linked = flux
+        .running
+        .store
+        .get_client(other_client)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(linked.link("necipco").is_some());
+}
+
+async fn all(flux: &TestFlux) {
+    lifecycle(flux).await;
+    physical_and_pins(flux).await;
+    bad_input(flux).await;
+    tenancy(flux).await;
+}
+
+#[tokio::test]
+async fn cards_on_sqlite() {
+    let flux = TestFlux::start(Options::default()).await;
+    all(&flux).await;
+}
+
+#[tokio::test]
+async fn cards_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Options::default()
+        })
+        .await;
+        all(&flux).await;
+    })
+    .await;
+}
