@@ -46,6 +46,24 @@ pub struct CardRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A reveal link's binding: the card, what it may show, and where the end user asked from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RevealGrant {
+    pub card_id: Uuid,
+    pub show: String,
+    pub latitude: String,
+    pub longitude: String,
+}
+
+fn grant(r: &Row) -> Result<RevealGrant> {
+    Ok(RevealGrant {
+        card_id: r.uuid(0)?,
+        show: r.text(1)?,
+        latitude: r.text(2)?,
+        longitude: r.text(3)?,
+    })
+}
+
 /// A page of a client's list.
 #[derive(Debug, Clone, Copy)]
 pub struct Page {
@@ -301,16 +319,18 @@ impl Store {
     pub async fn insert_reveal_token(
         &self,
         token_hash: &str,
-        card_id: Uuid,
-        show: &str,
+        g: &RevealGrant,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
         self.exec(
-            "INSERT INTO card_reveal_tokens (token_hash, card_id, show, expires_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO card_reveal_tokens (token_hash, card_id, show, latitude, longitude, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
             vec![
                 token_hash.to_string().into(),
-                card_id.into(),
-                show.to_string().into(),
+                g.card_id.into(),
+                g.show.clone().into(),
+                g.latitude.clone().into(),
+                g.longitude.clone().into(),
                 micros(expires_at),
             ],
         )
@@ -324,7 +344,7 @@ impl Store {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Uuid, String)>> {
+    ) -> Result<Option<RevealGrant>> {
         let token_hash = token_hash.to_string();
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
@@ -340,13 +360,11 @@ impl Store {
                 }
                 let rows = tx
                     .query(
-                        "SELECT card_id, show FROM card_reveal_tokens WHERE token_hash = $1",
+                        "SELECT card_id, show, latitude, longitude FROM card_reveal_tokens WHERE token_hash = $1",
                         &[token_hash.into()],
                     )
                     .await?;
-                rows.first()
-                    .map(|r| Ok((r.uuid(0)?, r.text(1)?)))
-                    .transpose()
+                rows.first().map(grant).transpose()
             })
         }))
         .await
@@ -358,16 +376,14 @@ impl Store {
         &self,
         token_hash: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<(Uuid, String)>> {
+    ) -> Result<Option<RevealGrant>> {
         let rows = self
             .query(
-                "SELECT card_id, show FROM card_reveal_tokens
+                "SELECT card_id, show, latitude, longitude FROM card_reveal_tokens
                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
                 vec![token_hash.to_string().into(), micros(now)],
             )
             .await?;
-        rows.first()
-            .map(|r| Ok((r.uuid(0)?, r.text(1)?)))
-            .transpose()
+        rows.first().map(grant).transpose()
     }
 }

@@ -24,7 +24,7 @@ mod transactions;
 mod webhooks;
 
 pub use audit::{chain_hash, AuditVerification};
-pub use cards::{CardRecord, CardholderRecord, Page};
+pub use cards::{CardRecord, CardholderRecord, Page, RevealGrant};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
 pub use inbound::{InboundEffect, InboundOutcome};

@@ -36,7 +36,8 @@ pub async fn registered(
     if let (Some(fincore), Some(felix)) = (&fincore.emulator, &felix.emulator) {
         felix.set_ramp_off(sandbox_ramp_off(fincore.clone()));
     }
-    let necipco = necipco::gateway::start::start(necipco_settings(config)?, store).await?;
+    let necipco =
+        necipco::gateway::start::start(necipco_settings(config, public_url)?, store).await?;
     Ok(Registered {
         providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix, necipco]),
         fincore_emulator: fincore.emulator,
@@ -144,7 +145,10 @@ fn felix_settings(
 
 /// `[necipco]` as NeCIPCo's settings; the emulator runs in sandbox (no URL given), its state
 /// under `<data_dir>/necipco-emulator`.
-fn necipco_settings(config: &Config) -> anyhow::Result<necipco::gateway::start::Settings> {
+fn necipco_settings(
+    config: &Config,
+    public_url: &str,
+) -> anyhow::Result<necipco::gateway::start::Settings> {
     let padding = match config.necipco.padding.as_str() {
         "oaep_sha256" | "" => necipco::crypto::Padding::OaepSha256,
         "oaep_sha1" => necipco::crypto::Padding::OaepSha1,
@@ -162,5 +166,6 @@ fn necipco_settings(config: &Config) -> anyhow::Result<necipco::gateway::start::
         padding,
         private_key_pem: config.necipco.private_key_pem.clone(),
         sandbox_dir: sandbox.then(|| config.server.data_dir.join("necipco-emulator")),
+        public_url: public_url.to_string(),
     })
 }

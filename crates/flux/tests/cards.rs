@@ -385,8 +385,116 @@ async fn tenancy(flux: &TestFlux) {
     assert!(linked.link("necipco").is_some());
 }
 
+async fn reveal_link(flux: &TestFlux, card: &str, show: &str) -> String {
+    let r = flux
+        .post(
+            &format!("{}/cards/{card}/reveal", base()),
+            &with_at(json!({ "show": show })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.headers["cache-control"], "no-store");
+    r.body["url"].as_str().unwrap().to_string()
+}
+
+/// The reveal page in a real headless Chromium: the CVC after the ATM PIN, ciphered by the
+/// browser; the card number; then the same links refused on a second use and after expiry.
+async fn reveal_in_browser(flux: &TestFlux) {
+    let holder = new_holder(flux).await;
+    let card = issue_virtual(flux, &holder).await;
+    let id = card["id"].as_str().unwrap();
+    let last4 = card["last4"].as_str().unwrap();
+    act(flux, id, "activate", &at()).await;
+    let key = pin_key(flux).await;
+    let r = flux
+        .post(
+            &format!("{}/cards/{id}/pin", base()),
+            &with_at(json!({"pin_ciphertext": cipher(&key, "4821")})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let browser = common::browser::Browser::start().await;
+    let cvc_url = reveal_link(flux, id, "cvc").await;
+    browser.goto(&cvc_url).await;
+    assert!(browser.source().await.contains("ATM PIN"));
+    browser.type_into("#pin", "4821").await;
+    browser.click("#submit").await;
+    let cvc = browser.wait_text("#value").await;
+    assert!(
+        cvc.len() == 3 && cvc.bytes().all(|b| b.is_ascii_digit()),
+        "cvc {cvc:?}, error {:?}",
+        browser.text("#error").await
+    );
+
+    let pan_url = reveal_link(flux, id, "pan").await;
+    browser.goto(&pan_url).await;
+    browser.click("#submit").await;
+    let pan = browser.wait_text("#value").await;
+    assert_eq!(pan.len(), 16, "{pan:?}");
+    assert!(pan.ends_with(last4));
+
+    // Spent: the page says so, and the value is not served again.
+    browser.goto(&cvc_url).await;
+    assert!(browser
+        .source()
+        .await
+        .contains("already used or has expired"));
+    browser.goto(&pan_url).await;
+    assert!(browser
+        .source()
+        .await
+        .contains("already used or has expired"));
+    browser.quit().await;
+    let again = flux
+        .http
+        .post(&pan_url)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 410);
+
+    // Expired before use: refused too (its expiry moved into the past, as 60 s would).
+    let late = reveal_link(flux, id, "pin").await;
+    flux.running
+        .store
+        .exec(
+            "UPDATE card_reveal_tokens SET expires_at = 0 WHERE used_at IS NULL",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let r = flux.http.get(&late).send().await.unwrap();
+    assert_eq!(r.status(), 410);
+    let r = flux.http.post(&late).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 410);
+
+    // The POS PIN, over plain HTTP this time; a CVC link for a physical card is refused.
+    let pin_url = reveal_link(flux, id, "pin").await;
+    let r: Value = flux
+        .http
+        .post(&pin_url)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["value"].as_str().unwrap().len(), 4, "{r}");
+    let r = flux
+        .post(
+            &format!("{}/cards/{id}/reveal", base()),
+            &with_at(json!({ "show": "cvv" })),
+        )
+        .await;
+    r.problem(422, "validation_failed");
+}
+
 async fn all(flux: &TestFlux) {
     lifecycle(flux).await;
+    reveal_in_browser(flux).await;
     physical_and_pins(flux).await;
     bad_input(flux).await;
     tenancy(flux).await;

@@ -20,7 +20,9 @@ CREATE TABLE IF NOT EXISTS card_movements_seen (
   card_id TEXT NOT NULL, movement_id TEXT NOT NULL, seen_at BIGINT NOT NULL,
   PRIMARY KEY (card_id, movement_id));
 
--- Single-use reveal links: only the SHA-256 of the token is kept.
+-- Single-use reveal links: only the SHA-256 of the token is kept, with the card, what it may
+-- show and the end user's location the provider call will carry.
 CREATE TABLE IF NOT EXISTS card_reveal_tokens (
   token_hash TEXT PRIMARY KEY, card_id TEXT NOT NULL, show TEXT NOT NULL,
+  latitude TEXT NOT NULL, longitude TEXT NOT NULL,
   expires_at BIGINT NOT NULL, used_at BIGINT);

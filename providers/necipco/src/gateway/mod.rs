@@ -8,6 +8,8 @@
 //!   expiry, never the card number); balance and movements;
 //! - [`pin`]: NeCIPCo's public key for partners (`GET /api/partners/cards/pin-encryption-key`)
 //!   and PIN set/change with the partner's ciphertext passed through, never deciphered;
+//! - [`reveal`]: single-use links to a page Flux serves that shows the end user a card's
+//!   number, a virtual card's CVC (after the ATM PIN, ciphered in the browser) or its POS PIN;
 //! - [`start`]: the connector, or in sandbox the emulator, from the `[necipco]` settings.
 //!
 //! Each Flux client is a NeCIPCo *subclient* of Flux's program, with its own api key: its
@@ -23,6 +25,7 @@ pub mod cardholders;
 pub mod cards;
 pub mod model;
 pub mod pin;
+pub mod reveal;
 pub mod start;
 
 use crate::crypto::{KeyPair, Padding};
@@ -74,6 +77,8 @@ pub struct NecipcoProvider {
     connection: Connection,
     /// The sandbox emulator (stock of plastics, sandbox purchases).
     pub emulator: Option<EmulatorHandle>,
+    /// Where end users' browsers reach Flux (reveal links).
+    pub public_url: String,
     /// One connector per client (its subclient's api key), made on first use.
     subclients: tokio::sync::Mutex<HashMap<Uuid, Arc<NecipcoClient>>>,
     catalogs: tokio::sync::OnceCell<Catalogs>,
@@ -85,12 +90,14 @@ impl NecipcoProvider {
         keys: Arc<KeyPair>,
         connection: Connection,
         emulator: Option<EmulatorHandle>,
+        public_url: String,
     ) -> Self {
         NecipcoProvider {
             master,
             keys,
             connection,
             emulator,
+            public_url,
             subclients: Default::default(),
             catalogs: Default::default(),
         }
@@ -325,7 +332,12 @@ fn router() -> axum::Router<SharedState> {
         .route(&format!("{card}/balance"), get(cards::balance))
         .route(&format!("{card}/movements"), get(cards::movements))
         .route(&format!("{card}/pin"), post(pin::set).put(pin::change))
+        .route(&format!("{card}/reveal"), post(reveal::create))
         .route("/api/partners/cards/pin-encryption-key", get(pin::key))
+        .route(
+            "/reveal/{token}",
+            get(reveal::show_page).post(reveal::reveal),
+        )
 }
 
 /// The OpenAPI of NeCIPCo's routes.
@@ -346,7 +358,8 @@ fn router() -> axum::Router<SharedState> {
     cards::movements,
     pin::set,
     pin::change,
-    pin::key
+    pin::key,
+    reveal::create
 ))]
 pub struct NecipcoApi;
 

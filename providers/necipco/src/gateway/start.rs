@@ -32,6 +32,8 @@ pub struct Settings {
     pub private_key_pem: String,
     /// Set in sandbox: where the emulator keeps its state.
     pub sandbox_dir: Option<PathBuf>,
+    /// Where end users' browsers reach Flux (reveal links).
+    pub public_url: String,
 }
 
 /// Flux's program at the sandbox emulator.
@@ -100,6 +102,7 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Neci
         keys,
         connection,
         emulator,
+        settings.public_url.clone(),
     )))
 }
 
