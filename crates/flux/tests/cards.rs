@@ -492,12 +492,157 @@ async fn reveal_in_browser(flux: &TestFlux) {
     r.problem(422, "validation_failed");
 }
 
+/// What must never rest in Flux or reach a partner.
+struct Sensitive {
+    pans: Vec<String>,
+    /// CVCs and PINs: short, so looked for as JSON strings and query values, where a leak
+    /// would put them (a bare 3-digit run occurs by chance in any binary file).
+    short: Vec<String>,
+}
+
+impl Sensitive {
+    fn assert_absent(&self, what: &str, bytes: &[u8]) {
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        for pan in &self.pans {
+            assert!(!has(pan.as_bytes()), "a full card number is in {what}");
+        }
+        for v in &self.short {
+            for form in [format!("\"{v}\""), format!("={v}&"), format!(":{v},")] {
+                assert!(!has(form.as_bytes()), "a CVC or PIN ({form}) is in {what}");
+            }
+        }
+    }
+}
+
+async fn reveal_value(flux: &TestFlux, card: &str, show: &str, body: Value) -> String {
+    let url = reveal_link(flux, card, show).await;
+    let r: Value = flux
+        .http
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_string()
+}
+
+/// A full card flow, then every partner answer, every file of Flux's data directory (the
+/// emulators' own state excepted: they are the providers) and every table are searched for
+/// the card numbers, CVCs and PINs that went through: none is there.
+async fn nothing_sensitive_rests(flux: &TestFlux) {
+    let mut answers: Vec<String> = Vec::new();
+    let holder = new_holder(flux).await;
+    let key = pin_key(flux).await;
+    let card = issue_virtual(flux, &holder).await;
+    answers.push(card.to_string());
+    let id = card["id"].as_str().unwrap().to_string();
+    answers.push(act(flux, &id, "activate", &at()).await.text);
+    let set = with_at(json!({"pin_ciphertext": cipher(&key, "5937")}));
+    answers.push(
+        flux.post(&format!("{}/cards/{id}/pin", base()), &set)
+            .await
+            .text,
+    );
+    let pan = reveal_value(flux, &id, "pan", json!({})).await;
+    let cvc = reveal_value(
+        flux,
+        &id,
+        "cvc",
+        json!({"pin_ciphertext": cipher(&key, "5937")}),
+    )
+    .await;
+    let pos = reveal_value(flux, &id, "pin", json!({})).await;
+    answers.push(act(flux, &id, "freeze", &at()).await.text);
+    answers.push(act(flux, &id, "unfreeze", &at()).await.text);
+
+    let api_key = necipco::gateway::api_key_name(DEMO_CLIENT.parse().unwrap());
+    let emulator = necipco(flux).emulator.as_ref().unwrap();
+    let plastic = emulator.stock(&api_key).pop().unwrap();
+    let body = with_at(json!({
+        "cardholder_id": holder, "type": "PHYSICAL", "document_type": "INE",
+        "document_number": "55443322", "card_number_ciphertext": cipher(&key, &plastic)
+    }));
+    let r = flux.post(&format!("{}/cards", base()), &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    answers.push(r.text);
+    for path in [
+        format!("{}/cards", base()),
+        format!("{}/cards/{id}", base()),
+        format!("{}/cards/{id}/balance", base()),
+        format!("{}/cards/{id}/movements", base()),
+        format!("{}/cardholders/{holder}", base()),
+    ] {
+        answers.push(flux.get(&path).await.text);
+    }
+    let secrets = Sensitive {
+        pans: vec![pan.clone(), plastic.clone()],
+        short: vec![cvc, pos, "5937".into()],
+    };
+    for (i, a) in answers.iter().enumerate() {
+        secrets.assert_absent(&format!("partner answer #{i}"), a.as_bytes());
+    }
+    // The scan can see: the provider's own state does hold the numbers.
+    let provider_state = std::fs::read(emulator.state_file().unwrap()).unwrap();
+    assert!(provider_state.windows(16).any(|w| w == plastic.as_bytes()));
+
+    if flux.database_url.starts_with("postgres") {
+        let tables = flux
+            .running
+            .store
+            .query(
+                "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(tables.len() > 10);
+        for t in tables {
+            let name = t.text(0).unwrap();
+            let sql: &'static str = Box::leak(
+                format!("SELECT COALESCE(string_agg(t::text, ' '), '') FROM \"{name}\" t")
+                    .into_boxed_str(),
+            );
+            let rows = flux.running.store.query(sql, vec![]).await.unwrap();
+            let text = rows[0].text(0).unwrap();
+            secrets.assert_absent(&format!("table {name}"), text.as_bytes());
+        }
+    }
+    scan_dir(&flux.data_dir, &secrets);
+}
+
+/// Every file under `dir`, the providers' emulator state excepted.
+fn scan_dir(dir: &std::path::Path, secrets: &Sensitive) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let provider_state = name == "necipco-emulator"
+            || name == "felix-emulator"
+            || name.starts_with("fidix-emulator.db")
+            || name.starts_with("fincore-emulator.json");
+        if provider_state {
+            continue;
+        }
+        if path.is_dir() {
+            scan_dir(&path, secrets);
+        } else {
+            secrets.assert_absent(&path.display().to_string(), &std::fs::read(&path).unwrap());
+        }
+    }
+}
+
 async fn all(flux: &TestFlux) {
     lifecycle(flux).await;
     reveal_in_browser(flux).await;
     physical_and_pins(flux).await;
     bad_input(flux).await;
     tenancy(flux).await;
+    nothing_sensitive_rests(flux).await;
 }
 
 #[tokio::test]
