@@ -636,6 +636,150 @@ fn scan_dir(dir: &std::path::Path, secrets: &Sensitive) {
     }
 }
 
+async fn subscribe(flux: &TestFlux, receiver: &common::receiver::Receiver, kind: &str) {
+    let r = flux
+        .post(
+            &format!("{}/webhooks", base()),
+            &json!({"client_id": DEMO_CLIENT, "url": receiver.url, "token": "card-token", "webhook_type": kind}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+async fn purchase(flux: &TestFlux, card: &str, body: Value) -> Value {
+    let r = flux
+        .post(&format!("/api/sandbox/cards/{card}/purchase"), &body)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+/// Polled events: a status change and each movement reach the partner once, through the
+/// signed outbox; sandbox purchases are approved or declined for the documented reasons.
+async fn events_and_purchases(flux: &TestFlux) {
+    let receiver = common::receiver::Receiver::start().await;
+    subscribe(flux, &receiver, "CARD_STATUS").await;
+    subscribe(flux, &receiver, "CARD_TRANSACTION").await;
+    let holder = new_holder(flux).await;
+    let card = issue_virtual(flux, &holder).await;
+    let id = card["id"].as_str().unwrap().to_string();
+    act(flux, &id, "activate", &at()).await;
+    let status = receiver
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .await;
+    let first: Value = serde_json::from_str(&status[0].body).unwrap();
+    assert!(status[0].body.contains("ACTIVE"), "{first}");
+
+    // Money onto the card at NeCIPCo (funding through Flux is another change): the program
+    // funds the client's subclient, which disburses to the card.
+    let provider = necipco(flux);
+    let client = flux
+        .running
+        .store
+        .get_client(DEMO_CLIENT.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let sub = client.link("necipco").unwrap().provider_client_id.clone();
+    provider
+        .master
+        .fund_client(&necipco::wire::FundRequest {
+            client_id: sub,
+            amount: necipco::wire::Amount::parse("100.00").unwrap(),
+        })
+        .await
+        .unwrap();
+    let api = provider
+        .client_for(&flux.running.store, &client)
+        .await
+        .unwrap();
+    let provider_card = flux
+        .running
+        .store
+        .get_card(id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .provider_card_id;
+    api.disburse(&necipco::wire::DisbursementRequest {
+        card_number: necipco::wire::Sensitive::new(provider_card),
+        amount: necipco::wire::Amount::parse("100.00").unwrap(),
+        latitude: necipco::wire::Coordinate::parse("19.43260").unwrap(),
+        longitude: necipco::wire::Coordinate::parse("-99.13320").unwrap(),
+    })
+    .await
+    .unwrap();
+
+    let ok = purchase(
+        flux,
+        &id,
+        json!({"amount": "30.50", "merchant": "CAFE LA PAZ"}),
+    )
+    .await;
+    assert_eq!(ok["status"], "APPROVED", "{ok}");
+    let r = flux.get(&format!("{}/cards/{id}/balance", base())).await;
+    assert_eq!(r.body["available"], "69.50", "{}", r.text);
+    let poor = purchase(flux, &id, json!({"amount": "1000.00", "merchant": "TV"})).await;
+    assert_eq!(poor["reason"], "insufficient_funds", "{poor}");
+    let bad = flux
+        .post(
+            &format!("/api/sandbox/cards/{id}/purchase"),
+            &json!({"amount": 10, "merchant": "TV"}),
+        )
+        .await;
+    bad.problem(422, "validation_failed");
+
+    // Both movements (the disbursement, the purchase; not the declines) come once each.
+    let got = receiver
+        .wait_for(3, std::time::Duration::from_secs(15))
+        .await;
+    let moves: Vec<Value> = got
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(&r.body).unwrap())
+        .filter(|b| b.to_string().contains("card_transaction"))
+        .collect();
+    assert_eq!(moves.len(), 2, "{moves:?}");
+    assert!(
+        moves.iter().any(|m| m.to_string().contains("30.5")),
+        "{moves:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let again = receiver.received();
+    let count = again
+        .iter()
+        .filter(|r| r.body.contains("card_transaction"))
+        .count();
+    assert_eq!(count, 2, "a movement was announced twice");
+
+    // An inactive card declines; a wrong PIN declines, and enough of them block the service.
+    act(flux, &id, "freeze", &at()).await;
+    let frozen = purchase(flux, &id, json!({"amount": "1.00", "merchant": "TV"})).await;
+    assert_eq!(frozen["reason"], "card_not_active", "{frozen}");
+    act(flux, &id, "unfreeze", &at()).await;
+    let key = pin_key(flux).await;
+    let set = with_at(json!({"pin_ciphertext": cipher(&key, "2468")}));
+    flux.post(&format!("{}/cards/{id}/pin", base()), &set).await;
+    let mut reasons = Vec::new();
+    for _ in 0..7 {
+        let d = purchase(
+            flux,
+            &id,
+            json!({"amount": "1.00", "merchant": "ATM", "pin_ciphertext": cipher(&key, "1111")}),
+        )
+        .await;
+        reasons.push(d["reason"].as_str().unwrap_or("").to_string());
+    }
+    assert_eq!(reasons[0], "incorrect_pin", "{reasons:?}");
+    assert!(reasons.iter().any(|r| r == "pin_blocked"), "{reasons:?}");
+    let right = purchase(
+        flux,
+        &id,
+        json!({"amount": "1.00", "merchant": "ATM", "pin_ciphertext": cipher(&key, "2468")}),
+    )
+    .await;
+    assert_eq!(right["reason"], "pin_blocked", "{right}");
+}
+
 async fn all(flux: &TestFlux) {
     lifecycle(flux).await;
     reveal_in_browser(flux).await;
@@ -645,10 +789,19 @@ async fn all(flux: &TestFlux) {
     nothing_sensitive_rests(flux).await;
 }
 
+fn options() -> Options {
+    Options {
+        // Card events are polled each resolver round.
+        resolver_interval_ms: 200,
+        ..Options::default()
+    }
+}
+
 #[tokio::test]
 async fn cards_on_sqlite() {
-    let flux = TestFlux::start(Options::default()).await;
+    let flux = TestFlux::start(options()).await;
     all(&flux).await;
+    events_and_purchases(&flux).await;
 }
 
 #[tokio::test]
@@ -656,10 +809,11 @@ async fn cards_on_postgres() {
     with_postgres(|url| async move {
         let flux = TestFlux::start(Options {
             database_url: Some(url),
-            ..Options::default()
+            ..options()
         })
         .await;
         all(&flux).await;
+        events_and_purchases(&flux).await;
     })
     .await;
 }

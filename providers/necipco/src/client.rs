@@ -709,6 +709,18 @@ impl NecipcoClient {
         self.send(Method::PUT, "/cards/pin", &body).await
     }
 
+    /// `POST /cards/purchase` with a PIN the partner ciphered.
+    pub async fn purchase_ciphered_pin(
+        &self,
+        body: &PurchaseRequest,
+        ciphered_pin: &Sensitive,
+    ) -> Result<OperationData, NecipcoError> {
+        let mut body = body.clone();
+        body.card_number = self.seal_card(&body.card_number).await?;
+        body.pin = Some(ciphered_pin.clone());
+        self.send(Method::POST, "/cards/purchase", &body).await
+    }
+
     /// `GET /cards/virtual/cvc` with an ATM PIN the end user's browser ciphered; the CVC comes
     /// back deciphered. The ciphertext is re-encoded for the query string (base64url), bytes
     /// unchanged.

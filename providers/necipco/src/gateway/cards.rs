@@ -403,11 +403,18 @@ async fn act(
     updated.status = to.as_str().into();
     updated.updated_at = flux_core::time::now();
     let subject = status_subject(&updated, model::card(&updated));
-    if !state
+    let moved = state
         .store
         .set_card_status(card.id, &card.status, to.as_str(), Some(subject))
+        .await?;
+    let saved = state
+        .store
+        .get_card(card.id)
         .await?
-    {
+        .ok_or_else(ApiError::internal)?;
+    // Polling may have recorded this very change first (it read NeCIPCo after our call):
+    // then it is done, and announced once.
+    if !moved && saved.status != to.as_str() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "card_changed",
@@ -416,11 +423,6 @@ async fn act(
         .detail("another change to this card was recorded first; read it and retry"));
     }
     state.deliveries.wake();
-    let saved = state
-        .store
-        .get_card(card.id)
-        .await?
-        .ok_or_else(ApiError::internal)?;
     Ok(Json(model::card(&saved)))
 }
 

@@ -10,6 +10,9 @@
 //!   and PIN set/change with the partner's ciphertext passed through, never deciphered;
 //! - [`reveal`]: single-use links to a page Flux serves that shows the end user a card's
 //!   number, a virtual card's CVC (after the ATM PIN, ciphered in the browser) or its POS PIN;
+//! - [`poll`]: card events (`CARD_STATUS`, `CARD_TRANSACTION`) learnt by polling NeCIPCo,
+//!   which sends no webhooks;
+//! - [`sandbox`]: `POST /api/sandbox/cards/{id}/purchase`, a purchase the emulator authorizes;
 //! - [`start`]: the connector, or in sandbox the emulator, from the `[necipco]` settings.
 //!
 //! Each Flux client is a NeCIPCo *subclient* of Flux's program, with its own api key: its
@@ -25,7 +28,9 @@ pub mod cardholders;
 pub mod cards;
 pub mod model;
 pub mod pin;
+pub mod poll;
 pub mod reveal;
+pub mod sandbox;
 pub mod start;
 
 use crate::crypto::{KeyPair, Padding};
@@ -338,6 +343,10 @@ fn router() -> axum::Router<SharedState> {
             "/reveal/{token}",
             get(reveal::show_page).post(reveal::reveal),
         )
+        .route(
+            "/api/sandbox/cards/{card_id}/purchase",
+            post(sandbox::purchase),
+        )
 }
 
 /// The OpenAPI of NeCIPCo's routes.
@@ -359,7 +368,8 @@ fn router() -> axum::Router<SharedState> {
     pin::set,
     pin::change,
     pin::key,
-    reveal::create
+    reveal::create,
+    sandbox::purchase
 ))]
 pub struct NecipcoApi;
 
@@ -391,8 +401,8 @@ impl Provider for NecipcoProvider {
         Box::pin(async move { Ok(format!("necipco holds no transaction {}", t.id)) })
     }
 
-    fn poll<'a>(&'a self, _store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
-        Box::pin(async { Ok(Vec::new()) })
+    fn poll<'a>(&'a self, store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<String>>> {
+        Box::pin(poll::poll(self, store))
     }
 
     /// Makes sure the client has its subclient (created and linked when missing) and Flux's
