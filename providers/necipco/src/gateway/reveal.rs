@@ -2,7 +2,8 @@
 //! partner's servers ever holding them (which would put the partner in PCI scope).
 //!
 //! 1. The partner asks `POST /api/partners/clients/{clientId}/cards/{cardId}/reveal
-//!    {"show": "pan" | "cvc" | "pin", latitude, longitude}` and gets a single-use link valid
+//!    {"show": "pan" | "cvc" | "pin", latitude, longitude}` and gets a single-use link
+//!    (`reveal_url`, a name the audit trail redacts) valid
 //!    [`TOKEN_TTL_S`] seconds, which it opens in the end user's browser (or an iframe).
 //! 2. `GET /reveal/{token}` serves a plain HTML page (no framework, no CDN, one inline script
 //!    pinned by a CSP hash). Loading it does not spend the link, so a link preview cannot burn it.
@@ -94,7 +95,8 @@ pub async fn create(
         .trim_end_matches('/')
         .to_string();
     let body = json!({
-        "url": format!("{public}/reveal/{token}"),
+        // Named so that the audit trail redacts it (a bearer credential while it lives).
+        "reveal_url": format!("{public}/reveal/{token}"),
         "show": show,
         "expires_at": flux_core::time::to_rfc3339(expires_at),
         "single_use": true,
