@@ -498,6 +498,8 @@ struct Sensitive {
     /// CVCs and PINs: short, so looked for as JSON strings and query values, where a leak
     /// would put them (a bare 3-digit run occurs by chance in any binary file).
     short: Vec<String>,
+    /// Reveal tokens: bearer credentials while they live, never at rest in clear.
+    tokens: Vec<String>,
 }
 
 impl Sensitive {
@@ -505,6 +507,9 @@ impl Sensitive {
         let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
         for pan in &self.pans {
             assert!(!has(pan.as_bytes()), "a full card number is in {what}");
+        }
+        for t in &self.tokens {
+            assert!(!has(t.as_bytes()), "a reveal token is in {what}");
         }
         for v in &self.short {
             for form in [format!("\"{v}\""), format!("={v}&"), format!(":{v},")] {
@@ -592,16 +597,14 @@ async fn nothing_sensitive_rests(flux: &TestFlux) {
     let secrets = Sensitive {
         pans: vec![pan.clone(), plastic.clone()],
         short: vec![cvc, pos, "5937".into()],
+        tokens: Vec::new(),
     };
     for (i, a) in answers.iter().enumerate() {
         secrets.assert_absent(&format!("partner answer #{i}"), a.as_bytes());
     }
     // At rest, the reveal tokens must not be found either (the audit trail redacts the link;
     // the token table keeps hashes).
-    let secrets = Sensitive {
-        pans: secrets.pans.iter().chain(&tokens).cloned().collect(),
-        short: secrets.short,
-    };
+    let secrets = Sensitive { tokens, ..secrets };
     // The scan can see: the provider's own state does hold the numbers.
     let provider_state = std::fs::read(emulator.state_file().unwrap()).unwrap();
     assert!(provider_state.windows(16).any(|w| w == plastic.as_bytes()));
