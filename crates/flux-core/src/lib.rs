@@ -1,10 +1,11 @@
 //! The vocabulary every Flux crate shares: exact money, currencies, Mexican identifiers
-//! (CLABE, card numbers, RFC), the SPEI participants catalog, secrets that never print,
+//! (CLABE, card numbers, RFC, CURP), the SPEI participants catalog, secrets that never print,
 //! the timestamp formats providers use, and JSON strictness (duplicate keys).
 
 pub mod banks;
 pub mod card;
 pub mod clabe;
+pub mod curp;
 pub mod json;
 pub mod money;
 pub mod remittance;

@@ -7,6 +7,54 @@
 pub enum RfcError {
     #[error("must be \"ND\" or an RFC of 12 (company) or 13 (person) characters: letters, YYMMDD, 3-character homoclave")]
     Format,
+    #[error("its check digit (the last character) is wrong")]
+    CheckDigit,
+}
+
+/// The generic RFCs (general public, foreigners): valid by convention although
+/// XAXX010101000 fails the check-digit algorithm.
+pub const GENERIC: [&str; 2] = ["XAXX010101000", "XEXX010101000"];
+
+/// The SAT check-digit alphabet: a character's value is its index.
+const CHECK_ALPHABET: &str = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ";
+
+/// Checks an RFC's shape *and* its check digit, for identities Flux creates (a cardholder):
+/// there, a wrong digit is a typo to catch before the provider files it. "ND" is refused (an
+/// identity needs its RFC); the [`GENERIC`] RFCs are accepted.
+pub fn validate_strict(rfc: &str) -> Result<(), RfcError> {
+    if rfc == "ND" {
+        return Err(RfcError::Format);
+    }
+    validate(rfc)?;
+    if GENERIC.contains(&rfc) {
+        return Ok(());
+    }
+    let chars: Vec<char> = rfc.chars().collect();
+    let (body, last) = chars.split_at(chars.len() - 1);
+    // A company's 12-character RFC is weighed as if it had a leading space.
+    let padded: Vec<char> = if body.len() == 11 {
+        std::iter::once(' ').chain(body.iter().copied()).collect()
+    } else {
+        body.to_vec()
+    };
+    let mut sum = 0usize;
+    for (i, c) in padded.iter().enumerate() {
+        let value = CHECK_ALPHABET
+            .chars()
+            .position(|a| a == *c)
+            .ok_or(RfcError::Format)?;
+        sum += value * (13 - i);
+    }
+    let expected = match 11 - sum % 11 {
+        11 => '0',
+        10 => 'A',
+        d => char::from_digit(d as u32, 10).ok_or(RfcError::CheckDigit)?,
+    };
+    if last.first() == Some(&expected) {
+        Ok(())
+    } else {
+        Err(RfcError::CheckDigit)
+    }
 }
 
 /// Checks an RFC's shape. It works on characters, not bytes: 'Ñ' is a legitimate RFC letter
@@ -50,6 +98,34 @@ fn date_ok(date: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_digits_of_the_shared_vectors() {
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/check_digit_vectors.json"))
+                .unwrap_or_default();
+        let list = |k: &str| -> Vec<String> {
+            v[k].as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert!(!list("rfc_valid").is_empty());
+        for r in list("rfc_valid") {
+            assert_eq!(validate_strict(&r), Ok(()), "{r}");
+        }
+        for r in list("rfc_bad_check_digit") {
+            assert_eq!(validate_strict(&r), Err(RfcError::CheckDigit), "{r}");
+        }
+        for r in GENERIC {
+            assert_eq!(validate_strict(r), Ok(()), "{r}");
+        }
+        assert_eq!(validate_strict("ND"), Err(RfcError::Format));
+        assert_eq!(validate_strict("GODE561231GR9"), Err(RfcError::CheckDigit));
+    }
 
     #[test]
     fn accepts_real_shapes() {

@@ -78,6 +78,8 @@ const SECRET_KEYS: &[&str] = &[
     "authorization",
     "access_token",
     "refresh_token",
+    // A link that reveals card data once (cards): a bearer credential for its 60 s.
+    "reveal_url",
 ];
 const CARD_KEYS: &[&str] = &["card_number", "cardnumber", "pan"];
 

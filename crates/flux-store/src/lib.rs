@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod books;
+pub mod cards;
 mod error;
 mod idempotency;
 mod inbound;
@@ -23,6 +24,7 @@ mod transactions;
 mod webhooks;
 
 pub use audit::{chain_hash, AuditVerification};
+pub use cards::{CardRecord, CardholderRecord, Page, RevealGrant};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
 pub use inbound::{InboundEffect, InboundOutcome};
@@ -96,6 +98,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0010_client_providers",
         include_str!("../migrations/sqlite/0010_client_providers.sql"),
     ),
+    (
+        "0011_cards",
+        include_str!("../migrations/sqlite/0011_cards.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -137,6 +143,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0010_client_providers",
         include_str!("../migrations/postgres/0010_client_providers.sql"),
+    ),
+    (
+        "0011_cards",
+        include_str!("../migrations/postgres/0011_cards.sql"),
     ),
 ];
 

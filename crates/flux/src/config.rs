@@ -12,6 +12,7 @@ pub struct Config {
     pub idempotency: Idempotency,
     pub fincore: Fincore,
     pub felix: Felix,
+    pub necipco: Necipco,
     pub sandbox: Sandbox,
     pub security: Security,
     pub webhooks: Webhooks,
@@ -170,6 +171,32 @@ pub struct Felix {
     pub poll_after_ms: u64,
 }
 
+/// NeCIPCo (card issuing); see `[necipco]` in config/flux.default.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Necipco {
+    pub url: String,
+    pub api_key: String,
+    pub password: String,
+    pub timeout_ms: u64,
+    /// `oaep_sha256` (default), `oaep_sha1` or `pkcs1v15`.
+    pub padding: String,
+    pub private_key_pem: String,
+}
+
+impl Default for Necipco {
+    fn default() -> Self {
+        Necipco {
+            url: String::new(),
+            api_key: String::new(),
+            password: String::new(),
+            timeout_ms: 10_000,
+            padding: "oaep_sha256".into(),
+            private_key_pem: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sandbox {
@@ -324,6 +351,15 @@ impl Config {
         env_parse("FLUX_FELIX_TIMEOUT_MS", &mut c.felix.timeout_ms)?;
         env_parse("FLUX_FELIX_CALLBACK_SECRET", &mut c.felix.callback_secret)?;
         env_parse("FLUX_FELIX_POLL_AFTER_MS", &mut c.felix.poll_after_ms)?;
+        env_parse("FLUX_NECIPCO_URL", &mut c.necipco.url)?;
+        env_parse("FLUX_NECIPCO_API_KEY", &mut c.necipco.api_key)?;
+        env_parse("FLUX_NECIPCO_PASSWORD", &mut c.necipco.password)?;
+        env_parse("FLUX_NECIPCO_TIMEOUT_MS", &mut c.necipco.timeout_ms)?;
+        env_parse("FLUX_NECIPCO_PADDING", &mut c.necipco.padding)?;
+        env_parse(
+            "FLUX_NECIPCO_PRIVATE_KEY_PEM",
+            &mut c.necipco.private_key_pem,
+        )?;
         env_parse("FLUX_SANDBOX_EMULATOR_ADDR", &mut c.sandbox.emulator_addr)?;
         env_parse("FLUX_SANDBOX_STATUS_STEP_MS", &mut c.sandbox.status_step_ms)?;
         env_parse("FLUX_SANDBOX_BALANCE", &mut c.sandbox.balance)?;

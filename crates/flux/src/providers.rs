@@ -1,4 +1,4 @@
-//! The one place that lists Flux's providers (Fincore, Félix, Fidi X). Adding a provider is a folder under
+//! The one place that lists Flux's providers (Fincore, Félix, Fidi X, NeCIPCo). Adding a provider is a folder under
 //! `providers/` implementing `flux_gateway::Provider`, its settings mapped here, and one line
 //! in [`registered`] (and in [`for_admin`]); the gateway core needs no change.
 //!
@@ -37,8 +37,15 @@ pub async fn registered(
         felix.set_ramp_off(sandbox_ramp_off(fincore.clone()));
     }
     let fidix = fidix::gateway::start::start(fidix_settings(config)?, store).await?;
+    let necipco =
+        necipco::gateway::start::start(necipco_settings(config, public_url)?, store).await?;
     Ok(Registered {
-        providers: Providers::new(vec![fincore.provider as Arc<dyn Provider>, felix, fidix]),
+        providers: Providers::new(vec![
+            fincore.provider as Arc<dyn Provider>,
+            felix,
+            fidix,
+            necipco,
+        ]),
         fincore_emulator: fincore.emulator,
     })
 }
@@ -162,4 +169,31 @@ fn felix_settings(
         },
         sandbox_dir: sandbox.then(|| config.server.data_dir.join("felix-emulator")),
     }
+}
+
+/// `[necipco]` as NeCIPCo's settings; the emulator runs in sandbox (no URL given), its state
+/// under `<data_dir>/necipco-emulator`.
+fn necipco_settings(
+    config: &Config,
+    public_url: &str,
+) -> anyhow::Result<necipco::gateway::start::Settings> {
+    let padding = match config.necipco.padding.as_str() {
+        "oaep_sha256" | "" => necipco::crypto::Padding::OaepSha256,
+        "oaep_sha1" => necipco::crypto::Padding::OaepSha1,
+        "pkcs1v15" => necipco::crypto::Padding::Pkcs1v15,
+        other => {
+            anyhow::bail!("necipco.padding: {other:?} is not oaep_sha256, oaep_sha1 or pkcs1v15")
+        }
+    };
+    let sandbox = config.necipco.url.is_empty();
+    Ok(necipco::gateway::start::Settings {
+        url: config.necipco.url.clone(),
+        api_key: config.necipco.api_key.clone(),
+        password: config.necipco.password.clone(),
+        timeout: Duration::from_millis(config.necipco.timeout_ms),
+        padding,
+        private_key_pem: config.necipco.private_key_pem.clone(),
+        sandbox_dir: sandbox.then(|| config.server.data_dir.join("necipco-emulator")),
+        public_url: public_url.to_string(),
+    })
 }

@@ -428,6 +428,7 @@ async fn secrets_reach_neither_the_database_files_nor_the_logs_on_sqlite() {
             || name.starts_with("fidix-emulator.db")
             || name.starts_with("fincore-emulator.json")
             || name == "felix-emulator"
+            || name == "necipco-emulator"
         {
             continue;
         }

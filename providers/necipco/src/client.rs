@@ -668,6 +668,81 @@ impl NecipcoClient {
         Ok(data)
     }
 
+    // ----- pass-through of what a partner ciphered itself ------------------------------------
+    //
+    // A partner's app ciphers a PIN (or a plastic's card number) with NeCIPCo's public key on
+    // the end user's device; Flux forwards the ciphertext as it came, never deciphering it.
+    // The `ciphered` arguments are base64 or base64url ciphertext.
+
+    /// NeCIPCo's public key (what partners cipher PINs with), fetched once.
+    pub async fn system_public_key(&self) -> Result<PublicKey, NecipcoError> {
+        self.system_key().await
+    }
+
+    /// `PUT /cards` with a card number the partner ciphered.
+    pub async fn assign_card_ciphered(
+        &self,
+        body: &AssignCardRequest,
+    ) -> Result<CardAssignment, NecipcoError> {
+        let mut data: CardAssignment = self.send(Method::PUT, "/cards", body).await?;
+        self.open_card(&mut data.card)?;
+        Ok(data)
+    }
+
+    /// `POST /cards/pin` with a PIN the partner ciphered.
+    pub async fn set_pin_ciphered(
+        &self,
+        body: &SetPinRequest,
+    ) -> Result<OperationData, NecipcoError> {
+        let mut body = body.clone();
+        body.card_number = self.seal_card(&body.card_number).await?;
+        self.send(Method::POST, "/cards/pin", &body).await
+    }
+
+    /// `PUT /cards/pin` with PINs the partner ciphered.
+    pub async fn update_pin_ciphered(
+        &self,
+        body: &UpdatePinRequest,
+    ) -> Result<OperationData, NecipcoError> {
+        let mut body = body.clone();
+        body.card_number = self.seal_card(&body.card_number).await?;
+        self.send(Method::PUT, "/cards/pin", &body).await
+    }
+
+    /// `POST /cards/purchase` with a PIN the partner ciphered.
+    pub async fn purchase_ciphered_pin(
+        &self,
+        body: &PurchaseRequest,
+        ciphered_pin: &Sensitive,
+    ) -> Result<OperationData, NecipcoError> {
+        let mut body = body.clone();
+        body.card_number = self.seal_card(&body.card_number).await?;
+        body.pin = Some(ciphered_pin.clone());
+        self.send(Method::POST, "/cards/purchase", &body).await
+    }
+
+    /// `GET /cards/virtual/cvc` with an ATM PIN the end user's browser ciphered; the CVC comes
+    /// back deciphered. The ciphertext is re-encoded for the query string (base64url), bytes
+    /// unchanged.
+    pub async fn virtual_cvc_ciphered(
+        &self,
+        card: &Sensitive,
+        ciphered_pin: &Sensitive,
+        latitude: Coordinate,
+        longitude: Coordinate,
+    ) -> Result<CardData, NecipcoError> {
+        let bytes = crate::crypto::decode(ciphered_pin.expose())?;
+        let q = [
+            ("card_number", self.seal_card_query(card).await?),
+            ("pin", crate::crypto::encode_query(&bytes)),
+            ("latitude", latitude.to_string()),
+            ("longitude", longitude.to_string()),
+        ];
+        let mut data: CardData = self.get("/cards/virtual/cvc", &q).await?;
+        self.open_card(&mut data.card)?;
+        Ok(data)
+    }
+
     // ----- SPEI, products, catalogs ---------------------------------------------------------
 
     /// `POST /spei`.

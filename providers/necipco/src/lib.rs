@@ -11,8 +11,7 @@
 //!   out and deciphered on the way in.
 //! - [`emulator`]: a stateful NeCIPCo on real HTTP, with state kept in a file.
 //!
-//! This crate does not plug NeCIPCo into the Flux gateway yet (no `gateway` module): it is the
-//! provider side only.
+//! - [`gateway`]: NeCIPCo as a Flux provider (cardholders, cards, PINs, for partners).
 //!
 //! Where the seed is silent, the choices made (each documented where it is implemented):
 //! - the error body: the success envelope with `success: false` and a numbered
@@ -27,6 +26,7 @@
 pub mod client;
 pub mod crypto;
 pub mod emulator;
+pub mod gateway;
 pub mod wire;
 
 pub use client::{Credentials, NecipcoClient, NecipcoError};

@@ -16,7 +16,14 @@ use flux_core::Secret;
 use flux_store::WebhookRecord;
 use std::collections::HashMap;
 
-const TYPES: &[&str] = &["MONEY_IN", "STATUS_UPDATE", "CEP", "REMITTANCE_STATUS"];
+const TYPES: &[&str] = &[
+    "MONEY_IN",
+    "STATUS_UPDATE",
+    "CEP",
+    "REMITTANCE_STATUS",
+    "CARD_TRANSACTION",
+    "CARD_STATUS",
+];
 const STATUSES: &[&str] = &["ACTIVE", "INACTIVE"];
 
 fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use uuid::Uuid;
 
+pub mod browser;
 pub mod receiver;
 
 pub const DEMO_CLIENT: &str = "205ae70f-ab7e-4b8d-85be-ac16f47c8983";

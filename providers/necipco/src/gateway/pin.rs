@@ -1,0 +1,113 @@
+//! PINs without Flux ever seeing one: NeCIPCo's public key is published to partners
+//! (`GET /api/partners/cards/pin-encryption-key`), the partner's app ciphers the PIN on the
+//! end user's device (RSA-OAEP with SHA-256, as WebCrypto offers), and Flux forwards the
+//! ciphertext to NeCIPCo untouched: Flux holds no key that could decipher it.
+
+use super::cards::{ciphertext, owned_card};
+use super::model::{self};
+use super::{connector, necipco, upstream_error};
+use crate::crypto::Padding;
+use crate::wire::{Sensitive, SetPinRequest, UpdatePinRequest};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+use flux_gateway::error::ApiError;
+use flux_gateway::pipeline::Caller;
+use flux_gateway::validate::{json_object, Fields};
+use flux_gateway::SharedState;
+use serde_json::{json, Value};
+
+/// The WebCrypto / JOSE name of the padding partners must cipher with.
+pub fn algorithm(p: Padding) -> &'static str {
+    match p {
+        Padding::OaepSha256 => "RSA-OAEP-256",
+        Padding::OaepSha1 => "RSA-OAEP",
+        Padding::Pkcs1v15 => "RSA1_5",
+    }
+}
+
+#[utoipa::path(get, path = "/api/partners/cards/pin-encryption-key", tag = "cards",
+    responses((status = 200, body = Object), (status = 502, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+    let provider = necipco(&state)?;
+    let key = provider
+        .master
+        .system_public_key()
+        .await
+        .map_err(upstream_error)?;
+    Ok(Json(json!({
+        "public_key": key.to_pem(),
+        "format": "SPKI PEM",
+        "algorithm": algorithm(provider.padding()),
+        "hash": "SHA-256",
+        "encoding": "base64",
+        "usage": "cipher the PIN (or a plastic's card number) on the end user's device; send the base64 ciphertext",
+    })))
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", tag = "cards",
+    params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
+    request_body = Object,
+    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn set(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, card_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let pin = ciphertext(&mut f, "pin_ciphertext");
+    let at = model::location(&mut f);
+    f.finish()?;
+    let (Some(pin), Some(at)) = (pin, at) else {
+        return Err(ApiError::internal());
+    };
+    let api = connector(&state, &client).await?;
+    api.set_pin_ciphered(&SetPinRequest {
+        card_number: Sensitive::new(card.provider_card_id.clone()),
+        pin: Sensitive::new(pin),
+        latitude: at.latitude,
+        longitude: at.longitude,
+    })
+    .await
+    .map_err(upstream_error)?;
+    Ok(Json(json!({ "card_id": card.id, "pin": "SET" })))
+}
+
+#[utoipa::path(put, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", tag = "cards",
+    params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
+    request_body = Object,
+    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn change(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, card_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
+    let obj = json_object(&body)?;
+    let mut f = Fields::new(&obj);
+    let old = ciphertext(&mut f, "old_pin_ciphertext");
+    let new = ciphertext(&mut f, "new_pin_ciphertext");
+    let at = model::location(&mut f);
+    f.finish()?;
+    let (Some(old), Some(new), Some(at)) = (old, new, at) else {
+        return Err(ApiError::internal());
+    };
+    let api = connector(&state, &client).await?;
+    api.update_pin_ciphered(&UpdatePinRequest {
+        card_number: Sensitive::new(card.provider_card_id.clone()),
+        old_pin: Sensitive::new(old),
+        new_pin: Sensitive::new(new),
+        latitude: at.latitude,
+        longitude: at.longitude,
+    })
+    .await
+    .map_err(upstream_error)?;
+    Ok(Json(json!({ "card_id": card.id, "pin": "CHANGED" })))
+}
