@@ -6,6 +6,7 @@ use crate::{error, model, routes, SharedState};
 use axum::extract::State;
 use axum::response::Html;
 use axum::Json;
+use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -47,13 +48,170 @@ impl Modify for ApiKeyAuth {
 )]
 pub struct ApiDoc;
 
-/// The core's description with every registered provider's paths and schemas merged in.
-pub async fn spec(State(state): State<SharedState>) -> Json<utoipa::openapi::OpenApi> {
+/// The core's description with every registered provider's paths and schemas merged in, and
+/// the answers the pipeline gives on every route stated on each operation ([`complete`]).
+pub async fn spec(State(state): State<SharedState>) -> Json<Value> {
     let mut doc = ApiDoc::openapi();
     for provider in state.providers.iter() {
         doc.merge(provider.openapi());
     }
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    complete(&mut doc);
     Json(doc)
+}
+
+/// The answers no handler writes but every route can give, stated where they arise, so the
+/// annotations only list what their handler decides:
+///
+/// - [`crate::pipeline`]: 413 for a body over `max_body_bytes`; on routes with an API key, 401
+///   (none, unknown or revoked), 400 `api_key_in_query`, and 429 (`rate_limited`, or
+///   `auth_rate_limited` once the address failed too often, which inbound webhooks with a wrong
+///   token also count towards: 429 on every route);
+/// - [`crate::content_type`]: 415 on partner and sandbox routes that take a body;
+/// - [`crate::validate`]: 400 `malformed_json`/`duplicate_json_key` for an empty or malformed
+///   body, 422 `validation_failed` for a body or query parameter that breaks the schema;
+/// - [`crate::idempotency`]: the `Idempotency-Key` format (400 `invalid_idempotency_key`), 409
+///   while the first request with the key runs, 422 when the key is reused for another body;
+/// - [`crate::error`]: 500 and 503 (the store unreachable) anywhere.
+///
+/// Every error is documented as `application/problem+json` with the [`error::Problem`] schema, whose
+/// `code` is the enum [`error::CODES`].
+pub fn complete(doc: &mut Value) {
+    if let Some(code) = doc.pointer_mut("/components/schemas/Problem/properties/code") {
+        code["enum"] = json!(error::CODES);
+    }
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for (method, op) in item.iter_mut() {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            complete_operation(path, op);
+        }
+    }
+}
+
+fn complete_operation(path: &str, op: &mut Value) {
+    let partner = path.starts_with("/api/partners") || path.starts_with("/api/sandbox");
+    let keyed = op
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let has_body = op.get("requestBody").is_some();
+    let mut query = false;
+    let mut idempotent = false;
+    if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in params.iter_mut() {
+            let name = p["name"].as_str().unwrap_or_default().to_string();
+            match p["in"].as_str() {
+                Some("query") => query = true,
+                Some("header") if name.eq_ignore_ascii_case("Idempotency-Key") => {
+                    idempotent = true;
+                    p["schema"] = json!({
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": crate::idempotency::KEY_MAX_LEN,
+                        "pattern": crate::idempotency::KEY_PATTERN,
+                        "description": "1 to 255 visible ASCII characters; a UUID is a good choice",
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut add = |status: &str, description: &str| {
+        let responses = &mut op["responses"];
+        if responses.get(status).is_none() {
+            responses[status] = json!({ "description": description });
+        }
+    };
+    if keyed {
+        add(
+            "400",
+            "Bad request: `api_key_in_query` (an API key in the query string)",
+        );
+        add(
+            "401",
+            "Missing, unknown or revoked API key (`unauthorized`)",
+        );
+    }
+    add("429", "Too many requests (`rate_limited`) or too many failed authentications from this address (`auth_rate_limited`); wait `Retry-After` seconds");
+    add(
+        "500",
+        "Unexpected error (`internal_error`); quote `request_id` to support",
+    );
+    add(
+        "503",
+        "Storage unavailable (`store_unavailable`); retry later",
+    );
+    if has_body {
+        add(
+            "413",
+            "The body is larger than the server's `max_body_bytes` (`payload_too_large`)",
+        );
+        if partner {
+            add("400", "Empty or malformed JSON body (`malformed_json`), or a key repeated in one object (`duplicate_json_key`)");
+            add(
+                "415",
+                "The body is not declared `application/json` (`unsupported_media_type`)",
+            );
+            add(
+                "422",
+                "A field breaks the schema (`validation_failed`, with `errors`)",
+            );
+        }
+    }
+    if query {
+        add(
+            "422",
+            "A query parameter is invalid (`validation_failed`, with `errors`)",
+        );
+    }
+    if idempotent {
+        add("400", "The Idempotency-Key is not 1 to 255 visible ASCII characters (`invalid_idempotency_key`)");
+        add(
+            "409",
+            "A request with this Idempotency-Key is still running (`idempotency_in_progress`)",
+        );
+        add(
+            "422",
+            "This Idempotency-Key was used for a different request (`idempotency_key_reused`)",
+        );
+    }
+    let Some(responses) = op["responses"].as_object_mut() else {
+        return;
+    };
+    for (status, response) in responses.iter_mut() {
+        if status.starts_with('2') || status.starts_with('3') {
+            continue;
+        }
+        if response["description"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+        {
+            response["description"] = json!(reason(status));
+        }
+        response["content"] = json!({
+            "application/problem+json": {
+                "schema": { "$ref": "#/components/schemas/Problem" }
+            }
+        });
+    }
+}
+
+fn reason(status: &str) -> &'static str {
+    status
+        .parse::<u16>()
+        .ok()
+        .and_then(|s| axum::http::StatusCode::from_u16(s).ok())
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error")
 }
 
 pub async fn docs() -> Html<&'static str> {

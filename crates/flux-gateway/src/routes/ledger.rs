@@ -159,7 +159,7 @@ where
     Ok(idempotency::finish(state, claim, Outcome::created(created)).await)
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", operation_id = "create_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateAccountRequest,
     responses((status = 201, body = AccountResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
@@ -184,7 +184,7 @@ pub async fn create_account(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", operation_id = "get_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = AccountDetailResponse), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -218,7 +218,7 @@ async fn owned_account(
     owned(a, ledger, of, "account")
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", operation_id = "get_ledger_account_balance", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = BalanceResponse), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -233,7 +233,7 @@ pub async fn get_balance(
     Ok(Json(a.balance))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "create_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePersonRequest,
     responses((status = 201, body = PersonDataResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -258,7 +258,7 @@ pub async fn create_person(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "list_ledger_persons", tag = "ledger",
     params(("clientId" = Uuid, Path), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
     responses((status = 200, body = PersonListResponse), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -288,7 +288,7 @@ pub async fn list_persons(
     Ok(Json(list))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", operation_id = "get_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("personId" = Uuid, Path)),
     responses((status = 200, body = PersonDataResponse), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -309,7 +309,7 @@ pub async fn get_person(
     Ok(Json(owned(p, ledger, of, "person")?))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", operation_id = "create_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
     request_body = CreateTransactionRequest,
     responses((status = 201, body = TransactionResponse), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
@@ -340,7 +340,7 @@ pub async fn create_transaction(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", operation_id = "get_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = TransactionResponse), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]

@@ -40,7 +40,7 @@ fn parse_instant(
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", tag = "transactions",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", operation_id = "list_transactions", tag = "transactions",
     params(("clientId" = Uuid, Path), ("kind" = Option<String>, Query, description = "MONEY_IN, MONEY_OUT or REFUND"), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
         ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
@@ -88,7 +88,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", tag = "transactions",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", operation_id = "get_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = Transaction), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]

@@ -27,7 +27,7 @@ fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "list_webhooks", tag = "webhooks",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Webhook>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -58,7 +58,7 @@ pub struct CreateWebhook {
     webhook_type: String,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "create_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateWebhook,
     responses((status = 201, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -112,7 +112,7 @@ pub async fn create(
     Ok(idempotency::finish(&state, claim, Outcome::created(created)).await)
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "get_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Webhook), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -151,7 +151,7 @@ pub struct UpdateWebhook {
     webhook_type: Option<String>,
 }
 
-#[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "update_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     request_body = UpdateWebhook,
     responses((status = 200, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -197,7 +197,7 @@ pub async fn update(
     Ok(Json(Webhook::from(&hook)))
 }
 
-#[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "delete_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -214,7 +214,7 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", tag = "webhooks",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", operation_id = "list_webhook_deliveries", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
     responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -241,7 +241,7 @@ pub async fn deliveries(
     }))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", operation_id = "retry_webhook_delivery", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("deliveryId" = String, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -265,7 +265,7 @@ pub async fn retry(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", operation_id = "send_test_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -280,7 +280,7 @@ pub async fn test(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", operation_id = "rotate_webhook_secret", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = RotatedSecret), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]

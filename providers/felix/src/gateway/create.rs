@@ -364,7 +364,7 @@ fn upstream_error(e: FelixError) -> ApiError {
     }
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/remittances", tag = "remittances",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/remittances", operation_id = "create_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Required: one key per remittance")),
     request_body = NewRemittance,
     responses((status = 201, body = model::Remittance), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),

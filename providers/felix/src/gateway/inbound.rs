@@ -59,7 +59,7 @@ async fn keep(
     Ok(state.store.record_inbound(event, effect, None).await?)
 }
 
-#[utoipa::path(post, path = "/api/webhooks/felix", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/felix", operation_id = "receive_felix_callback", tag = "webhooks",
     params(("x-flux-callback-secret" = String, Header, description = "The secret Flux registered at Félix")),
     request_body = Object,
     responses((status = 200, body = Object), (status = 401, body = flux_gateway::error::Problem)))]

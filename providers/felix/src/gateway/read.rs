@@ -43,7 +43,7 @@ fn parse_status(v: Option<&String>) -> Result<Option<RemittanceStatus>, ApiError
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", tag = "remittances",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", operation_id = "list_remittances", tag = "remittances",
     params(("clientId" = Uuid, Path), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
         ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
@@ -77,7 +77,7 @@ pub async fn list(
     })))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", tag = "remittances",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", operation_id = "get_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("remittanceId" = Uuid, Path)),
     responses((status = 200, body = model::Remittance), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

@@ -29,7 +29,7 @@ fn parse(body: &[u8]) -> Result<Option<RemittanceStatus>, ApiError> {
     Ok(status.and_then(|s| s.parse().ok()))
 }
 
-#[utoipa::path(post, path = "/api/sandbox/remittances/{remittanceId}/advance", tag = "sandbox",
+#[utoipa::path(post, path = "/api/sandbox/remittances/{remittanceId}/advance", operation_id = "sandbox_advance_remittance", tag = "sandbox",
     params(("remittanceId" = Uuid, Path)),
     request_body = Object,
     responses((status = 202, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem)),

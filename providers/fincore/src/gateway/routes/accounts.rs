@@ -56,7 +56,7 @@ pub async fn sync_accounts(
     Ok(page.data)
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", tag = "accounts",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", operation_id = "list_accounts", tag = "accounts",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Account>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -116,7 +116,7 @@ pub struct CreatePrivateAccount {
     account_id: Uuid,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", tag = "accounts",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", operation_id = "create_private_account", tag = "accounts",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePrivateAccount,
     responses((status = 201, body = Account), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),

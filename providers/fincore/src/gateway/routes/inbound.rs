@@ -257,7 +257,7 @@ pub async fn ingest_money_in(
     Ok((outcome, txn))
 }
 
-#[utoipa::path(post, path = "/api/webhooks/money-in", tag = "inbound webhooks",
+#[utoipa::path(post, path = "/api/webhooks/money-in", operation_id = "receive_fincore_money_in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore MONEY_IN event"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
@@ -275,7 +275,7 @@ pub async fn money_in(
     Ok(ack(outcome, txn.map(|t| t.id)))
 }
 
-#[utoipa::path(post, path = "/api/webhooks/status-update", tag = "inbound webhooks",
+#[utoipa::path(post, path = "/api/webhooks/status-update", operation_id = "receive_fincore_status_update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
@@ -321,7 +321,7 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
     }
 }
 
-#[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
+#[utoipa::path(post, path = "/api/webhooks/cep", operation_id = "receive_fincore_cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Object, description = "Fincore CEP event"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
@@ -363,7 +363,7 @@ pub async fn cep(
 pub mod namespaced {
     use super::*;
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", operation_id = "receive_fincore_money_in_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Object, description = "Fincore MONEY_IN event"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/money-in`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
@@ -375,7 +375,7 @@ pub mod namespaced {
         money_in(state, headers, body).await
     }
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", operation_id = "receive_fincore_status_update_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/status-update`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
@@ -387,7 +387,7 @@ pub mod namespaced {
         status_update(state, headers, body).await
     }
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/cep", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/cep", operation_id = "receive_fincore_cep_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Object, description = "Fincore CEP event"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/cep`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]

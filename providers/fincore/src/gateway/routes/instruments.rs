@@ -20,7 +20,7 @@ use flux_gateway::SharedState;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", operation_id = "list_instruments", tag = "instruments",
     params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 100, default 50")),
     responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -60,7 +60,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", tag = "instruments",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", operation_id = "get_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("instrumentId" = Uuid, Path)),
     responses((status = 200, body = Instrument), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -175,7 +175,7 @@ fn parse_register(
     })
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", operation_id = "register_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = RegisterInstrument,
     responses((status = 201, body = Instrument), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),

@@ -38,7 +38,7 @@ pub struct SimulateMoneyIn {
     payment_concept: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/sandbox/money-in", tag = "sandbox",
+#[utoipa::path(post, path = "/api/sandbox/money-in", operation_id = "sandbox_simulate_money_in", tag = "sandbox",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: a retry with the same key credits once")),
     request_body = SimulateMoneyIn,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),

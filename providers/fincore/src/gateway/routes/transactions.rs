@@ -163,7 +163,7 @@ pub fn money_out_request(t: &TransactionRecord) -> Option<wire::MoneyOutRequest>
     })
 }
 
-#[utoipa::path(post, path = "/api/partners/transactions/money-out", tag = "transactions",
+#[utoipa::path(post, path = "/api/partners/transactions/money-out", operation_id = "create_money_out", tag = "transactions",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: one key per operation makes retries safe")),
     request_body = MoneyOut,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
@@ -280,7 +280,7 @@ pub struct Refund {
     description: String,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", tag = "transactions",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", operation_id = "refund_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path, description = "A MONEY_IN transaction's Flux id"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Refund,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
