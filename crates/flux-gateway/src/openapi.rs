@@ -6,6 +6,7 @@ use crate::{error, model, routes, SharedState};
 use axum::extract::State;
 use axum::response::Html;
 use axum::Json;
+use flux_core::{RemittanceStatus, TxKind, TxStatus};
 use serde_json::{json, Value};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -103,13 +104,19 @@ fn complete_operation(path: &str, op: &mut Value) {
         .and_then(Value::as_array)
         .is_some_and(|s| !s.is_empty());
     let has_body = op.get("requestBody").is_some();
+    let op_id = op["operationId"].as_str().map(str::to_string);
     let mut query = false;
     let mut idempotent = false;
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in params.iter_mut() {
             let name = p["name"].as_str().unwrap_or_default().to_string();
             match p["in"].as_str() {
-                Some("query") => query = true,
+                Some("query") => {
+                    query = true;
+                    if let Some(schema) = query_schema(op_id.as_deref(), &name) {
+                        p["schema"] = schema;
+                    }
+                }
                 Some("header") if name.eq_ignore_ascii_case("Idempotency-Key") => {
                     idempotent = true;
                     p["schema"] = json!({
@@ -202,6 +209,25 @@ fn complete_operation(path: &str, op: &mut Value) {
                 "schema": { "$ref": "#/components/schemas/Problem" }
             }
         });
+    }
+}
+
+/// The query parameters whose values come from a closed set or a grammar, from the types that
+/// parse them. A parameter that is sent must be valid, even empty (`kind=` is 422).
+fn query_schema(operation: Option<&str>, name: &str) -> Option<Value> {
+    fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Value {
+        json!({ "type": "string", "enum": all.iter().map(|v| f(*v)).collect::<Vec<_>>() })
+    }
+    match (operation, name) {
+        (_, "created_from" | "created_to") => {
+            Some(json!({ "type": "string", "format": "date-time" }))
+        }
+        (Some("list_transactions"), "kind") => Some(names(&TxKind::ALL, TxKind::as_str)),
+        (Some("list_transactions"), "status") => Some(names(&TxStatus::ALL, TxStatus::as_str)),
+        (Some("list_remittances"), "status") => {
+            Some(names(&RemittanceStatus::ALL, RemittanceStatus::as_str))
+        }
+        _ => None,
     }
 }
 

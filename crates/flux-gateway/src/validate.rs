@@ -322,7 +322,9 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Pagination query parameters, shared by every list.
+/// Pagination query parameters, shared by every list: absent is the default (page 1, 50 per
+/// page); present, even empty (`per_page=`), it must be an integer from 1 to 1,000,000 (`page`)
+/// or `max` (`per_page`), else 422 naming it, as for every query parameter.
 pub fn page_params(
     page: Option<&str>,
     per_page: Option<&str>,
@@ -330,7 +332,7 @@ pub fn page_params(
 ) -> Result<(u32, u32), ApiError> {
     let mut errors = vec![];
     let mut parse = |name: &str, v: Option<&str>, default: u32, hi: u32| match v {
-        None | Some("") => default,
+        None => default,
         Some(s) => match s.parse::<u32>() {
             Ok(n) if n >= 1 && n <= hi => n,
             _ => {
@@ -347,6 +349,6 @@ pub fn page_params(
     if errors.is_empty() {
         Ok((p, pp))
     } else {
-        Err(ApiError::validation(errors))
+        Err(ApiError::query_validation(errors))
     }
 }

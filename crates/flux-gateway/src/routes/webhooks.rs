@@ -215,7 +215,7 @@ pub async fn delete(
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", operation_id = "list_webhook_deliveries", tag = "webhooks",
-    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn deliveries(

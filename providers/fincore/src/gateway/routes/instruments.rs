@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", operation_id = "list_instruments", tag = "instruments",
-    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 100, default 50")),
+    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
     responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -38,10 +38,11 @@ pub async fn list(
         100,
     )?;
     let customer_id = match q.get("customer_id").map(String::as_str) {
-        None | Some("") => None,
-        Some(s) => {
-            Some(Uuid::parse_str(s).map_err(|_| ApiError::field("customer_id", "must be a UUID"))?)
-        }
+        None => None,
+        Some(s) => Some(
+            Uuid::parse_str(s)
+                .map_err(|_| ApiError::query_field("customer_id", "must be a UUID"))?,
+        ),
     };
     let got = fincore(&state)?
         .client
