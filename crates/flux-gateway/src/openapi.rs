@@ -39,6 +39,7 @@ impl Modify for ApiKeyAuth {
         error::Problem, error::FieldError, model::Pagination, model::Bank, model::Account, model::Instrument, model::DebitCardDetail,
         model::ClabeDetail, model::Transaction, model::Failure, model::Cep, model::Webhook, model::InboundAck, model::Delivery, model::DeliveryAttempt, model::RotatedSecret,
         routes::webhooks::CreateWebhook, routes::webhooks::UpdateWebhook,
+        routes::ledger::CreateLedgerAccount, routes::ledger::CreateLedgerPerson, routes::ledger::CreateLedgerTransaction, routes::ledger::LedgerOperation,
         model::LedgerBalance, fidix::wire::ErrorResponse, fidix::wire::ErrorDetail, fidix::wire::CreateAccountRequest,
         fidix::wire::AccountResponse, fidix::wire::AccountDetailResponse, fidix::wire::BalanceResponse,
         fidix::wire::CreatePersonRequest, fidix::wire::PersonResponse, fidix::wire::PersonDataResponse,

@@ -68,6 +68,102 @@ fn problem(e: FidixError) -> ApiError {
     }
 }
 
+/// The ledger bodies as a partner sends them: Fidi X's own shapes (see its seed documents),
+/// without `ledger_id`, which Flux assigns from the client (sent, it must be the client's
+/// ledger, else 422). Unknown fields are ignored, as Fidi X does; `pending` and `expires_at`
+/// are refused (no holds).
+mod bodies {
+    #![allow(dead_code)]
+    use uuid::Uuid;
+
+    fn currency() -> utoipa::openapi::schema::Object {
+        crate::validate::schema::one_of(&["MXN", "USD", "CLP", "COP", "GTQ", "HNL"], false)
+    }
+
+    fn side() -> utoipa::openapi::schema::Object {
+        crate::validate::schema::one_of(&["DEBIT", "CREDIT"], false)
+    }
+
+    fn person_type() -> utoipa::openapi::schema::Object {
+        crate::validate::schema::one_of(&["INDIVIDUAL", "COMPANY"], false)
+    }
+
+    /// Body of POST …/ledger/accounts.
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerAccount {
+        /// Optional, chosen by you: creating the same id again is refused, so a retried create
+        /// cannot make two accounts.
+        id: Option<Uuid>,
+        /// 1 to 200 characters, not only spaces.
+        #[schema(min_length = 1, max_length = 200)]
+        name: String,
+        #[schema(schema_with = currency)]
+        currency: String,
+        /// Which direction increases the balance.
+        #[schema(schema_with = side)]
+        normal_balance: String,
+        /// How far below zero the balance may go, a decimal string; "0" (the default) allows
+        /// no overdraft.
+        #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+        overdraft_limit: Option<String>,
+        /// A person of the same ledger (else 404).
+        person_id: Option<Uuid>,
+        #[schema(value_type = Option<Object>)]
+        metadata: Option<serde_json::Value>,
+    }
+
+    /// Body of POST …/ledger/persons.
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerPerson {
+        #[schema(schema_with = person_type)]
+        r#type: String,
+        /// 1 to 200 characters, not only spaces.
+        #[schema(min_length = 1, max_length = 200)]
+        name: String,
+        /// An email address (with an @), at most 254 characters.
+        #[schema(pattern = "@", max_length = 254)]
+        email: Option<String>,
+        /// RFC (Mexico) or the country's tax id.
+        #[schema(min_length = 1, max_length = 20)]
+        tax_id: Option<String>,
+        #[schema(value_type = Option<Object>)]
+        metadata: Option<serde_json::Value>,
+    }
+
+    /// One leg of a ledger transaction.
+    #[derive(utoipa::ToSchema)]
+    pub struct LedgerOperation {
+        /// An account of the client's ledger, in the transaction's currency.
+        account_id: Uuid,
+        #[schema(schema_with = side)]
+        direction: String,
+        /// Decimal string greater than 0, with no more decimals than the currency allows.
+        #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+        amount: String,
+    }
+
+    /// Body of POST …/ledger/transactions: 2 to 64 operations whose debits equal their credits
+    /// (else 422 `unbalanced_transaction`).
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerTransaction {
+        /// Your reference, unique in the ledger (a reused one is 409 `duplicate_reference_id`):
+        /// 1 to 128 characters without leading or trailing spaces.
+        #[schema(min_length = 1, max_length = 128)]
+        reference_id: String,
+        #[schema(schema_with = currency)]
+        currency: String,
+        #[schema(max_length = 500)]
+        description: Option<String>,
+        #[schema(min_items = 2, max_items = 64)]
+        operations: Vec<LedgerOperation>,
+        #[schema(value_type = Option<Object>)]
+        metadata: Option<serde_json::Value>,
+    }
+}
+pub use bodies::{
+    CreateLedgerAccount, CreateLedgerPerson, CreateLedgerTransaction, LedgerOperation,
+};
+
 /// Reads a partner body into a Fidi X request for the client's ledger.
 fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Result<T, ApiError> {
     let mut obj = json_object(body)?;
@@ -161,7 +257,7 @@ where
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", operation_id = "create_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = CreateAccountRequest,
+    request_body = CreateLedgerAccount,
     responses((status = 201, body = AccountResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_account(
@@ -235,7 +331,7 @@ pub async fn get_balance(
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "create_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = CreatePersonRequest,
+    request_body = CreateLedgerPerson,
     responses((status = 201, body = PersonDataResponse), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_person(
@@ -311,7 +407,7 @@ pub async fn get_person(
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", operation_id = "create_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
-    request_body = CreateTransactionRequest,
+    request_body = CreateLedgerTransaction,
     responses((status = 201, body = TransactionResponse), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem), (status = 502, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_transaction(

@@ -48,14 +48,41 @@ pub async fn list(
 
 /// Body of POST …/webhooks.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CreateWebhook {
+    /// Must equal the clientId in the path.
     client_id: Uuid,
+    /// An http(s) URL without credentials. Private and loopback hosts are refused (422)
+    /// unless the operator allowed them.
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        format = "uri",
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     url: String,
     /// Sent back to you as X-Webhook-Token on every delivery; 8 to 256 characters.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     token: String,
-    /// MONEY_IN, STATUS_UPDATE, CEP or REMITTANCE_STATUS.
+    #[schema(schema_with = webhook_type)]
     webhook_type: String,
+}
+
+fn webhook_type() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(TYPES, false)
+}
+
+fn optional_webhook_type() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(TYPES, true)
+}
+
+fn optional_webhook_status() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(STATUSES, true)
 }
 
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "create_webhook", tag = "webhooks",
@@ -140,14 +167,31 @@ async fn owned_webhook(
         .ok_or_else(|| ApiError::not_found("webhook"))
 }
 
-/// Body of PATCH …/webhooks/{id}: any of these.
+/// Body of PATCH …/webhooks/{id}: at least one of these (an empty object is 422); null is the
+/// same as absent.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 #[allow(dead_code)]
 pub struct UpdateWebhook {
+    /// Accepted and ignored: a webhook stays with its client.
+    client_id: Option<Uuid>,
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        format = "uri",
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     url: Option<String>,
-    /// ACTIVE or INACTIVE.
+    #[schema(schema_with = optional_webhook_status)]
     webhook_status: Option<String>,
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     token: Option<String>,
+    #[schema(schema_with = optional_webhook_type)]
     webhook_type: Option<String>,
 }
 

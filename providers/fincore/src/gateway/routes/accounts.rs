@@ -105,12 +105,14 @@ pub async fn client_books(
 
 /// Body of POST …/private-accounts (the seed's shape).
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CreatePrivateAccount {
-    /// The issuing bank: Finco Pay, 9d84b03a-28d1-4898-a69c-38824239e2b1.
+    /// The issuing bank: Finco Pay, 9d84b03a-28d1-4898-a69c-38824239e2b1 (an unknown bank is 422).
     bank_id: Uuid,
     owner_id: Uuid,
     client_bank_adapter_id: Uuid,
+    /// Must equal the clientId in the path.
     client_id: Uuid,
     /// Your id for the account; the nil UUID lets the provider assign one.
     account_id: Uuid,

@@ -83,37 +83,67 @@ pub async fn get(
 /// Body of POST …/instruments (the seed's shape). Exactly one of `debit_card` or
 /// `virtual_clabe`, matching `instrumentKind`.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code, non_snake_case)]
 pub struct RegisterInstrument {
     /// debit_card or virtual_clabe.
+    #[schema(schema_with = instrument_kind)]
     instrumentKind: String,
+    /// A known SPEI participant (an unknown bank is 422).
     source_bank_id: Uuid,
+    /// Must equal the clientId in the path.
     client_id: Uuid,
     customer_id: Option<Uuid>,
-    /// RECEIVER.
+    #[schema(schema_with = receiver)]
     r#type: String,
-    /// RFC of the holder, or "ND".
+    #[schema(schema_with = flux_gateway::validate::schema::rfc)]
     rfc: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     alias: String,
     debit_card: Option<DebitCardIn>,
     virtual_clabe: Option<VirtualClabeIn>,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DebitCardIn {
+    /// A known SPEI participant (an unknown bank is 422).
     destination_bank_id: Uuid,
-    /// 16 digits passing the Luhn check.
+    #[schema(schema_with = flux_gateway::validate::schema::card_number)]
     card_number: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     holder_name: String,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct VirtualClabeIn {
-    /// 18 digits, a known bank prefix and a correct check digit.
+    #[schema(schema_with = flux_gateway::validate::schema::clabe)]
     clabe: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     holder_name: String,
+}
+
+fn instrument_kind() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(&["debit_card", "virtual_clabe"], false)
+}
+
+fn receiver() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(&["RECEIVER"], false)
 }
 
 fn parse_register(

@@ -31,23 +31,33 @@ use uuid::Uuid;
 
 /// Body of POST /api/partners/transactions/money-out (the seed's shape).
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MoneyOut {
     client_id: Uuid,
     /// A private account's instrument (see `instrument_id` in GET …/accounts).
     source_instrument_id: Uuid,
+    /// Must differ from `source_instrument_id`.
     destination_instrument_id: Uuid,
     transaction_request: MoneyOutDetails,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MoneyOutDetails {
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     external_reference: String,
+    #[schema(
+        min_length = 1,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     description: String,
-    /// Decimal string, e.g. "100.00"; no more decimals than the currency allows.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
     amount: String,
     /// MXN (SPEI moves pesos).
+    #[schema(schema_with = flux_gateway::validate::schema::mxn)]
     currency: String,
 }
 
@@ -273,10 +283,17 @@ pub async fn money_out(
 
 /// Body of POST …/transactions/{transactionId}/refund.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Refund {
     /// Must equal the amount received: Fincore refunds in full only.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
     amount: String,
+    #[schema(
+        min_length = 1,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     description: String,
 }
 
