@@ -82,6 +82,21 @@ pub fn complete(doc: &mut Value) {
     if let Some(code) = doc.pointer_mut("/components/schemas/Problem/properties/code") {
         code["enum"] = json!(error::CODES);
     }
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            // The ledger bodies are read by serde, which takes every UUID spelling; the
+            // others by `validate::Fields`, which takes the hyphenated one only.
+            let pattern = if name.starts_with("CreateLedger") || name == "LedgerOperation" {
+                UUID_ANY
+            } else {
+                UUID_HYPHENATED
+            };
+            uuid_patterns(schema, pattern);
+        }
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
@@ -98,7 +113,49 @@ pub fn complete(doc: &mut Value) {
     }
 }
 
+const UUID_HYPHENATED: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+const UUID_ANY: &str = "^(urn:uuid:)?[{]?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}[}]?$";
+
+/// `format: uuid` is only an annotation in JSON Schema 2020-12: state the spelling accepted.
+fn uuid_patterns(schema: &mut Value, pattern: &str) {
+    match schema {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("uuid")
+                && !map.contains_key("pattern")
+            {
+                map.insert("pattern".into(), json!(pattern));
+            }
+            for v in map.values_mut() {
+                uuid_patterns(v, pattern);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| uuid_patterns(v, pattern)),
+        _ => {}
+    }
+}
+
 fn complete_operation(path: &str, op: &mut Value) {
+    // An optional body is absent, never `null` (which is not a JSON object: 400).
+    if let Some(body) = op.get_mut("requestBody") {
+        if body.get("required") != Some(&json!(true)) {
+            for media in body["content"]
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|c| c.values_mut())
+            {
+                let non_null: Option<Value> =
+                    media["schema"]["oneOf"].as_array().and_then(|alts| {
+                        let rest: Vec<&Value> =
+                            alts.iter().filter(|a| a["type"] != json!("null")).collect();
+                        (rest.len() == 1).then(|| rest[0].clone())
+                    });
+                if let Some(schema) = non_null {
+                    media["schema"] = schema;
+                }
+            }
+        }
+    }
     let partner = path.starts_with("/api/partners") || path.starts_with("/api/sandbox");
     let keyed = op
         .get("security")

@@ -108,8 +108,10 @@ mod bodies {
         overdraft_limit: Option<String>,
         /// A person of the same ledger (else 404).
         person_id: Option<Uuid>,
-        #[schema(value_type = Option<Object>)]
-        metadata: Option<serde_json::Value>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
     }
 
     /// Body of POST …/ledger/persons.
@@ -126,8 +128,10 @@ mod bodies {
         /// RFC (Mexico) or the country's tax id.
         #[schema(min_length = 1, max_length = 20)]
         tax_id: Option<String>,
-        #[schema(value_type = Option<Object>)]
-        metadata: Option<serde_json::Value>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
     }
 
     /// One leg of a ledger transaction.
@@ -138,7 +142,7 @@ mod bodies {
         #[schema(schema_with = side)]
         direction: String,
         /// Decimal string greater than 0, with no more decimals than the currency allows.
-        #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+        #[schema(pattern = "^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?$")]
         amount: String,
     }
 
@@ -156,8 +160,10 @@ mod bodies {
         description: Option<String>,
         #[schema(min_items = 2, max_items = 64)]
         operations: Vec<LedgerOperation>,
-        #[schema(value_type = Option<Object>)]
-        metadata: Option<serde_json::Value>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
     }
 }
 pub use bodies::{
