@@ -100,6 +100,15 @@ pub fn complete(doc: &mut Value) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
+    // A PATCH changes something: an empty object is refused (422).
+    let patched: Vec<String> = paths
+        .values()
+        .filter_map(|item| {
+            item.pointer("/patch/requestBody/content/application~1json/schema/$ref")
+                .and_then(Value::as_str)
+                .map(|r| r.trim_start_matches("#/components/schemas/").to_string())
+        })
+        .collect();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
@@ -109,6 +118,11 @@ pub fn complete(doc: &mut Value) {
                 continue;
             }
             complete_operation(path, op);
+        }
+    }
+    for name in patched {
+        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")) {
+            schema["minProperties"] = json!(1);
         }
     }
 }

@@ -171,7 +171,6 @@ async fn owned_webhook(
 /// same as absent.
 #[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(min_properties = 1)]
 #[allow(dead_code)]
 pub struct UpdateWebhook {
     /// Accepted and ignored: a webhook stays with its client.
