@@ -277,7 +277,7 @@ pub struct FincoreEvent {
 
 #[utoipa::path(post, path = "/api/webhooks/money-in", operation_id = "receive_fincore_money_in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = FincoreEvent, description = "Fincore MONEY_IN event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn money_in(
     State(state): State<SharedState>,
@@ -295,7 +295,7 @@ pub async fn money_in(
 
 #[utoipa::path(post, path = "/api/webhooks/status-update", operation_id = "receive_fincore_status_update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = FincoreEvent, description = "Fincore STATUS_UPDATE event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn status_update(
     State(state): State<SharedState>,
@@ -341,7 +341,7 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
 
 #[utoipa::path(post, path = "/api/webhooks/cep", operation_id = "receive_fincore_cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = FincoreEvent, description = "Fincore CEP event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn cep(
     State(state): State<SharedState>,
@@ -383,7 +383,7 @@ pub mod namespaced {
 
     #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", operation_id = "receive_fincore_money_in_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = FincoreEvent, description = "Fincore MONEY_IN event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/money-in`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_money_in(
         state: State<SharedState>,
@@ -395,7 +395,7 @@ pub mod namespaced {
 
     #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", operation_id = "receive_fincore_status_update_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = FincoreEvent, description = "Fincore STATUS_UPDATE event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/status-update`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_status_update(
         state: State<SharedState>,
@@ -407,7 +407,7 @@ pub mod namespaced {
 
     #[utoipa::path(post, path = "/api/webhooks/fincore/cep", operation_id = "receive_fincore_cep_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = FincoreEvent, description = "Fincore CEP event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/cep`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_cep(
         state: State<SharedState>,
