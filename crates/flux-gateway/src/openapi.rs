@@ -26,7 +26,7 @@ impl Modify for ApiKeyAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Flux Partners API", version = "1.0.0",
-        description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code`. Amounts are decimal strings."),
+        description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code` (the enum of Problem.code); a 422 lists each invalid field or query parameter in `errors`, and its title says which part of the request was wrong. Amounts are decimal strings. Flux's own lists answer `{data, pagination}`; the ledger routes keep Fidi X's documented shapes. A query parameter is either absent or valid: an empty value (`kind=`) is 422 naming it, never read as no filter."),
     paths(
         routes::transactions::list, routes::transactions::get,
         routes::webhooks::list, routes::webhooks::create, routes::webhooks::get, routes::webhooks::update, routes::webhooks::delete,

@@ -362,7 +362,7 @@ pub async fn create_person(
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "list_ledger_persons", tag = "ledger",
     params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
-    responses((status = 200, body = PersonListResponse), (status = 404, body = crate::error::Problem)),
+    responses((status = 200, body = PersonListResponse, description = "Fidi X's own list shape, `{data, page, per_page, total}`, kept as Fidi X documents it (as are the ledger's single persons in `{data: …}` and its bare accounts); Flux's own lists use `{data, pagination}`"), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list_persons(
     State(state): State<SharedState>,
