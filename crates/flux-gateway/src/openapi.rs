@@ -203,11 +203,18 @@ fn complete_operation(path: &str, op: &mut Value) {
             }
         }
     }
+    // Adds the status, or its reason to the status's description.
     let mut add = |status: &str, description: &str| {
-        let responses = &mut op["responses"];
-        if responses.get(status).is_none() {
-            responses[status] = json!({ "description": description });
-        }
+        let response = &mut op["responses"][status];
+        let had = response["description"].as_str().unwrap_or_default();
+        let text = if had.is_empty() {
+            description.to_string()
+        } else if had.contains(description) {
+            return;
+        } else {
+            format!("{had}; or: {description}")
+        };
+        response["description"] = json!(text);
     };
     if keyed {
         add(
