@@ -14,7 +14,7 @@ pub mod secret;
 pub mod time;
 pub mod transaction;
 
-pub use money::{Amount, AmountError, Currency};
+pub use money::{Amount, AmountError, Currency, AMOUNT_PATTERN};
 pub use remittance::RemittanceStatus;
 pub use secret::Secret;
 pub use transaction::{TxKind, TxStatus};

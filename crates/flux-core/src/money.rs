@@ -84,6 +84,12 @@ pub struct Amount {
     currency: Currency,
 }
 
+/// What [`Amount::parse`] accepts for a currency with 2 decimals, as the regular expression
+/// `/openapi.json` states: digits with at most one inner point, at most 2 decimals, > 0 and
+/// <= [`max_amount`] (100,000,000), leading zeros allowed (with at most 40 characters in all).
+pub const AMOUNT_PATTERN: &str =
+    r"^(0*[1-9][0-9]{0,7}(\.[0-9]{1,2})?|0+\.(0[1-9]|[1-9][0-9]?)|0*100000000(\.00?)?)$";
+
 /// The largest single movement Flux accepts: one hundred million units. Large enough for any
 /// payroll batch line, small enough to catch a misplaced decimal point.
 pub fn max_amount() -> Decimal {

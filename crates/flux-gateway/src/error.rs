@@ -8,6 +8,48 @@ use flux_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Every stable `code` Flux answers with, in one place: `/openapi.json` states it as the enum of
+/// [`Problem::code`], so a partner can branch on it exhaustively. Add a code here when a new
+/// [`ApiError`] introduces one (Schemathesis' schema check in CI fails on a code missing here).
+pub const CODES: &[&str] = &[
+    "already_refunded",
+    "api_key_in_query",
+    "auth_rate_limited",
+    "conflict",
+    "currency_mismatch",
+    "delivery_busy",
+    "duplicate_json_key",
+    "duplicate_reference_id",
+    "idempotency_in_progress",
+    "idempotency_key_required",
+    "idempotency_key_reused",
+    "illegal_transition",
+    "insufficient_funds",
+    "internal_error",
+    "invalid_idempotency_key",
+    "ledger_refused",
+    "malformed_json",
+    "no_provider_client",
+    "not_found",
+    "not_refundable",
+    "payload_too_large",
+    "provider_conflict",
+    "provider_rejected",
+    "rate_limited",
+    "refund_in_progress",
+    "refused_by_ledger",
+    "store_unavailable",
+    "unauthorized",
+    "unbalanced_transaction",
+    "unsupported_media_type",
+    "upstream_auth_failed",
+    "upstream_error",
+    "upstream_invalid_response",
+    "upstream_timeout",
+    "upstream_unavailable",
+    "validation_failed",
+];
+
 /// One invalid field of a request.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -105,6 +147,21 @@ impl ApiError {
         );
         e.errors = errors;
         e
+    }
+
+    /// 422 `validation_failed` for query parameters: the same code as a body's, with a title
+    /// that says where to look.
+    pub fn query_validation(errors: Vec<FieldError>) -> Self {
+        let mut e = Self::validation(errors);
+        e.title = "A query parameter is invalid";
+        e
+    }
+
+    pub fn query_field(field: &str, reason: impl Into<String>) -> Self {
+        Self::query_validation(vec![FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }])
     }
 
     pub fn field(field: &str, reason: impl Into<String>) -> Self {

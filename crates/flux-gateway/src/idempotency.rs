@@ -57,8 +57,13 @@ impl Outcome {
     }
 }
 
+/// Longest Idempotency-Key accepted.
+pub const KEY_MAX_LEN: usize = 255;
+/// [`valid_key`] as the pattern `/openapi.json` states: visible ASCII only.
+pub const KEY_PATTERN: &str = "^[!-~]+$";
+
 fn valid_key(k: &str) -> bool {
-    !k.is_empty() && k.len() <= 255 && k.bytes().all(|b| b.is_ascii_graphic())
+    !k.is_empty() && k.len() <= KEY_MAX_LEN && k.bytes().all(|b| b.is_ascii_graphic())
 }
 
 pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {

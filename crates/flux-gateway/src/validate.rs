@@ -322,7 +322,9 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// Pagination query parameters, shared by every list.
+/// Pagination query parameters, shared by every list: absent is the default (page 1, 50 per
+/// page); present, even empty (`per_page=`), it must be an integer from 1 to 1,000,000 (`page`)
+/// or `max` (`per_page`), else 422 naming it, as for every query parameter.
 pub fn page_params(
     page: Option<&str>,
     per_page: Option<&str>,
@@ -330,7 +332,7 @@ pub fn page_params(
 ) -> Result<(u32, u32), ApiError> {
     let mut errors = vec![];
     let mut parse = |name: &str, v: Option<&str>, default: u32, hi: u32| match v {
-        None | Some("") => default,
+        None => default,
         Some(s) => match s.parse::<u32>() {
             Ok(n) if n >= 1 && n <= hi => n,
             _ => {
@@ -347,6 +349,117 @@ pub fn page_params(
     if errors.is_empty() {
         Ok((p, pp))
     } else {
-        Err(ApiError::validation(errors))
+        Err(ApiError::query_validation(errors))
+    }
+}
+
+/// The OpenAPI schemas of the fields [`Fields`] checks, for `#[schema(schema_with = …)]` on the
+/// documented bodies, built from the same constants as the checks so the two cannot drift.
+/// Business rules beyond a schema (check digits, known banks, funds) are stated in the
+/// descriptions; the server answers 422 for them.
+pub mod schema {
+    use flux_core::{Currency, AMOUNT_PATTERN};
+    use serde_json::json;
+    use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+    /// Free text as [`super::Fields::string`] takes it: no control characters.
+    pub const TEXT_PATTERN: &str = r"^[^\x00-\x1F\x7F-\x9F]*$";
+
+    fn string() -> ObjectBuilder {
+        ObjectBuilder::new().schema_type(Type::String)
+    }
+
+    /// A positive decimal string with at most 2 decimals, up to 100,000,000.
+    pub fn amount() -> Object {
+        string()
+            .pattern(Some(AMOUNT_PATTERN))
+            .max_length(Some(40))
+            .description(Some(
+                "Decimal string such as \"100.00\" (never a JSON number): greater than 0, at most \
+                 100000000, with no more decimals than the currency allows (2)",
+            ))
+            .examples([json!("100.00")])
+            .build()
+    }
+
+    /// One of `values` (as [`super::Fields::one_of`]); `nullable` for an optional field, where
+    /// null means absent.
+    pub fn one_of(values: &[&str], nullable: bool) -> Object {
+        let mut values: Vec<Option<&str>> = values.iter().copied().map(Some).collect();
+        let mut b = string();
+        if nullable {
+            values.push(None);
+            b = b.schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ]));
+        }
+        b.enum_values(Some(values)).build()
+    }
+
+    pub fn currency() -> Object {
+        string()
+            .enum_values(Some(Currency::ALL.iter().map(|c| c.code())))
+            .build()
+    }
+
+    /// MXN only: SPEI moves pesos.
+    pub fn mxn() -> Object {
+        string().enum_values(Some(["MXN"])).build()
+    }
+
+    /// 18 digits; the first 3 name a known bank and the last is the check digit (a wrong one
+    /// is 422).
+    pub fn clabe() -> Object {
+        string()
+            .pattern(Some("^[0-9]{18}$"))
+            .description(Some(
+                "CLABE: 18 digits, a known bank prefix and a correct check digit",
+            ))
+            .examples([json!("646180157000000004")])
+            .build()
+    }
+
+    pub fn optional_clabe() -> Object {
+        string()
+            .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ]))
+            .pattern(Some("^[0-9]{18}$"))
+            .description(Some(
+                "CLABE: 18 digits, a known bank prefix and a correct check digit",
+            ))
+            .build()
+    }
+
+    /// 16 digits passing the Luhn check (a failing one is 422).
+    pub fn card_number() -> Object {
+        string()
+            .pattern(Some("^[0-9]{16}$"))
+            .description(Some("16 digits passing the Luhn check"))
+            .build()
+    }
+
+    /// A Mexican RFC (12 or 13 characters), or "ND".
+    pub fn rfc() -> Object {
+        rfc_of(string())
+    }
+
+    pub fn optional_rfc() -> Object {
+        rfc_of(
+            string().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ])),
+        )
+    }
+
+    fn rfc_of(b: ObjectBuilder) -> Object {
+        b.pattern(Some(
+            "^(ND|[A-ZÑ&]{3,4}[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[A-Z0-9]{3})$",
+        ))
+        .description(Some("RFC of the holder (12 or 13 characters), or \"ND\""))
+        .build()
     }
 }

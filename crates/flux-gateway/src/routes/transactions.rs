@@ -28,11 +28,11 @@ fn parse_instant(
     v: Option<&String>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     match v.map(String::as_str) {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(s) => chrono::DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&chrono::Utc)))
             .map_err(|_| {
-                ApiError::field(
+                ApiError::query_field(
                     field,
                     "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T00:00:00-06:00",
                 )
@@ -40,10 +40,10 @@ fn parse_instant(
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", tag = "transactions",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", operation_id = "list_transactions", tag = "transactions",
     params(("clientId" = Uuid, Path), ("kind" = Option<String>, Query, description = "MONEY_IN, MONEY_OUT or REFUND"), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Page<Transaction>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -58,17 +58,16 @@ pub async fn list(
         q.get("per_page").map(String::as_str),
         200,
     )?;
-    let kind =
-        match q.get("kind").filter(|k| !k.is_empty()) {
-            Some(k) => Some(k.parse::<TxKind>().map_err(|_| {
-                ApiError::field("kind", "must be one of MONEY_IN, MONEY_OUT, REFUND")
-            })?),
-            None => None,
-        };
-    let status = match q.get("status").filter(|s| !s.is_empty()) {
+    let kind = match q.get("kind") {
+        Some(k) => Some(k.parse::<TxKind>().map_err(|_| {
+            ApiError::query_field("kind", "must be one of MONEY_IN, MONEY_OUT, REFUND")
+        })?),
+        None => None,
+    };
+    let status = match q.get("status") {
         Some(s) => Some(s.parse::<TxStatus>().map_err(|_| {
             let all: Vec<&str> = TxStatus::ALL.iter().map(|s| s.as_str()).collect();
-            ApiError::field("status", format!("must be one of {}", all.join(", ")))
+            ApiError::query_field("status", format!("must be one of {}", all.join(", ")))
         })?),
         None => None,
     };
@@ -88,7 +87,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", tag = "transactions",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", operation_id = "get_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = Transaction), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]

@@ -34,7 +34,7 @@ fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "list_webhooks", tag = "webhooks",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Webhook>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -55,17 +55,44 @@ pub async fn list(
 
 /// Body of POST …/webhooks.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CreateWebhook {
+    /// Must equal the clientId in the path.
     client_id: Uuid,
+    /// An http(s) URL without credentials. Private and loopback hosts are refused (422)
+    /// unless the operator allowed them.
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        format = "uri",
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     url: String,
     /// Sent back to you as X-Webhook-Token on every delivery; 8 to 256 characters.
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     token: String,
-    /// MONEY_IN, STATUS_UPDATE, CEP or REMITTANCE_STATUS.
+    #[schema(schema_with = webhook_type)]
     webhook_type: String,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", tag = "webhooks",
+fn webhook_type() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(TYPES, false)
+}
+
+fn optional_webhook_type() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(TYPES, true)
+}
+
+fn optional_webhook_status() -> utoipa::openapi::schema::Object {
+    crate::validate::schema::one_of(STATUSES, true)
+}
+
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "create_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateWebhook,
     responses((status = 201, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -119,7 +146,7 @@ pub async fn create(
     Ok(idempotency::finish(&state, claim, Outcome::created(created)).await)
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "get_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Webhook), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -147,18 +174,34 @@ async fn owned_webhook(
         .ok_or_else(|| ApiError::not_found("webhook"))
 }
 
-/// Body of PATCH …/webhooks/{id}: any of these.
+/// Body of PATCH …/webhooks/{id}: at least one of these (an empty object is 422); null is the
+/// same as absent.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UpdateWebhook {
+    /// Accepted and ignored: a webhook stays with its client.
+    client_id: Option<Uuid>,
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        format = "uri",
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     url: Option<String>,
-    /// ACTIVE or INACTIVE.
+    #[schema(schema_with = optional_webhook_status)]
     webhook_status: Option<String>,
+    #[schema(
+        min_length = 8,
+        max_length = 256,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     token: Option<String>,
+    #[schema(schema_with = optional_webhook_type)]
     webhook_type: Option<String>,
 }
 
-#[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "update_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     request_body = UpdateWebhook,
     responses((status = 200, body = Webhook), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
@@ -204,7 +247,7 @@ pub async fn update(
     Ok(Json(Webhook::from(&hook)))
 }
 
-#[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", tag = "webhooks",
+#[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "delete_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -221,8 +264,8 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", tag = "webhooks",
-    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", operation_id = "list_webhook_deliveries", tag = "webhooks",
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn deliveries(
@@ -248,7 +291,7 @@ pub async fn deliveries(
     }))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", operation_id = "retry_webhook_delivery", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("deliveryId" = String, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -272,7 +315,7 @@ pub async fn retry(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", operation_id = "send_test_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
@@ -287,7 +330,7 @@ pub async fn test(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", tag = "webhooks",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", operation_id = "rotate_webhook_secret", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = RotatedSecret), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]

@@ -35,42 +35,109 @@ const ACCOUNT_TYPES: &[&str] = &["clabe", "bank_account", "card_number", "digita
 
 /// Body of POST …/remittances.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct NewRemittance {
-    /// Decimal string with at most the currency's decimals; absent: the sender chooses.
+    /// Decimal string with at most the currency's decimals; absent or null: the sender chooses.
+    #[schema(schema_with = optional_amount)]
     amount: Option<String>,
-    /// COP, GTQ, HNL, MXN or USD.
+    #[schema(schema_with = currency)]
     currency: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     external_reference: String,
     beneficiary: Beneficiary,
+    /// Any JSON object, kept with the remittance.
     #[schema(value_type = Option<Object>)]
     metadata: Option<Value>,
 }
 
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct Beneficiary {
-    name: String,
-    middle_name: Option<String>,
-    lastname: String,
-    second_lastname: Option<String>,
-    /// ISO 3166-1 alpha-2, e.g. MX.
-    country: String,
-    city: Option<String>,
-    state: Option<String>,
-    account: Account,
-    /// Mexican RFC (12 or 13 characters).
-    rfc: Option<String>,
+fn currency() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(CURRENCIES, false)
+}
+
+fn optional_amount() -> utoipa::openapi::schema::Object {
+    let mut a = flux_gateway::validate::schema::amount();
+    a.schema_type = utoipa::openapi::schema::SchemaType::from_iter([
+        utoipa::openapi::schema::Type::String,
+        utoipa::openapi::schema::Type::Null,
+    ]);
+    a
+}
+
+fn account_type() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(ACCOUNT_TYPES, false)
+}
+
+fn checking_or_savings() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(&["C", "S"], true)
 }
 
 #[derive(utoipa::ToSchema)]
+#[schema(as = RemittanceBeneficiary)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Beneficiary {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    name: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    middle_name: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    lastname: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    second_lastname: Option<String>,
+    /// ISO 3166-1 alpha-2, e.g. MX.
+    #[schema(pattern = "^[A-Z]{2}$")]
+    country: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    city: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
+    state: Option<String>,
+    account: Account,
+    /// Mexican RFC (12 or 13 characters).
+    #[schema(schema_with = flux_gateway::validate::schema::optional_rfc)]
+    rfc: Option<String>,
+}
+
+/// Where the money goes.
+#[derive(utoipa::ToSchema)]
+#[schema(as = RemittanceAccount)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Account {
-    /// clabe, bank_account, card_number or digital_wallet.
+    #[schema(schema_with = account_type)]
     r#type: String,
+    /// By `type`: a CLABE (18 digits, correct check digit; in MX, a SPEI participant's
+    /// prefix), a card number (16 digits passing Luhn), or 4 to 34 letters and digits.
+    #[schema(pattern = "^[A-Za-z0-9]{4,34}$")]
     number: String,
+    #[schema(min_length = 1, max_length = 20, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     bank_code: Option<String>,
     /// C (checking) or S (savings).
+    #[schema(schema_with = checking_or_savings)]
     account_type: Option<String>,
 }
 
@@ -365,7 +432,7 @@ fn upstream_error(e: FelixError) -> ApiError {
     }
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/remittances", tag = "remittances",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/remittances", operation_id = "create_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Required: one key per remittance")),
     request_body = NewRemittance,
     responses((status = 201, body = model::Remittance), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),

@@ -59,9 +59,9 @@ async fn keep(
     Ok(state.store.record_inbound(event, effect, None).await?)
 }
 
-#[utoipa::path(post, path = "/api/webhooks/felix", tag = "webhooks",
+#[utoipa::path(post, path = "/api/webhooks/felix", operation_id = "receive_felix_callback", tag = "webhooks",
     params(("x-flux-callback-secret" = String, Header, description = "The secret Flux registered at Félix")),
-    request_body = Object,
+    request_body(content = Option<Object>, description = "A Félix status callback; stored whatever it is"),
     responses((status = 200, body = Object), (status = 401, body = flux_gateway::error::Problem)))]
 pub async fn callback(
     State(state): State<SharedState>,

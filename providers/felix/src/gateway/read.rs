@@ -21,11 +21,11 @@ fn parse_instant(
     v: Option<&String>,
 ) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
     match v.map(String::as_str) {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(s) => chrono::DateTime::parse_from_rfc3339(s)
             .map(|t| Some(t.with_timezone(&chrono::Utc)))
             .map_err(|_| {
-                ApiError::field(
+                ApiError::query_field(
                     field,
                     "must be an RFC 3339 timestamp with offset, e.g. 2026-01-31T00:00:00-06:00",
                 )
@@ -34,20 +34,20 @@ fn parse_instant(
 }
 
 fn parse_status(v: Option<&String>) -> Result<Option<RemittanceStatus>, ApiError> {
-    match v.filter(|s| !s.is_empty()) {
+    match v {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|_| {
             let all: Vec<&str> = RemittanceStatus::ALL.iter().map(|s| s.as_str()).collect();
-            ApiError::field("status", format!("must be one of {}", all.join(", ")))
+            ApiError::query_field("status", format!("must be one of {}", all.join(", ")))
         }),
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", tag = "remittances",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", operation_id = "list_remittances", tag = "remittances",
     params(("clientId" = Uuid, Path), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+    responses((status = 200, body = flux_gateway::model::Page<model::Remittance>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
@@ -77,7 +77,7 @@ pub async fn list(
     })))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", tag = "remittances",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", operation_id = "get_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("remittanceId" = Uuid, Path)),
     responses((status = 200, body = model::Remittance), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

@@ -29,9 +29,25 @@ fn parse(body: &[u8]) -> Result<Option<RemittanceStatus>, ApiError> {
     Ok(status.and_then(|s| s.parse().ok()))
 }
 
-#[utoipa::path(post, path = "/api/sandbox/remittances/{remittanceId}/advance", tag = "sandbox",
+/// Body of POST …/advance (optional: no body advances one happy-path step).
+#[derive(utoipa::ToSchema)]
+#[schema(as = AdvanceRemittance)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Advance {
+    /// The status to move to; absent or null: the next happy-path step.
+    #[schema(schema_with = optional_status)]
+    status: Option<String>,
+}
+
+fn optional_status() -> utoipa::openapi::schema::Object {
+    let all: Vec<&str> = RemittanceStatus::ALL.iter().map(|s| s.as_str()).collect();
+    flux_gateway::validate::schema::one_of(&all, true)
+}
+
+#[utoipa::path(post, path = "/api/sandbox/remittances/{remittanceId}/advance", operation_id = "sandbox_advance_remittance", tag = "sandbox",
     params(("remittanceId" = Uuid, Path)),
-    request_body = Object,
+    request_body(content = Option<Advance>, description = "Optional"),
     responses((status = 202, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn advance(

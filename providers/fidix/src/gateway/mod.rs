@@ -87,6 +87,10 @@ fn router() -> axum::Router<SharedState> {
         routes::get_transaction
     ),
     components(schemas(
+        routes::CreateLedgerAccount,
+        routes::CreateLedgerPerson,
+        routes::CreateLedgerTransaction,
+        routes::LedgerOperation,
         crate::wire::ErrorResponse,
         crate::wire::ErrorDetail,
         crate::wire::CreateAccountRequest,

@@ -72,6 +72,108 @@ fn problem(e: FidixError) -> ApiError {
     }
 }
 
+/// The ledger bodies as a partner sends them: Fidi X's own shapes (see its seed documents),
+/// without `ledger_id`, which Flux assigns from the client (sent, it must be the client's
+/// ledger, else 422). Unknown fields are ignored, as Fidi X does; `pending` and `expires_at`
+/// are refused (no holds).
+mod bodies {
+    #![allow(dead_code)]
+    use uuid::Uuid;
+
+    fn currency() -> utoipa::openapi::schema::Object {
+        flux_gateway::validate::schema::one_of(&["MXN", "USD", "CLP", "COP", "GTQ", "HNL"], false)
+    }
+
+    fn side() -> utoipa::openapi::schema::Object {
+        flux_gateway::validate::schema::one_of(&["DEBIT", "CREDIT"], false)
+    }
+
+    fn person_type() -> utoipa::openapi::schema::Object {
+        flux_gateway::validate::schema::one_of(&["INDIVIDUAL", "COMPANY"], false)
+    }
+
+    /// Body of POST …/ledger/accounts.
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerAccount {
+        /// Optional, chosen by you: creating the same id again is refused, so a retried create
+        /// cannot make two accounts.
+        id: Option<Uuid>,
+        /// 1 to 200 characters, not only spaces.
+        #[schema(min_length = 1, max_length = 200)]
+        name: String,
+        #[schema(schema_with = currency)]
+        currency: String,
+        /// Which direction increases the balance.
+        #[schema(schema_with = side)]
+        normal_balance: String,
+        /// How far below zero the balance may go, a decimal string; "0" (the default) allows
+        /// no overdraft.
+        #[schema(pattern = "^[0-9]+(\\.[0-9]+)?$")]
+        overdraft_limit: Option<String>,
+        /// A person of the same ledger (else 404).
+        person_id: Option<Uuid>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
+    }
+
+    /// Body of POST …/ledger/persons.
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerPerson {
+        #[schema(schema_with = person_type)]
+        r#type: String,
+        /// 1 to 200 characters, not only spaces.
+        #[schema(min_length = 1, max_length = 200)]
+        name: String,
+        /// An email address (with an @), at most 254 characters.
+        #[schema(pattern = "@", max_length = 254)]
+        email: Option<String>,
+        /// RFC (Mexico) or the country's tax id.
+        #[schema(min_length = 1, max_length = 20)]
+        tax_id: Option<String>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
+    }
+
+    /// One leg of a ledger transaction.
+    #[derive(utoipa::ToSchema)]
+    pub struct LedgerOperation {
+        /// An account of the client's ledger, in the transaction's currency.
+        account_id: Uuid,
+        #[schema(schema_with = side)]
+        direction: String,
+        /// Decimal string greater than 0, with no more decimals than the currency allows.
+        #[schema(pattern = "^(?=[0-9.]*[1-9])[0-9]+(\\.[0-9]+)?$")]
+        amount: String,
+    }
+
+    /// Body of POST …/ledger/transactions: 2 to 64 operations whose debits equal their credits
+    /// (else 422 `unbalanced_transaction`).
+    #[derive(utoipa::ToSchema)]
+    pub struct CreateLedgerTransaction {
+        /// Your reference, unique in the ledger (a reused one is 409 `duplicate_reference_id`):
+        /// 1 to 128 characters without leading or trailing spaces.
+        #[schema(min_length = 1, max_length = 128)]
+        reference_id: String,
+        #[schema(schema_with = currency)]
+        currency: String,
+        #[schema(max_length = 500)]
+        description: Option<String>,
+        #[schema(min_items = 2, max_items = 64)]
+        operations: Vec<LedgerOperation>,
+        /// A JSON object (not null).
+        #[serde(default)]
+        #[schema(value_type = Object)]
+        metadata: serde_json::Value,
+    }
+}
+pub use bodies::{
+    CreateLedgerAccount, CreateLedgerPerson, CreateLedgerTransaction, LedgerOperation,
+};
+
 /// Reads a partner body into a Fidi X request for the client's ledger.
 fn wire_body<T: serde::de::DeserializeOwned>(body: &[u8], ledger: Uuid) -> Result<T, ApiError> {
     let mut obj = json_object(body)?;
@@ -168,9 +270,9 @@ where
     Ok(idempotency::finish(state, claim, Outcome::created(created)).await)
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", operation_id = "create_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = CreateAccountRequest,
+    request_body = CreateLedgerAccount,
     responses((status = 201, body = AccountResponse), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_account(
@@ -193,7 +295,7 @@ pub async fn create_account(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", operation_id = "get_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = AccountDetailResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -226,7 +328,7 @@ async fn owned_account(
     owned(a, ledger, of, "account")
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", operation_id = "get_ledger_account_balance", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = BalanceResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -241,9 +343,9 @@ pub async fn get_balance(
     Ok(Json(a.balance))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "create_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = CreatePersonRequest,
+    request_body = CreateLedgerPerson,
     responses((status = 201, body = PersonDataResponse), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_person(
@@ -266,9 +368,9 @@ pub async fn create_person(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", tag = "ledger",
-    params(("clientId" = Uuid, Path), ("page" = Option<u64>, Query), ("per_page" = Option<u64>, Query)),
-    responses((status = 200, body = PersonListResponse), (status = 404, body = flux_gateway::error::Problem)),
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "list_ledger_persons", tag = "ledger",
+    params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
+    responses((status = 200, body = PersonListResponse, description = "Fidi X's own list shape, `{data, page, per_page, total}`, kept as Fidi X documents it (as are the ledger's single persons in `{data: …}` and its bare accounts); Flux's own lists use `{data, pagination}`"), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list_persons(
     State(state): State<SharedState>,
@@ -295,7 +397,7 @@ pub async fn list_persons(
     Ok(Json(list))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", operation_id = "get_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("personId" = Uuid, Path)),
     responses((status = 200, body = PersonDataResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -315,9 +417,9 @@ pub async fn get_person(
     Ok(Json(owned(p, ledger, of, "person")?))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", tag = "ledger",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", operation_id = "create_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
-    request_body = CreateTransactionRequest,
+    request_body = CreateLedgerTransaction,
     responses((status = 201, body = TransactionResponse), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create_transaction(
@@ -346,7 +448,7 @@ pub async fn create_transaction(
     .await
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", tag = "ledger",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", operation_id = "get_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = TransactionResponse), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

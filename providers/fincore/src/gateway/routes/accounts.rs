@@ -56,7 +56,7 @@ pub async fn sync_accounts(
     Ok(page.data)
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", tag = "accounts",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", operation_id = "list_accounts", tag = "accounts",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Account>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -105,18 +105,20 @@ pub async fn client_books(
 
 /// Body of POST …/private-accounts (the seed's shape).
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct CreatePrivateAccount {
-    /// The issuing bank: Finco Pay, 9d84b03a-28d1-4898-a69c-38824239e2b1.
+    /// The issuing bank: Finco Pay, 9d84b03a-28d1-4898-a69c-38824239e2b1 (an unknown bank is 422).
     bank_id: Uuid,
     owner_id: Uuid,
     client_bank_adapter_id: Uuid,
+    /// Must equal the clientId in the path.
     client_id: Uuid,
     /// Your id for the account; the nil UUID lets the provider assign one.
     account_id: Uuid,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", tag = "accounts",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", operation_id = "create_private_account", tag = "accounts",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePrivateAccount,
     responses((status = 201, body = Account), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),

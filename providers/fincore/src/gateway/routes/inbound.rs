@@ -257,9 +257,27 @@ pub async fn ingest_money_in(
     Ok((outcome, txn))
 }
 
-#[utoipa::path(post, path = "/api/webhooks/money-in", tag = "inbound webhooks",
+/// A Fincore webhook event, as Fincore documents it: `id_msg` (its unique message id, by which
+/// a redelivery is recognised) is required. A body Flux cannot read (not JSON, no `id_msg`, a
+/// repeated key) is still stored and acknowledged with 200, `outcome: kept_for_review`, so
+/// Fincore stops redelivering it and an operator can look.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct FincoreEvent {
+    /// Unique message id; not empty.
+    #[schema(min_length = 1, pattern = "\\S")]
+    id_msg: String,
+    /// MONEY_IN, STATUS_UPDATE or CEP.
+    msg_name: String,
+    msg_date: Option<String>,
+    /// The event's data; its shape depends on `msg_name`.
+    #[schema(value_type = Object)]
+    body: serde_json::Value,
+}
+
+#[utoipa::path(post, path = "/api/webhooks/money-in", operation_id = "receive_fincore_money_in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = Object, description = "Fincore MONEY_IN event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it (an unreadable body is kept for review, never refused)"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn money_in(
     State(state): State<SharedState>,
@@ -275,9 +293,9 @@ pub async fn money_in(
     Ok(ack(outcome, txn.map(|t| t.id)))
 }
 
-#[utoipa::path(post, path = "/api/webhooks/status-update", tag = "inbound webhooks",
+#[utoipa::path(post, path = "/api/webhooks/status-update", operation_id = "receive_fincore_status_update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn status_update(
     State(state): State<SharedState>,
@@ -321,9 +339,9 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
     }
 }
 
-#[utoipa::path(post, path = "/api/webhooks/cep", tag = "inbound webhooks",
+#[utoipa::path(post, path = "/api/webhooks/cep", operation_id = "receive_fincore_cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
-    request_body(content = Object, description = "Fincore CEP event"),
+    request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),
     responses((status = 200, body = InboundAck, description = "Stored; `outcome` says what Flux did with it"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
 pub async fn cep(
     State(state): State<SharedState>,
@@ -363,9 +381,9 @@ pub async fn cep(
 pub mod namespaced {
     use super::*;
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", operation_id = "receive_fincore_money_in_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = Object, description = "Fincore MONEY_IN event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/money-in`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_money_in(
         state: State<SharedState>,
@@ -375,9 +393,9 @@ pub mod namespaced {
         money_in(state, headers, body).await
     }
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", operation_id = "receive_fincore_status_update_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = Object, description = "Fincore STATUS_UPDATE event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/status-update`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_status_update(
         state: State<SharedState>,
@@ -387,9 +405,9 @@ pub mod namespaced {
         status_update(state, headers, body).await
     }
 
-    #[utoipa::path(post, path = "/api/webhooks/fincore/cep", tag = "inbound webhooks",
+    #[utoipa::path(post, path = "/api/webhooks/fincore/cep", operation_id = "receive_fincore_cep_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
-        request_body(content = Object, description = "Fincore CEP event"),
+        request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),
         responses((status = 200, body = InboundAck, description = "As `/api/webhooks/cep`"), (status = 401, body = flux_gateway::error::Problem), (status = 413, body = flux_gateway::error::Problem)))]
     pub async fn fincore_cep(
         state: State<SharedState>,

@@ -20,8 +20,8 @@ use flux_gateway::SharedState;
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
-    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 100, default 50")),
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", operation_id = "list_instruments", tag = "instruments",
+    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
     responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -38,10 +38,11 @@ pub async fn list(
         100,
     )?;
     let customer_id = match q.get("customer_id").map(String::as_str) {
-        None | Some("") => None,
-        Some(s) => {
-            Some(Uuid::parse_str(s).map_err(|_| ApiError::field("customer_id", "must be a UUID"))?)
-        }
+        None => None,
+        Some(s) => Some(
+            Uuid::parse_str(s)
+                .map_err(|_| ApiError::query_field("customer_id", "must be a UUID"))?,
+        ),
     };
     let got = fincore(&state)?
         .client
@@ -60,7 +61,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", tag = "instruments",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", operation_id = "get_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("instrumentId" = Uuid, Path)),
     responses((status = 200, body = Instrument), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -82,37 +83,67 @@ pub async fn get(
 /// Body of POST …/instruments (the seed's shape). Exactly one of `debit_card` or
 /// `virtual_clabe`, matching `instrumentKind`.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code, non_snake_case)]
 pub struct RegisterInstrument {
     /// debit_card or virtual_clabe.
+    #[schema(schema_with = instrument_kind)]
     instrumentKind: String,
+    /// A known SPEI participant (an unknown bank is 422).
     source_bank_id: Uuid,
+    /// Must equal the clientId in the path.
     client_id: Uuid,
     customer_id: Option<Uuid>,
-    /// RECEIVER.
+    #[schema(schema_with = receiver)]
     r#type: String,
-    /// RFC of the holder, or "ND".
+    #[schema(schema_with = flux_gateway::validate::schema::rfc)]
     rfc: String,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     alias: String,
     debit_card: Option<DebitCardIn>,
     virtual_clabe: Option<VirtualClabeIn>,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct DebitCardIn {
+    /// A known SPEI participant (an unknown bank is 422).
     destination_bank_id: Uuid,
-    /// 16 digits passing the Luhn check.
+    #[schema(schema_with = flux_gateway::validate::schema::card_number)]
     card_number: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     holder_name: String,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct VirtualClabeIn {
-    /// 18 digits, a known bank prefix and a correct check digit.
+    #[schema(schema_with = flux_gateway::validate::schema::clabe)]
     clabe: String,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     holder_name: String,
+}
+
+fn instrument_kind() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(&["debit_card", "virtual_clabe"], false)
+}
+
+fn receiver() -> utoipa::openapi::schema::Object {
+    flux_gateway::validate::schema::one_of(&["RECEIVER"], false)
 }
 
 fn parse_register(
@@ -175,7 +206,7 @@ fn parse_register(
     })
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", tag = "instruments",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", operation_id = "register_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = RegisterInstrument,
     responses((status = 201, body = Instrument), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),

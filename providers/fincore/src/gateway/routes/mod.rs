@@ -95,6 +95,7 @@ pub fn router() -> Router<SharedState> {
         transactions::MoneyOutDetails,
         transactions::Refund,
         sandbox::SimulateMoneyIn,
+        inbound::FincoreEvent,
     ))
 )]
 pub struct FincoreApi;

@@ -26,19 +26,33 @@ use uuid::Uuid;
 
 /// Body of POST /api/sandbox/money-in.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct SimulateMoneyIn {
     client_id: Uuid,
-    /// Decimal string.
+    /// Decimal string, MXN.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
     amount: String,
     /// CLABE of one of the client's accounts; default: its first account.
+    #[schema(schema_with = flux_gateway::validate::schema::optional_clabe)]
     beneficiary_account: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     payer_name: Option<String>,
+    #[schema(schema_with = flux_gateway::validate::schema::optional_clabe)]
     payer_account: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     payment_concept: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/sandbox/money-in", tag = "sandbox",
+#[utoipa::path(post, path = "/api/sandbox/money-in", operation_id = "sandbox_simulate_money_in", tag = "sandbox",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: a retry with the same key credits once")),
     request_body = SimulateMoneyIn,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),

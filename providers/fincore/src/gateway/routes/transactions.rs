@@ -31,23 +31,33 @@ use uuid::Uuid;
 
 /// Body of POST /api/partners/transactions/money-out (the seed's shape).
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MoneyOut {
     client_id: Uuid,
     /// A private account's instrument (see `instrument_id` in GET …/accounts).
     source_instrument_id: Uuid,
+    /// Must differ from `source_instrument_id`.
     destination_instrument_id: Uuid,
     transaction_request: MoneyOutDetails,
 }
 
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MoneyOutDetails {
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$")]
     external_reference: String,
+    #[schema(
+        min_length = 1,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     description: String,
-    /// Decimal string, e.g. "100.00"; no more decimals than the currency allows.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
     amount: String,
     /// MXN (SPEI moves pesos).
+    #[schema(schema_with = flux_gateway::validate::schema::mxn)]
     currency: String,
 }
 
@@ -163,7 +173,7 @@ pub fn money_out_request(t: &TransactionRecord) -> Option<wire::MoneyOutRequest>
     })
 }
 
-#[utoipa::path(post, path = "/api/partners/transactions/money-out", tag = "transactions",
+#[utoipa::path(post, path = "/api/partners/transactions/money-out", operation_id = "create_money_out", tag = "transactions",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: one key per operation makes retries safe")),
     request_body = MoneyOut,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
@@ -273,14 +283,21 @@ pub async fn money_out(
 
 /// Body of POST …/transactions/{transactionId}/refund.
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct Refund {
     /// Must equal the amount received: Fincore refunds in full only.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
     amount: String,
+    #[schema(
+        min_length = 1,
+        max_length = 140,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"
+    )]
     description: String,
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", tag = "transactions",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", operation_id = "refund_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path, description = "A MONEY_IN transaction's Flux id"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Refund,
     responses((status = 201, body = Transaction), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
