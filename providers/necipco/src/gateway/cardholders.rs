@@ -180,7 +180,7 @@ fn profile(b: &CreateCardholderRequest) -> Value {
     })
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cardholders", tag = "cards",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "create_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Object,
     responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
@@ -238,8 +238,8 @@ pub async fn owned(
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders", tag = "cards",
-    params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "list_cardholders", tag = "cards",
+    params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -264,7 +264,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders/{cardholderId}", tag = "cards",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders/{cardholderId}", operation_id = "get_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardholderId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

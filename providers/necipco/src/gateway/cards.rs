@@ -236,7 +236,7 @@ async fn call_issue(
     Ok(made.card)
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards", tag = "cards",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards", operation_id = "issue_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Object,
     responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
@@ -294,8 +294,8 @@ pub async fn owned_card(
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards", tag = "cards",
-    params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query)),
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards", operation_id = "list_cards", tag = "cards",
+    params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -310,12 +310,14 @@ pub async fn list(
         q.get("per_page").map(String::as_str),
         200,
     )?;
-    let holder = match q.get("cardholder_id").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(
-            Uuid::parse_str(s).map_err(|_| ApiError::field("cardholder_id", "must be a UUID"))?,
-        ),
-    };
+    // Absent, or a UUID: an empty value is refused like any invalid one, never read as "all".
+    let holder =
+        match q.get("cardholder_id") {
+            None => None,
+            Some(s) => Some(Uuid::parse_str(s).map_err(|_| {
+                ApiError::query_field("cardholder_id", "must be a UUID (hyphenated)")
+            })?),
+        };
     let (rows, total) = state
         .store
         .list_cards(client.client_id, holder, Page { page, per_page })
@@ -326,7 +328,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}", tag = "cards",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}", operation_id = "get_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -428,7 +430,7 @@ async fn act(
 
 macro_rules! action_route {
     ($name:ident, $action:expr, $path:literal) => {
-        #[utoipa::path(post, path = $path, tag = "cards",
+        #[utoipa::path(post, path = $path, operation_id = concat!(stringify!($name), "_card"), tag = "cards",
             params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
             request_body = Object,
             responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem),
@@ -468,7 +470,7 @@ action_route!(
 
 /// `POST …/report {"reason": "LOST" | "STOLEN", latitude, longitude}`: final, the card is
 /// replaced by a new one.
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/report", tag = "cards",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/report", operation_id = "report_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem),
@@ -518,7 +520,7 @@ async fn for_card(
     Ok((api, Sensitive::new(card.provider_card_id.clone())))
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/balance", tag = "cards",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/balance", operation_id = "get_card_balance", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -548,18 +550,18 @@ fn date_param(
     field: &str,
     default: chrono::NaiveDate,
 ) -> Result<chrono::NaiveDate, ApiError> {
-    match q.get(field).filter(|s| !s.is_empty()) {
+    match q.get(field) {
         None => Ok(default),
         Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| ApiError::field(field, "must be a date, YYYY-MM-DD")),
+            .map_err(|_| ApiError::query_field(field, "must be a date, YYYY-MM-DD")),
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/movements", tag = "cards",
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/movements", operation_id = "list_card_movements", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
         ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default 30 days before `to`"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default today (Mexico City)"),
-        ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn movements(
@@ -575,10 +577,10 @@ pub async fn movements(
     let to = date_param(&q, "to", today)?;
     let from = date_param(&q, "from", to - chrono::Duration::days(30))?;
     if from > to {
-        return Err(ApiError::field("from", "must not be after `to`"));
+        return Err(ApiError::query_field("from", "must not be after `to`"));
     }
     if (to - from).num_days() > MAX_RANGE_DAYS {
-        return Err(ApiError::field(
+        return Err(ApiError::query_field(
             "from",
             format!("the range may span at most {MAX_RANGE_DAYS} days"),
         ));

@@ -26,7 +26,7 @@ pub fn algorithm(p: Padding) -> &'static str {
     }
 }
 
-#[utoipa::path(get, path = "/api/partners/cards/pin-encryption-key", tag = "cards",
+#[utoipa::path(get, path = "/api/partners/cards/pin-encryption-key", operation_id = "get_pin_encryption_key", tag = "cards",
     responses((status = 200, body = Object), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
@@ -46,7 +46,7 @@ pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiErr
     })))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", tag = "cards",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "set_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
@@ -78,7 +78,7 @@ pub async fn set(
     Ok(Json(json!({ "card_id": card.id, "pin": "SET" })))
 }
 
-#[utoipa::path(put, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", tag = "cards",
+#[utoipa::path(put, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "change_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),

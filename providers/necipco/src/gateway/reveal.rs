@@ -43,7 +43,7 @@ fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/reveal", tag = "cards",
+#[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/reveal", operation_id = "reveal_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,
     responses((status = 201, body = Object), (status = 404, body = flux_gateway::error::Problem),

@@ -19,7 +19,7 @@ use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
 use serde_json::{json, Value};
 
-#[utoipa::path(post, path = "/api/sandbox/cards/{cardId}/purchase", tag = "sandbox",
+#[utoipa::path(post, path = "/api/sandbox/cards/{cardId}/purchase", operation_id = "simulate_card_purchase", tag = "sandbox",
     params(("cardId" = Uuid, Path)),
     request_body = Object,
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
