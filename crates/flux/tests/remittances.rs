@@ -616,7 +616,12 @@ async fn a_lost_create_answer_is_learned_by_polling() {
 /// filed for review once, and polling goes on; a recent one is left alone.
 #[tokio::test]
 async fn a_remittance_felix_never_received_is_filed() {
-    let flux = TestFlux::start(Options::default()).await;
+    // Polled again 50 ms after each try, so a slow first answer only delays the filing.
+    let flux = TestFlux::start(Options {
+        felix_poll_after_ms: 50,
+        ..Options::default()
+    })
+    .await;
     let store = &flux.running.state.store;
     let now = flux_core::time::now();
     let record = |id: uuid::Uuid, age: chrono::Duration| flux_store::RemittanceRecord {
@@ -651,18 +656,36 @@ async fn a_remittance_felix_never_received_is_filed() {
         .unwrap());
     let state = &flux.running.state;
     let config = flux_gateway::resolver::ResolverConfig::default();
-    for _ in 0..2 {
+    let mut items = Vec::new();
+    for _ in 0..100 {
         flux_gateway::resolver::resolve(store, &state.providers, &config)
             .await
             .unwrap();
+        items = store
+            .open_reviews(100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.item.kind == flux_store::ReviewKind::UnknownOutcome)
+            .collect();
+        if !items.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
     }
-    let items: Vec<_> = store
-        .open_reviews(100)
+    // Filed once, however many rounds ask again.
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    flux_gateway::resolver::resolve(store, &state.providers, &config)
         .await
-        .unwrap()
-        .into_iter()
-        .filter(|r| r.item.kind == flux_store::ReviewKind::UnknownOutcome)
-        .collect();
+        .unwrap();
+    let again = store.open_reviews(100).await.unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .filter(|r| r.item.kind == flux_store::ReviewKind::UnknownOutcome)
+            .count(),
+        1
+    );
     assert_eq!(items.len(), 1, "{items:?}");
     assert_eq!(items[0].item.remittance_id, Some(old));
     assert!(items[0].item.reason.contains("no record"), "{items:?}");

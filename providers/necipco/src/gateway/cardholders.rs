@@ -180,9 +180,76 @@ fn profile(b: &CreateCardholderRequest) -> Value {
     })
 }
 
+/// A cardholder, as NeCIPCo files it (its field lengths). `rfc` and `curp` carry check
+/// digits; `state`, `gender` and `marital_status` take NeCIPCo's catalog values.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct NewCardholder {
+    #[schema(min_length = 1, max_length = 12)]
+    first_name: String,
+    #[schema(min_length = 1, max_length = 12)]
+    second_name: String,
+    #[schema(min_length = 1, max_length = 12)]
+    surname: String,
+    #[schema(min_length = 1, max_length = 12)]
+    second_surname: String,
+    #[schema(
+        min_length = 12,
+        max_length = 13,
+        pattern = r"^[A-ZÑ&]{3,4}[0-9]{6}[A-Z0-9]{3}$"
+    )]
+    rfc: String,
+    #[schema(
+        min_length = 18,
+        max_length = 18,
+        pattern = r"^[A-Z]{4}[0-9]{6}[HM][A-Z]{5}[A-Z0-9][0-9]$"
+    )]
+    curp: String,
+    #[schema(min_length = 3, max_length = 100)]
+    email: String,
+    #[schema(pattern = r"^[0-9]{10}$")]
+    primary_phone: String,
+    #[schema(pattern = r"^[0-9]{10}$")]
+    mobile_phone: String,
+    #[schema(min_length = 1, max_length = 20)]
+    street: String,
+    #[schema(min_length = 1, max_length = 5)]
+    ext_street_number: String,
+    #[schema(min_length = 1, max_length = 5)]
+    int_street_number: Option<String>,
+    #[schema(min_length = 1, max_length = 25)]
+    suburb: String,
+    #[schema(min_length = 1, max_length = 25)]
+    township: Option<String>,
+    #[schema(min_length = 1, max_length = 25)]
+    city: String,
+    /// A value of NeCIPCo's states catalog.
+    state: String,
+    #[schema(pattern = r"^[0-9]{5}$")]
+    postal_code: String,
+    /// YYYY-MM-DD.
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    birthdate: String,
+    /// A value of NeCIPCo's genders catalog.
+    gender: String,
+    /// A value of NeCIPCo's marital statuses catalog.
+    marital_status: String,
+    has_kids: Option<bool>,
+    /// Decimal string, zero or more, at most 2 decimals.
+    #[schema(pattern = r"^[0-9]{1,17}(\.[0-9]{1,2})?$")]
+    gross_monthly_income: Option<String>,
+    #[schema(pattern = r"^[0-9]{1,17}(\.[0-9]{1,2})?$")]
+    net_monthly_income: Option<String>,
+    #[schema(min_length = 1, max_length = 100)]
+    observations: Option<String>,
+    #[schema(min_length = 1, max_length = 40)]
+    external_id: Option<String>,
+}
+
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "create_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = Object,
+    request_body = NewCardholder,
     responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
         (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

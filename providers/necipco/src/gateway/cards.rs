@@ -236,9 +236,34 @@ async fn call_issue(
     Ok(made.card)
 }
 
+/// A card to issue: a VIRTUAL one, or a PHYSICAL plastic assigned by its number, ciphered
+/// for NeCIPCo (see `GET /api/partners/cards/pin-encryption-key`).
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct NewCard {
+    /// One of the client's cardholders.
+    cardholder_id: uuid::Uuid,
+    #[schema(pattern = "^(VIRTUAL|PHYSICAL)$")]
+    r#type: String,
+    /// A value of NeCIPCo's document types catalog.
+    document_type: String,
+    #[schema(min_length = 1, max_length = 20)]
+    document_number: String,
+    /// PHYSICAL only: the plastic's number, RSA-OAEP ciphered, base64.
+    #[schema(min_length = 16, max_length = 1024)]
+    card_number_ciphertext: Option<String>,
+    /// The end user's latitude, 5 decimals.
+    #[schema(pattern = r"^-?[0-9]{1,2}\.[0-9]{5}$")]
+    latitude: String,
+    /// The end user's longitude, 5 decimals.
+    #[schema(pattern = r"^-?[0-9]{1,3}\.[0-9]{5}$")]
+    longitude: String,
+}
+
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards", operation_id = "issue_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body = Object,
+    request_body = NewCard,
     responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
         (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]

@@ -351,26 +351,29 @@ fn router() -> axum::Router<SharedState> {
 
 /// The OpenAPI of NeCIPCo's routes.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    cardholders::create,
-    cardholders::list,
-    cardholders::get,
-    cards::issue,
-    cards::list,
-    cards::get,
-    cards::activate,
-    cards::freeze,
-    cards::unfreeze,
-    cards::report,
-    cards::close,
-    cards::balance,
-    cards::movements,
-    pin::set,
-    pin::change,
-    pin::key,
-    reveal::create,
-    sandbox::purchase
-))]
+#[openapi(
+    paths(
+        cardholders::create,
+        cardholders::list,
+        cardholders::get,
+        cards::issue,
+        cards::list,
+        cards::get,
+        cards::activate,
+        cards::freeze,
+        cards::unfreeze,
+        cards::report,
+        cards::close,
+        cards::balance,
+        cards::movements,
+        pin::set,
+        pin::change,
+        pin::key,
+        reveal::create,
+        sandbox::purchase
+    ),
+    components(schemas(cardholders::NewCardholder, cards::NewCard))
+)]
 pub struct NecipcoApi;
 
 impl Provider for NecipcoProvider {
