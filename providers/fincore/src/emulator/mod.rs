@@ -86,6 +86,17 @@ impl Shared {
         self.dirty.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Sends a webhook about a change only once the change is on disk, as a real provider
+    /// never announces money it could still lose: a `kill -9` of `flux serve` in sandbox
+    /// left credits Flux had booked missing from the emulator's saved balances.
+    pub(crate) fn announce(&self, targets: Vec<notify::Target>, body: serde_json::Value) {
+        self.changed();
+        if let Err(e) = self.save() {
+            tracing::warn!(error = %e, "could not save the Fincore emulator's state");
+        }
+        self.notifier.send(targets, body);
+    }
+
     /// Writes the state file now if anything changed (atomically: a temporary file, then a
     /// rename, mode 0600 since it holds client secrets).
     pub(crate) fn save(&self) -> anyhow::Result<()> {
@@ -211,7 +222,7 @@ impl EmulatorHandle {
         match sent {
             Some((envelope, targets)) => {
                 let body = serde_json::to_value(&envelope).unwrap_or_default();
-                self.shared.notifier.send(targets, body);
+                self.shared.announce(targets, body);
                 true
             }
             None => false,

@@ -387,8 +387,7 @@ fn progress(s: Arc<Shared>, id: Uuid) {
                 body: serde_json::to_value(&body).unwrap_or_default(),
                 extra: Default::default(),
             };
-            s.notifier
-                .send(targets, serde_json::to_value(&envelope).unwrap_or_default());
+            s.announce(targets, serde_json::to_value(&envelope).unwrap_or_default());
         }
     });
 }
@@ -427,8 +426,7 @@ async fn simulate_money_in(
         let envelope = state.simulate_money_in(who, &req)?;
         (envelope, state.webhook_targets(who, "MONEY_IN"))
     };
-    s.notifier
-        .send(targets, serde_json::to_value(&envelope).unwrap_or_default());
+    s.announce(targets, serde_json::to_value(&envelope).unwrap_or_default());
     Ok((StatusCode::CREATED, Json(envelope)))
 }
 
