@@ -225,3 +225,17 @@ pub fn key_reused() -> ApiError {
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "idempotency_key_reused", "Idempotency-Key reused with a different request")
         .detail("this Idempotency-Key was first used with a different method, path or body; use a new key for a new operation")
 }
+
+/// 400 `idempotency_key_required`, for operations that move money or create what must never
+/// exist twice (remittances, card transfers): a retry without a key could do it again.
+pub fn key_required() -> ApiError {
+    let mut e = ApiError::bad_request(
+        "idempotency_key_required",
+        "this operation needs an Idempotency-Key header (a UUID is a good choice): a retry must never do it twice",
+    );
+    e.errors = vec![crate::error::FieldError {
+        field: "Idempotency-Key".into(),
+        reason: "is required".into(),
+    }];
+    e
+}

@@ -79,6 +79,39 @@ pub trait Provider: Any + Send + Sync {
         store: &'a Store,
         client: &'a ClientRecord,
     ) -> BoxFuture<'a, anyhow::Result<Opened>>;
+
+    /// Whether Flux can send a client's money out of this provider by SPEI on its own account
+    /// (a treasury movement's first leg, e.g. into a card program). None: it cannot.
+    fn pay_out(&self) -> Option<&dyn PayOut>;
+}
+
+/// A SPEI payment Flux itself orders from a client's funds (not a partner's money-out): the
+/// first leg of a treasury movement between providers.
+#[derive(Debug, Clone)]
+pub struct PayOutOrder {
+    /// The Flux transaction it is recorded as. Ordering the same id again returns that
+    /// transaction and sends nothing.
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    /// MXN, decimal string.
+    pub amount: String,
+    pub clabe: String,
+    pub beneficiary: String,
+    /// Shown to the receiving side (at most 140 characters).
+    pub concept: String,
+}
+
+/// Sending a client's money out by SPEI, on Flux's initiative.
+pub trait PayOut: Send + Sync {
+    /// Records the payment (with its hold in Flux's books, so the client's available funds
+    /// must cover it) and sends it. Its outcome then arrives like any money-out's: by the
+    /// provider's webhook, or the resolver.
+    fn pay_out<'a>(
+        &'a self,
+        state: &'a SharedState,
+        client: &'a ClientRecord,
+        order: &'a PayOutOrder,
+    ) -> BoxFuture<'a, Result<TransactionRecord, crate::error::ApiError>>;
 }
 
 /// The registered providers, in registration order.

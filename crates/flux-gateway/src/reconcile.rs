@@ -15,6 +15,11 @@ use uuid::Uuid;
 /// One client and currency: both sides and their difference (provider minus Flux).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Line {
+    /// The provider whose balance is compared ("fincore", "necipco").
+    pub provider: String,
+    /// What is compared at that provider: "funds" (a client's SPEI money), "program" (all a
+    /// client's card money), or "card <id>".
+    pub account: String,
     pub client_id: Uuid,
     pub currency: String,
     /// The provider's available balance. Named `fincore_available` in the output, which

@@ -41,9 +41,15 @@ pub fn funds_account(client_id: Uuid, currency: Currency) -> Uuid {
 
 /// The id of the account mirroring the client's money at Fincore.
 pub fn provider_account(client_id: Uuid, currency: Currency) -> Uuid {
+    mirror_account(client_id, "fincore", currency)
+}
+
+/// The id of the account mirroring the client's money at `provider` (one mirror per
+/// provider, so each reconciles on its own).
+pub fn mirror_account(client_id: Uuid, provider: &str, currency: Currency) -> Uuid {
     Uuid::new_v5(
         &client_id,
-        format!("flux-books:fincore:{}", currency.code()).as_bytes(),
+        format!("flux-books:{provider}:{}", currency.code()).as_bytes(),
     )
 }
 
@@ -132,7 +138,7 @@ async fn apply_one(tx: &mut dyn Tx, command: &Command) -> Result<CommandResult, 
 
 /// A refusal the partner should see becomes `StoreError::Refused`; a repeat (already booked,
 /// already resolved) is not an error.
-fn settled(result: CommandResult) -> Result<(), StoreError> {
+pub(crate) fn settled(result: CommandResult) -> Result<(), StoreError> {
     match result {
         Ok(_) => Ok(()),
         Err(LedgerError::DuplicateReference { .. }) | Err(LedgerError::NotPending { .. }) => Ok(()),

@@ -48,6 +48,7 @@ pub mod amount;
 pub mod apply;
 pub mod books;
 mod cache;
+pub mod card_books;
 mod error;
 pub mod model;
 pub mod persons;

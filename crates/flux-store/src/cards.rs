@@ -296,21 +296,9 @@ impl Store {
     ) -> Result<bool> {
         let movement_id = movement_id.to_string();
         self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let now = flux_core::time::now();
-                let inserted = tx
-                    .exec(
-                        "INSERT INTO card_movements_seen (card_id, movement_id, seen_at)
-                         VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                        &[card_id.into(), movement_id.into(), micros(now)],
-                    )
-                    .await?;
-                if inserted == 0 {
-                    return Ok(false);
-                }
-                enqueue_subject(tx, &subject, None, now).await?;
-                Ok(true)
-            })
+            Box::pin(
+                async move { record_card_movement_in(tx, card_id, &movement_id, &subject).await },
+            )
         }))
         .await
     }
@@ -386,4 +374,27 @@ impl Store {
             .await?;
         rows.first().map(grant).transpose()
     }
+}
+
+/// [`Store::record_card_movement`] inside the caller's transaction, so that the caller can
+/// book the movement with it.
+pub async fn record_card_movement_in(
+    tx: &mut dyn crate::sql::Tx,
+    card_id: Uuid,
+    movement_id: &str,
+    subject: &Subject,
+) -> Result<bool> {
+    let now = flux_core::time::now();
+    let inserted = tx
+        .exec(
+            "INSERT INTO card_movements_seen (card_id, movement_id, seen_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            &[card_id.into(), movement_id.into(), micros(now)],
+        )
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    enqueue_subject(tx, subject, None, now).await?;
+    Ok(true)
 }

@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod books;
+pub mod card_transfers;
 pub mod cards;
 mod error;
 mod idempotency;
@@ -20,10 +21,12 @@ pub mod sql;
 pub mod sqlite;
 pub mod status;
 pub mod testing;
+pub mod top_ups;
 mod transactions;
 mod webhooks;
 
 pub use audit::{chain_hash, AuditVerification};
+pub use card_transfers::{CardTransfer, TransferDirection, TransferStatus};
 pub use cards::{CardRecord, CardholderRecord, Page, RevealGrant};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
@@ -37,6 +40,7 @@ pub use remittances::{
 };
 pub use review::{NewReview, ReviewItem, ReviewKind};
 pub use status::{Applied, Source, StatusReport};
+pub use top_ups::{TopUp, TopUpStatus};
 pub use transactions::{HeldEvent, RefundIntent};
 
 pub(crate) use chrono::{DateTime, Utc};
@@ -102,6 +106,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0011_cards",
         include_str!("../migrations/sqlite/0011_cards.sql"),
     ),
+    (
+        "0012_card_money",
+        include_str!("../migrations/sqlite/0012_card_money.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -147,6 +155,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0011_cards",
         include_str!("../migrations/postgres/0011_cards.sql"),
+    ),
+    (
+        "0012_card_money",
+        include_str!("../migrations/postgres/0012_card_money.sql"),
     ),
 ];
 

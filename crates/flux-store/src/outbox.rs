@@ -318,6 +318,7 @@ pub(crate) async fn enqueue(
 
 /// What a partner notification is about, already rendered: a transaction, or anything else
 /// with an id and a status history (a remittance). The outbox only needs these.
+#[derive(Debug, Clone)]
 pub struct Subject {
     /// Subscriptions of this `webhook_type` receive it.
     pub event_type: &'static str,

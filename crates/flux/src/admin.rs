@@ -203,11 +203,13 @@ pub async fn reconcile(
         }
         return Ok(report.clean());
     }
-    println!("client_id                             currency  fincore_available  flux_available  flux_pending  difference");
+    println!("client_id                             provider  account   currency  provider_available  flux_available  flux_pending  difference");
     for l in &report.lines {
         println!(
-            "{}  {:<8}  {:>17}  {:>14}  {:>12}  {:>10}{}",
+            "{}  {:<8}  {:<8}  {:<8}  {:>18}  {:>14}  {:>12}  {:>10}{}",
             l.client_id,
+            l.provider,
+            l.account,
             l.currency,
             l.provider_available,
             l.flux_available,

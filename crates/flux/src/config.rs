@@ -182,6 +182,8 @@ pub struct Necipco {
     /// `oaep_sha256` (default), `oaep_sha1` or `pkcs1v15`.
     pub padding: String,
     pub private_key_pem: String,
+    /// CLABE of Flux's program funding account at NeCIPCo (treasury top-ups).
+    pub funding_clabe: String,
 }
 
 impl Default for Necipco {
@@ -193,6 +195,7 @@ impl Default for Necipco {
             timeout_ms: 10_000,
             padding: "oaep_sha256".into(),
             private_key_pem: String::new(),
+            funding_clabe: String::new(),
         }
     }
 }
@@ -356,6 +359,7 @@ impl Config {
         env_parse("FLUX_NECIPCO_PASSWORD", &mut c.necipco.password)?;
         env_parse("FLUX_NECIPCO_TIMEOUT_MS", &mut c.necipco.timeout_ms)?;
         env_parse("FLUX_NECIPCO_PADDING", &mut c.necipco.padding)?;
+        env_parse("FLUX_NECIPCO_FUNDING_CLABE", &mut c.necipco.funding_clabe)?;
         env_parse(
             "FLUX_NECIPCO_PRIVATE_KEY_PEM",
             &mut c.necipco.private_key_pem,

@@ -90,6 +90,10 @@ pub async fn for_admin(
     if let Some(felix) = felix {
         providers.push(felix);
     }
+    let necipco = necipco::gateway::start::for_admin(&necipco_settings(config, "")?, store).await?;
+    if let Some(necipco) = necipco {
+        providers.push(necipco);
+    }
     Ok(Providers::new(providers))
 }
 
@@ -195,5 +199,6 @@ fn necipco_settings(
         private_key_pem: config.necipco.private_key_pem.clone(),
         sandbox_dir: sandbox.then(|| config.server.data_dir.join("necipco-emulator")),
         public_url: public_url.to_string(),
+        funding_clabe: config.necipco.funding_clabe.clone(),
     })
 }

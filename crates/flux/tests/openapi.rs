@@ -182,3 +182,73 @@ async fn paging_limits_in_the_document_are_the_servers() {
     }
     assert!(checked >= 10, "only {checked} paging parameters checked");
 }
+
+/// Every problem `code` a handler can answer with is in `error::CODES`, the enum the document
+/// states: read from the sources, so a new code in an `ApiError` cannot slip past it.
+#[test]
+fn every_problem_code_is_in_the_documented_enum() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut missing = BTreeSet::new();
+    let mut seen = 0;
+    for dir in ["crates", "providers"] {
+        for file in rust_files(&root.join(dir)) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for code in codes_in(&text) {
+                seen += 1;
+                if !flux_gateway::error::CODES.contains(&code.as_str()) {
+                    missing.insert(format!("{code} ({})", file.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        seen > 20,
+        "the scan found only {seen} codes: is it reading the sources?"
+    );
+    assert!(
+        missing.is_empty(),
+        "codes missing from error::CODES: {missing:?}"
+    );
+}
+
+fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.ends_with("target") {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The code literal of each `ApiError::new` (after its status) and `ApiError::bad_request`,
+/// across line breaks.
+fn codes_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (start, opener) in text
+        .match_indices("ApiError::new(")
+        .chain(text.match_indices("ApiError::bad_request("))
+    {
+        let rest = text[start + opener.len()..].trim_start();
+        let rest = match rest.strip_prefix("StatusCode::") {
+            Some(r) => r
+                .trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_')
+                .trim_start()
+                .trim_start_matches(',')
+                .trim_start(),
+            None => rest,
+        };
+        if let Some(literal) = rest.strip_prefix('"') {
+            if let Some(end) = literal.find('"') {
+                let code = &literal[..end];
+                if code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                    out.push(code.to_string());
+                }
+            }
+        }
+    }
+    out
+}

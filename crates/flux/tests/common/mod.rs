@@ -43,6 +43,8 @@ pub struct Options {
     /// `felix.poll_after_ms` and `felix.timeout_ms`.
     pub felix_poll_after_ms: u64,
     pub felix_timeout_ms: u64,
+    /// `necipco.timeout_ms`.
+    pub necipco_timeout_ms: u64,
 }
 
 impl Default for Options {
@@ -69,6 +71,7 @@ impl Default for Options {
             resolver_interval_ms: 15_000,
             felix_poll_after_ms: 300_000,
             felix_timeout_ms: 3_000,
+            necipco_timeout_ms: 10_000,
         }
     }
 }
@@ -154,6 +157,7 @@ impl TestFlux {
         config.resolver.interval_ms = opts.resolver_interval_ms;
         config.felix.poll_after_ms = opts.felix_poll_after_ms;
         config.felix.timeout_ms = opts.felix_timeout_ms;
+        config.necipco.timeout_ms = opts.necipco_timeout_ms;
         let database_url = config.database_url();
         let running = flux::start(config).await.unwrap();
         let key = running.demo_api_key.clone().unwrap();

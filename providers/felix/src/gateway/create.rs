@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use flux_core::{banks, Currency, RemittanceStatus};
-use flux_gateway::error::{ApiError, FieldError};
+use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Claim, Outcome};
 use flux_gateway::pipeline::{Caller, RequestCtx};
 use flux_gateway::routes::{owned_client, path_id};
@@ -308,19 +308,6 @@ fn metadata(f: &mut Fields<'_>, obj: &serde_json::Map<String, Value>) -> Option<
     }
 }
 
-/// 400 `idempotency_key_required`.
-fn key_required() -> ApiError {
-    let mut e = ApiError::bad_request(
-        "idempotency_key_required",
-        "a remittance needs an Idempotency-Key header (a UUID is a good choice): a retry must never create a second one",
-    );
-    e.errors = vec![FieldError {
-        field: "Idempotency-Key".into(),
-        reason: "is required".into(),
-    }];
-    e
-}
-
 /// The beneficiary as kept and shown: no full account number, no RFC (only whether one was
 /// given).
 fn beneficiary_view(i: &Input) -> Value {
@@ -446,7 +433,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let key = idempotency::key_of(&headers)?.ok_or_else(key_required)?;
+    let key = idempotency::key_of(&headers)?.ok_or_else(idempotency::key_required)?;
     let client_id = path_id(&client_id, "client")?;
     let input = parse(&body)?;
     let client = owned_client(&state, &caller, client_id).await?;

@@ -158,4 +158,9 @@ impl Provider for FelixProvider {
     ) -> BoxFuture<'a, anyhow::Result<Opened>> {
         Box::pin(async { Ok(Opened::Balanced) })
     }
+
+    /// Félix pays remittances out; it holds no client funds Flux could send by SPEI.
+    fn pay_out(&self) -> Option<&dyn flux_gateway::provider::PayOut> {
+        None
+    }
 }

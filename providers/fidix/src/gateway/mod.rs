@@ -158,4 +158,9 @@ impl Provider for FidixProvider {
     ) -> BoxFuture<'a, anyhow::Result<Opened>> {
         Box::pin(async { Ok(Opened::Balanced) })
     }
+
+    /// A ledger moves no money out of itself.
+    fn pay_out(&self) -> Option<&dyn flux_gateway::provider::PayOut> {
+        None
+    }
 }

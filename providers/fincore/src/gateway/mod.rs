@@ -12,6 +12,7 @@
 
 pub mod convert;
 pub mod opening;
+pub mod pay_out;
 pub mod problem;
 pub mod reconcile;
 pub mod resolver;
@@ -140,5 +141,9 @@ impl Provider for FincoreProvider {
         client: &'a ClientRecord,
     ) -> BoxFuture<'a, anyhow::Result<Opened>> {
         Box::pin(opening::open_from_fincore(store, &self.client, client))
+    }
+
+    fn pay_out(&self) -> Option<&dyn flux_gateway::provider::PayOut> {
+        Some(self)
     }
 }

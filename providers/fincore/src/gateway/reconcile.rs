@@ -60,6 +60,8 @@ pub async fn lines(store: &Store, fincore: &FincoreClient) -> anyhow::Result<Vec
             let flux_value = Decimal::new(available, currency.exponent());
             let money = |d: Decimal| flux_core::money::format_decimal(d, currency);
             lines.push(Line {
+                provider: "fincore".into(),
+                account: "funds".into(),
                 client_id: client.client_id,
                 currency: currency.code().into(),
                 provider_available: money(fincore_value),

@@ -32,6 +32,9 @@ pub mod poll;
 pub mod reveal;
 pub mod sandbox;
 pub mod start;
+pub mod top_ups;
+pub mod transfers;
+pub mod treasury;
 
 use crate::crypto::{KeyPair, Padding};
 use crate::emulator::EmulatorHandle;
@@ -87,6 +90,15 @@ pub struct NecipcoProvider {
     /// One connector per client (its subclient's api key), made on first use.
     subclients: tokio::sync::Mutex<HashMap<Uuid, Arc<NecipcoClient>>>,
     catalogs: tokio::sync::OnceCell<Catalogs>,
+    /// One lock per card: its money calls run one at a time in this process (see
+    /// `transfers.rs`), and polling skips a card whose call is in flight.
+    card_locks: std::sync::Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+    /// Where SPEI money for Flux's program at NeCIPCo goes (treasury top-ups); None: top-ups
+    /// are not configured.
+    pub funding_clabe: Option<String>,
+    /// Program credits (`/clients/fund`) are ordered one at a time, so an unanswered one can be
+    /// decided from the master's balance (see `top_ups.rs`).
+    funding: tokio::sync::Mutex<()>,
 }
 
 impl NecipcoProvider {
@@ -96,6 +108,7 @@ impl NecipcoProvider {
         connection: Connection,
         emulator: Option<EmulatorHandle>,
         public_url: String,
+        funding_clabe: Option<String>,
     ) -> Self {
         NecipcoProvider {
             master,
@@ -105,7 +118,29 @@ impl NecipcoProvider {
             public_url,
             subclients: Default::default(),
             catalogs: Default::default(),
+            card_locks: Default::default(),
+            funding_clabe,
+            funding: Default::default(),
         }
+    }
+
+    /// Held while a program credit is ordered and decided.
+    pub async fn funding_lock(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.funding.lock().await
+    }
+
+    /// The lock that serialises one card's money calls.
+    pub fn card_lock(&self, card_id: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self
+            .card_locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        locks.entry(card_id).or_default().clone()
+    }
+
+    /// How long a NeCIPCo call may take before its outcome counts as unknown.
+    pub fn call_timeout(&self) -> Duration {
+        self.connection.timeout
     }
 
     pub fn padding(&self) -> Padding {
@@ -338,6 +373,25 @@ fn router() -> axum::Router<SharedState> {
         .route(&format!("{card}/movements"), get(cards::movements))
         .route(&format!("{card}/pin"), post(pin::set).put(pin::change))
         .route(&format!("{card}/reveal"), post(reveal::create))
+        .route(&format!("{card}/fund"), post(transfers::fund))
+        .route(&format!("{card}/return"), post(transfers::return_money))
+        .route(&format!("{card}/transfers"), get(transfers::list))
+        .route(
+            &format!("{card}/transfers/{{transfer_id}}"),
+            get(transfers::get),
+        )
+        .route(
+            "/api/partners/clients/{client_id}/card-program",
+            get(treasury::program),
+        )
+        .route(
+            "/api/partners/clients/{client_id}/card-program/top-ups",
+            post(top_ups::create).get(top_ups::list),
+        )
+        .route(
+            "/api/partners/clients/{client_id}/card-program/top-ups/{top_up_id}",
+            get(top_ups::get),
+        )
         .route("/api/partners/cards/pin-encryption-key", get(pin::key))
         .route(
             "/reveal/{token}",
@@ -370,9 +424,22 @@ fn router() -> axum::Router<SharedState> {
         pin::change,
         pin::key,
         reveal::create,
+        transfers::fund,
+        transfers::return_money,
+        transfers::list,
+        transfers::get,
+        treasury::program,
+        top_ups::create,
+        top_ups::list,
+        top_ups::get,
         sandbox::purchase
     ),
-    components(schemas(cardholders::NewCardholder, cards::NewCard))
+    components(schemas(
+        cardholders::NewCardholder,
+        cards::NewCard,
+        transfers::NewCardTransfer,
+        top_ups::NewTopUp
+    ))
 )]
 pub struct NecipcoApi;
 
@@ -389,9 +456,10 @@ impl Provider for NecipcoProvider {
         <NecipcoApi as utoipa::OpenApi>::openapi()
     }
 
-    /// Card money is not in Flux's books yet (funding is another change): nothing to compare.
-    fn reconcile<'a>(&'a self, _store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<Line>>> {
-        Box::pin(async { Ok(Vec::new()) })
+    /// Per client: everything NeCIPCo holds for it (program, collection, cards) against
+    /// NeCIPCo's mirror in Flux's books; and per card without a transfer in flight.
+    fn reconcile<'a>(&'a self, store: &'a Store) -> BoxFuture<'a, anyhow::Result<Vec<Line>>> {
+        Box::pin(treasury::reconcile(self, store))
     }
 
     /// NeCIPCo moves no transaction of Flux's.
@@ -428,5 +496,10 @@ impl Provider for NecipcoProvider {
         _client: &'a ClientRecord,
     ) -> BoxFuture<'a, anyhow::Result<Opened>> {
         Box::pin(async { Ok(Opened::Balanced) })
+    }
+
+    /// Card money leaves NeCIPCo by card operations, not on Flux's order.
+    fn pay_out(&self) -> Option<&dyn flux_gateway::provider::PayOut> {
+        None
     }
 }

@@ -19,7 +19,11 @@
 use super::cards::{movement, status_subject};
 use super::{model, NecipcoProvider, NAME};
 use crate::wire::{CardStatus, Sensitive};
+use flux_ledger::card_books;
+use flux_store::card_transfers::operation_is_transfer;
+use flux_store::cards::record_card_movement_in;
 use flux_store::outbox::Subject;
+use flux_store::sql::tx_fn;
 use flux_store::{CardRecord, Store};
 use uuid::Uuid;
 
@@ -32,7 +36,8 @@ pub const WINDOW_DAYS: i64 = 7;
 
 /// One polling round; returns what it announced, for the log.
 pub async fn poll(provider: &NecipcoProvider, store: &Store) -> anyhow::Result<Vec<String>> {
-    let mut done = Vec::new();
+    let mut done = super::transfers::resolve_pending(provider, store).await?;
+    done.append(&mut super::top_ups::advance_open(provider, store).await?);
     for card in store.cards_of_provider(NAME, CARDS_PER_ROUND).await? {
         match poll_card(provider, store, &card).await {
             Ok(mut d) => done.append(&mut d),
@@ -77,22 +82,114 @@ async fn poll_card(
         .with_timezone(&flux_core::time::mexico_city())
         .date_naive();
     let from = created.max(today - chrono::Duration::days(WINDOW_DAYS));
+    // A card whose money call is in flight, or whose transfer is still undecided, waits for
+    // the next round: its newest movement may be that transfer's, which must not be booked
+    // twice.
+    let lock = provider.card_lock(card.id);
+    let Ok(_quiet) = lock.try_lock() else {
+        return Ok(done);
+    };
+    if transfer_pending(store, card.id).await? {
+        return Ok(done);
+    }
     let page = api
         .movements(&reference, &from.to_string(), &today.to_string())
         .await?;
     for m in &page.movements.detail {
-        let mut data = movement(m);
-        data["card_id"] = serde_json::json!(card.id);
-        let subject = Subject {
-            event_type: CARD_TRANSACTION,
-            client_id: card.client_id,
-            id: Uuid::new_v5(&card.id, m.id.as_bytes()),
-            member: "card_transaction",
-            data,
-        };
-        if store.record_card_movement(card.id, &m.id, subject).await? {
+        if record_movement(store, card, m).await? {
             done.push(format!("card {} movement {}", card.id, m.id));
         }
     }
     Ok(done)
+}
+
+async fn transfer_pending(store: &Store, card_id: Uuid) -> anyhow::Result<bool> {
+    let (recent, _) = store
+        .list_card_transfers(
+            card_id,
+            flux_store::Page {
+                page: 1,
+                per_page: 50,
+            },
+        )
+        .await?;
+    Ok(recent
+        .iter()
+        .any(|t| t.status == flux_store::TransferStatus::Pending))
+}
+
+/// Announces a movement once and, when Flux did not make it (a purchase, say), books it in the
+/// same transaction. A booking the books refuse (they disagree with NeCIPCo) does not hold
+/// the announcement back: the movement is announced unbooked, and `flux reconcile` shows the
+/// difference.
+async fn record_movement(
+    store: &Store,
+    card: &CardRecord,
+    m: &crate::wire::Movement,
+) -> anyhow::Result<bool> {
+    let mut data = movement(m);
+    data["card_id"] = serde_json::json!(card.id);
+    let subject = Subject {
+        event_type: CARD_TRANSACTION,
+        client_id: card.client_id,
+        id: Uuid::new_v5(&card.id, m.id.as_bytes()),
+        member: "card_transaction",
+        data,
+    };
+    let (card_id, client_id, movement_id) = (card.id, card.client_id, m.id.clone());
+    let operation = m.referencial_id.clone();
+    let tagged = m
+        .merchant
+        .description
+        .as_deref()
+        .and_then(|d| Uuid::try_parse(d).ok())
+        .filter(|_| {
+            m.merchant
+                .description
+                .as_deref()
+                .is_some_and(|d| d.len() == 32)
+        });
+    let signed = m.amounts.original.total.value();
+    let counterpart = if m.code.subtype == SPEI_SUBTYPE {
+        card_books::Counterpart::Outside
+    } else {
+        card_books::Counterpart::Program
+    };
+    let sub = subject.clone();
+    let booked = store
+        .write(tx_fn(move |tx| {
+            Box::pin(async move {
+                if !record_card_movement_in(tx, card_id, &movement_id, &sub).await? {
+                    return Ok(false);
+                }
+                let ours = match tagged {
+                    Some(id) => is_transfer(tx, id).await?,
+                    None => false,
+                } || operation_is_transfer(tx, NAME, &operation).await?;
+                if !ours && !signed.is_zero() {
+                    let who = (client_id, NAME, card_id);
+                    card_books::book_card_movement(tx, who, &movement_id, signed, counterpart)
+                        .await?;
+                }
+                Ok(true)
+            })
+        }))
+        .await;
+    match booked {
+        Err(flux_store::StoreError::Refused { message, .. }) => {
+            tracing::warn!(%card_id, movement = %m.id, %message, "card movement announced but not booked: the books disagree with NeCIPCo");
+            Ok(store.record_card_movement(card.id, &m.id, subject).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// NeCIPCo's movement subtype for a SPEI sent from a card: that money leaves NeCIPCo.
+const SPEI_SUBTYPE: &str = "40";
+
+async fn is_transfer(tx: &mut dyn flux_store::sql::Tx, id: Uuid) -> flux_store::Result<bool> {
+    Ok(tx
+        .query_opt("SELECT 1 FROM card_transfers WHERE id = $1", &[id.into()])
+        .await?
+        .is_some())
 }

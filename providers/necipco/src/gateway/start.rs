@@ -34,6 +34,15 @@ pub struct Settings {
     pub sandbox_dir: Option<PathBuf>,
     /// Where end users' browsers reach Flux (reveal links).
     pub public_url: String,
+    /// The CLABE of Flux's program funding account at NeCIPCo (treasury top-ups); empty: none
+    /// (in sandbox, [`sandbox_funding_clabe`]).
+    pub funding_clabe: String,
+}
+
+/// The sandbox program's funding CLABE: a valid CLABE no emulator holds, so the Fincore
+/// emulator pays it "elsewhere", as a real SPEI to NeCIPCo's bank would leave Fincore.
+pub fn sandbox_funding_clabe() -> String {
+    flux_core::clabe::build("646", "180", 99_000_000_001)
 }
 
 /// Flux's program at the sandbox emulator.
@@ -70,6 +79,8 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Neci
         Some(dir) => {
             let (emu, credentials) = start_emulator(dir, store).await?;
             let url = emu.base_url();
+            // Admin commands (`flux reconcile`) reach this emulator while `flux serve` runs.
+            store.put_setting(SANDBOX_URL_SETTING, &url).await?;
             (Some(emu), url, credentials)
         }
         None => (
@@ -97,13 +108,80 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Neci
         padding: settings.padding,
         timeout: settings.timeout,
     };
+    let funding_clabe = funding_clabe(&settings)?;
     Ok(Arc::new(NecipcoProvider::new(
         Arc::new(master),
         keys,
         connection,
         emulator,
         settings.public_url.clone(),
+        funding_clabe,
     )))
+}
+
+/// Where the sandbox emulator's URL is kept for admin commands.
+const SANDBOX_URL_SETTING: &str = "sandbox_necipco_url";
+
+fn funding_clabe(settings: &Settings) -> anyhow::Result<Option<String>> {
+    Ok(
+        match (&settings.sandbox_dir, settings.funding_clabe.as_str()) {
+            (Some(_), "") => Some(sandbox_funding_clabe()),
+            (_, "") => None,
+            (_, clabe) => {
+                flux_core::clabe::validate(clabe)
+                    .map_err(|e| anyhow::anyhow!("necipco.funding_clabe: {e:?}"))?;
+                Some(clabe.to_string())
+            }
+        },
+    )
+}
+
+/// NeCIPCo for an admin command (`flux reconcile`): the configured NeCIPCo, or in sandbox the
+/// emulator of the `flux serve` running on this data directory (None when none has run).
+pub async fn for_admin(
+    settings: &Settings,
+    store: &Store,
+) -> anyhow::Result<Option<Arc<NecipcoProvider>>> {
+    let (url, credentials) = if settings.sandbox_dir.is_some() {
+        let Some(url) = store.get_setting(SANDBOX_URL_SETTING).await? else {
+            return Ok(None);
+        };
+        let password = store
+            .put_secret_setting_if_absent("sandbox_necipco_password", "")
+            .await?;
+        let credentials = Credentials {
+            api_key: SANDBOX_API_KEY.into(),
+            password: Secret::new(password),
+        };
+        (url, credentials)
+    } else {
+        let credentials = Credentials {
+            api_key: settings.api_key.clone(),
+            password: Secret::new(settings.password.clone()),
+        };
+        (settings.url.clone(), credentials)
+    };
+    let keys = flux_keys(settings, store).await?;
+    let master = NecipcoClient::new(
+        &url,
+        credentials,
+        keys.clone(),
+        settings.padding,
+        settings.timeout,
+    )?;
+    let connection = Connection {
+        url,
+        padding: settings.padding,
+        timeout: settings.timeout,
+    };
+    Ok(Some(Arc::new(NecipcoProvider::new(
+        Arc::new(master),
+        keys,
+        connection,
+        None,
+        String::new(),
+        funding_clabe(settings)?,
+    ))))
 }
 
 /// The sandbox emulator with Flux's program.

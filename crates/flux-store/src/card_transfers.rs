@@ -1,0 +1,294 @@
+//! Card money as Flux records it (provider-neutral): a transfer between a client's card program
+//! and one of its cards, in either direction.
+//!
+//! The row is the intent, written before the provider is called (card providers' money calls
+//! carry no idempotency key), in the same transaction as the hold in Flux's books. It ends
+//! COMPLETED with the provider's operation id, or FAILED with its reason, by a conditional
+//! update from PENDING, so a transfer settles once however many requests, pollers or
+//! instances race for it. The writes here take the caller's transaction (`&mut dyn Tx`): the
+//! provider crate commits them together with its bookings.
+
+use crate::sql::{Row, Tx};
+use crate::*;
+
+/// Which way card money moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferDirection {
+    /// Card program → card.
+    Fund,
+    /// Card → the client's program (its collection balance).
+    Return,
+}
+
+impl TransferDirection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferDirection::Fund => "FUND",
+            TransferDirection::Return => "RETURN",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "FUND" => Some(TransferDirection::Fund),
+            "RETURN" => Some(TransferDirection::Return),
+            _ => None,
+        }
+    }
+}
+
+/// Where a transfer stands. PENDING covers "not called yet" and "called, answer unknown":
+/// `attempted_at` tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransferStatus {
+    Pending,
+    Completed,
+    Failed,
+}
+
+impl TransferStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransferStatus::Pending => "PENDING",
+            TransferStatus::Completed => "COMPLETED",
+            TransferStatus::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "PENDING" => Some(TransferStatus::Pending),
+            "COMPLETED" => Some(TransferStatus::Completed),
+            "FAILED" => Some(TransferStatus::Failed),
+            _ => None,
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        self != TransferStatus::Pending
+    }
+}
+
+/// One card transfer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardTransfer {
+    pub id: Uuid,
+    pub partner_id: Uuid,
+    pub client_id: Uuid,
+    pub card_id: Uuid,
+    pub provider: String,
+    pub direction: TransferDirection,
+    /// Decimal string, major units.
+    pub amount: String,
+    pub currency: String,
+    pub status: TransferStatus,
+    /// The end user's location the provider call carries (a retry sends the same).
+    pub latitude: String,
+    pub longitude: String,
+    pub provider_operation_id: Option<String>,
+    pub authorization_code: Option<String>,
+    pub failure_code: Option<String>,
+    pub failure_message: Option<String>,
+    /// When the provider was last called for it; None: never called.
+    pub attempted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How a transfer ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransferEnd {
+    Completed {
+        operation_id: String,
+        authorization: Option<String>,
+    },
+    Failed {
+        code: String,
+        message: String,
+    },
+}
+
+const COLUMNS: &str = "id, partner_id, client_id, card_id, provider, direction, amount, currency, \
+     status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
+     failure_message, attempted_at, created_at, updated_at";
+
+fn transfer(r: &Row) -> Result<CardTransfer> {
+    let bad = |i: usize, what: &str| StoreError::corrupt(i, what);
+    Ok(CardTransfer {
+        id: r.uuid(0)?,
+        partner_id: r.uuid(1)?,
+        client_id: r.uuid(2)?,
+        card_id: r.uuid(3)?,
+        provider: r.text(4)?,
+        direction: TransferDirection::parse(&r.text(5)?)
+            .ok_or_else(|| bad(5, "unknown direction"))?,
+        amount: r.text(6)?,
+        currency: r.text(7)?,
+        status: TransferStatus::parse(&r.text(8)?).ok_or_else(|| bad(8, "unknown status"))?,
+        latitude: r.text(9)?,
+        longitude: r.text(10)?,
+        provider_operation_id: r.opt_text(11)?,
+        authorization_code: r.opt_text(12)?,
+        failure_code: r.opt_text(13)?,
+        failure_message: r.opt_text(14)?,
+        attempted_at: opt_instant(r, 15)?,
+        created_at: instant(r, 16)?,
+        updated_at: instant(r, 17)?,
+    })
+}
+
+/// Records the intent; false when a transfer with that id exists already (a retry).
+pub async fn insert_transfer(tx: &mut dyn Tx, t: &CardTransfer) -> Result<bool> {
+    let sql = format!(
+        "INSERT INTO card_transfers ({COLUMNS}) VALUES \
+         ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) ON CONFLICT DO NOTHING"
+    );
+    let params = vec![
+        t.id.into(),
+        t.partner_id.into(),
+        t.client_id.into(),
+        t.card_id.into(),
+        t.provider.clone().into(),
+        t.direction.as_str().into(),
+        t.amount.clone().into(),
+        t.currency.clone().into(),
+        t.status.as_str().into(),
+        t.latitude.clone().into(),
+        t.longitude.clone().into(),
+        t.provider_operation_id.clone().into(),
+        t.authorization_code.clone().into(),
+        t.failure_code.clone().into(),
+        t.failure_message.clone().into(),
+        opt_micros(t.attempted_at),
+        micros(t.created_at),
+        micros(t.updated_at),
+    ];
+    Ok(tx.exec(&sql, &params).await? == 1)
+}
+
+/// Ends a PENDING transfer; false when it had ended already (someone else settled it).
+pub async fn end_transfer(tx: &mut dyn Tx, id: Uuid, end: &TransferEnd) -> Result<bool> {
+    let now = micros(flux_core::time::now());
+    let (status, op, auth, code, message) = match end {
+        TransferEnd::Completed {
+            operation_id,
+            authorization,
+        } => (
+            TransferStatus::Completed,
+            Some(operation_id.clone()),
+            authorization.clone(),
+            None,
+            None,
+        ),
+        TransferEnd::Failed { code, message } => (
+            TransferStatus::Failed,
+            None,
+            None,
+            Some(code.clone()),
+            Some(message.clone()),
+        ),
+    };
+    let changed = tx
+        .exec(
+            "UPDATE card_transfers SET status = $1, provider_operation_id = $2,
+                authorization_code = $3, failure_code = $4, failure_message = $5, updated_at = $6
+             WHERE id = $7 AND status = 'PENDING'",
+            &[
+                status.as_str().into(),
+                op.into(),
+                auth.into(),
+                code.into(),
+                message.into(),
+                now,
+                id.into(),
+            ],
+        )
+        .await?;
+    Ok(changed == 1)
+}
+
+/// Whether a provider operation settles one of Flux's transfers already (polling must not book
+/// it a second time).
+pub async fn operation_is_transfer(
+    tx: &mut dyn Tx,
+    provider: &str,
+    operation: &str,
+) -> Result<bool> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM card_transfers WHERE provider = $1 AND provider_operation_id = $2",
+            &[provider.into(), operation.into()],
+        )
+        .await?
+        .is_some())
+}
+
+impl Store {
+    pub async fn get_card_transfer(&self, id: Uuid) -> Result<Option<CardTransfer>> {
+        let sql = "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
+             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
+             failure_message, attempted_at, created_at, updated_at FROM card_transfers WHERE id = $1";
+        self.query(sql, vec![id.into()])
+            .await?
+            .first()
+            .map(transfer)
+            .transpose()
+    }
+
+    /// A card's transfers, newest first, and how many there are.
+    pub async fn list_card_transfers(
+        &self,
+        card_id: Uuid,
+        page: Page,
+    ) -> Result<(Vec<CardTransfer>, u64)> {
+        let per_page = i64::from(page.per_page.clamp(1, 500));
+        let offset = i64::from(page.page.max(1) - 1) * per_page;
+        let sql =
+            "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
+             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
+             failure_message, attempted_at, created_at, updated_at FROM card_transfers \
+             WHERE card_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3";
+        let rows = self
+            .query(sql, vec![card_id.into(), per_page.into(), offset.into()])
+            .await?;
+        let total = self
+            .query(
+                "SELECT COUNT(*) FROM card_transfers WHERE card_id = $1",
+                vec![card_id.into()],
+            )
+            .await?
+            .first()
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        let list = rows.iter().map(transfer).collect::<Result<Vec<_>>>()?;
+        Ok((list, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// Notes that the provider is being called for a transfer (an unknown outcome is then
+    /// decided from the card's movements, never by calling blindly again).
+    pub async fn mark_transfer_attempted(&self, id: Uuid) -> Result<()> {
+        let now = micros(flux_core::time::now());
+        self.write_statement(
+            "UPDATE card_transfers SET attempted_at = $1, updated_at = $1 WHERE id = $2 AND status = 'PENDING'",
+            vec![now, id.into()],
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// PENDING transfers last touched before `before`, oldest first: the resolver's work.
+    pub async fn pending_transfers_before(
+        &self,
+        before: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<CardTransfer>> {
+        let sql =
+            "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
+             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
+             failure_message, attempted_at, created_at, updated_at FROM card_transfers \
+             WHERE status = 'PENDING' AND updated_at < $1 ORDER BY updated_at LIMIT $2";
+        let rows = self.query(sql, vec![micros(before), limit.into()]).await?;
+        rows.iter().map(transfer).collect()
+    }
+}

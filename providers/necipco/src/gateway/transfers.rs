@@ -1,0 +1,573 @@
+//! Card money: fund a card from the client's card program, and return card money to it.
+//!
+//! - `POST /api/partners/clients/{clientId}/cards/{cardId}/fund` → NeCIPCo `POST /cards/payment`
+//!   (program `available` → card), tagged with the transfer's id as `payment_description`;
+//! - `POST …/cards/{cardId}/return` → NeCIPCo `POST /cards/withdrawal` (card → the program's
+//!   collection balance);
+//! - `GET …/cards/{cardId}/transfers` and `GET …/cards/{cardId}/transfers/{transferId}`.
+//!
+//! Both POSTs need an `Idempotency-Key`. NeCIPCo's money calls take none, so:
+//! 1. the transfer's id is a function of the partner and its key, and its intent is recorded
+//!    with a hold in Flux's books in one transaction, before NeCIPCo is called (funding beyond
+//!    the program's funds is refused there, without a call);
+//! 2. money calls for one card run one at a time in this process ([`NecipcoProvider::card_lock`]);
+//! 3. an answer that never came is decided from the card's movements: a funding is the
+//!    payment whose description is its tag; a return is a withdrawal of its amount, made
+//!    after the call, that no other transfer claimed (the per-card lock makes that one
+//!    unambiguous). Found: the transfer completes. Not found: it stays PENDING and the
+//!    partner's retry (same key) or the resolver asks again; NeCIPCo is called again only
+//!    once the first call's timeout has passed and the movements still show nothing.
+//!
+//! A definite refusal (no funds at NeCIPCo, card not operable) ends the transfer FAILED and
+//! voids its hold; the answer is a 422 naming NeCIPCo's reason, and the transfer stays
+//! listed.
+
+use super::cards::owned_card;
+use super::{connector, upstream_error, NecipcoProvider, NAME};
+use crate::wire::{
+    Amount, CardStatus, Movement, OperationData, PaymentRequest, Sensitive, WithdrawalRequest,
+};
+use crate::{NecipcoClient, NecipcoError};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::{Extension, Json};
+use flux_gateway::error::ApiError;
+use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::model::Pagination;
+use flux_gateway::pipeline::Caller;
+use flux_gateway::routes::path_id;
+use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::SharedState;
+use flux_ledger::card_books;
+use flux_store::card_transfers::{self as store_transfers, TransferEnd};
+use flux_store::sql::tx_fn;
+use flux_store::{CardRecord, CardTransfer, Page, Store, TransferDirection, TransferStatus};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A funding or return as the partner asks for it.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct NewCardTransfer {
+    /// MXN, at most 2 decimals, greater than zero.
+    #[schema(schema_with = flux_gateway::validate::schema::amount)]
+    amount: String,
+    /// Optional; cards hold pesos.
+    #[schema(schema_with = flux_gateway::validate::schema::mxn)]
+    currency: Option<String>,
+    /// The end user's latitude, 5 decimals.
+    #[schema(pattern = r"^-?[0-9]{1,2}\.[0-9]{5}$")]
+    latitude: String,
+    /// The end user's longitude, 5 decimals.
+    #[schema(pattern = r"^-?[0-9]{1,3}\.[0-9]{5}$")]
+    longitude: String,
+}
+
+struct Input {
+    amount: String,
+    location: super::model::Location,
+}
+
+fn parse(body: &[u8]) -> Result<Input, ApiError> {
+    let obj = json_object(body)?;
+    let mut f = Fields::new(&obj);
+    let currency = match obj.get("currency") {
+        None => Some(flux_core::Currency::MXN),
+        Some(_) => f.currency("currency"),
+    };
+    if currency.is_some_and(|c| c != flux_core::Currency::MXN) {
+        f.fail("currency", "cards hold MXN");
+    }
+    let amount = f.amount("amount", Some(flux_core::Currency::MXN));
+    let location = super::model::location(&mut f);
+    f.finish()?;
+    match (amount, location) {
+        (Some(amount), Some(location)) => Ok(Input {
+            amount: amount.to_wire(),
+            location,
+        }),
+        _ => Err(ApiError::internal()),
+    }
+}
+
+/// What partners see of a transfer.
+pub fn view(t: &CardTransfer) -> Value {
+    let failure = t
+        .failure_code
+        .as_ref()
+        .map(|code| json!({"code": code, "message": t.failure_message}));
+    json!({
+        "id": t.id,
+        "client_id": t.client_id,
+        "card_id": t.card_id,
+        "direction": t.direction.as_str(),
+        "amount": t.amount,
+        "currency": t.currency,
+        "status": t.status.as_str(),
+        "provider_operation_id": t.provider_operation_id,
+        "authorization_code": t.authorization_code,
+        "failure": failure,
+        "created_at": flux_core::time::to_rfc3339(t.created_at),
+        "updated_at": flux_core::time::to_rfc3339(t.updated_at),
+    })
+}
+
+/// The tag a funding carries as NeCIPCo's `payment_description` (32 characters, NeCIPCo's
+/// limit), by which its movement is found again.
+pub fn tag(transfer_id: Uuid) -> String {
+    transfer_id.simple().to_string()
+}
+
+macro_rules! transfer_route {
+    ($name:ident, $direction:expr, $path:literal, $op:literal) => {
+        #[utoipa::path(post, path = $path, operation_id = $op, tag = "cards",
+            params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
+                ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key never moves money twice")),
+            request_body = NewCardTransfer,
+            responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem),
+                (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem),
+                (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem),
+                (status = 504, body = flux_gateway::error::Problem)),
+            security(("api_key" = [])))]
+        pub async fn $name(
+            State(state): State<SharedState>,
+            Extension(caller): Extension<Caller>,
+            Path((client_id, card_id)): Path<(String, String)>,
+            headers: HeaderMap,
+            body: Bytes,
+        ) -> Result<Response, ApiError> {
+            move_money(&state, &caller, (&client_id, &card_id), &headers, &body, $direction).await
+        }
+    };
+}
+
+transfer_route!(
+    fund,
+    TransferDirection::Fund,
+    "/api/partners/clients/{clientId}/cards/{cardId}/fund",
+    "fund_card"
+);
+transfer_route!(
+    return_money,
+    TransferDirection::Return,
+    "/api/partners/clients/{clientId}/cards/{cardId}/return",
+    "return_card_money"
+);
+
+/// 409 `card_not_operable`: money cannot move on a card in this status (NeCIPCo: ACTIVE only).
+fn not_operable(status: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "card_not_operable",
+        "The card cannot move money",
+    )
+    .detail(format!(
+        "the card is {status}; money moves only on an ACTIVE card"
+    ))
+}
+
+async fn move_money(
+    state: &SharedState,
+    caller: &Caller,
+    (client_id, card_id): (&str, &str),
+    headers: &HeaderMap,
+    body: &[u8],
+    direction: TransferDirection,
+) -> Result<Response, ApiError> {
+    let (client, card) = owned_card(state, caller, client_id, card_id).await?;
+    let input = parse(body)?;
+    let key = idempotency::key_of(headers)?.ok_or_else(idempotency::key_required)?;
+    if !CardStatus::parse(&card.status).is_some_and(|s| s.allows_operations()) {
+        return Err(not_operable(&card.status));
+    }
+    let path = format!(
+        "/api/partners/clients/{}/cards/{}/{}",
+        client.client_id,
+        card.id,
+        direction.as_str().to_ascii_lowercase()
+    );
+    let claim = match idempotency::begin(state, caller, headers, "POST", &path, body).await? {
+        Begin::Replay(r) => return Ok(r),
+        Begin::Run(c) => c,
+    };
+    let intent = intent(caller, &card, direction, &input, &key);
+    let result = async {
+        let transfer = record_intent(state, intent).await?;
+        let api = connector(state, &client).await?;
+        let provider = super::necipco(state)?;
+        let done = settle(provider, &state.store, &api, &card, transfer).await?;
+        match done.status {
+            TransferStatus::Failed => Err(refused(&done)),
+            _ => Ok(view(&done)),
+        }
+    }
+    .await;
+    Ok(idempotency::finish(state, claim, Outcome::created(result)).await)
+}
+
+fn intent(
+    caller: &Caller,
+    card: &CardRecord,
+    direction: TransferDirection,
+    input: &Input,
+    key: &str,
+) -> CardTransfer {
+    let now = flux_core::time::now();
+    CardTransfer {
+        id: Uuid::new_v5(
+            &caller.partner_id,
+            format!("card-transfer:{key}").as_bytes(),
+        ),
+        partner_id: caller.partner_id,
+        client_id: card.client_id,
+        card_id: card.id,
+        provider: NAME.into(),
+        direction,
+        amount: input.amount.clone(),
+        currency: "MXN".into(),
+        status: TransferStatus::Pending,
+        latitude: input.location.latitude.0.to_string(),
+        longitude: input.location.longitude.0.to_string(),
+        provider_operation_id: None,
+        authorization_code: None,
+        failure_code: None,
+        failure_message: None,
+        attempted_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Records the intent with its hold, or finds the one an earlier attempt with the same key
+/// recorded (it must be the same transfer: another card, direction or amount under the key
+/// is a reused key).
+async fn record_intent(state: &SharedState, t: CardTransfer) -> Result<CardTransfer, ApiError> {
+    let new = t.clone();
+    let inserted = state
+        .store
+        .write(tx_fn(move |tx| {
+            Box::pin(async move {
+                if !store_transfers::insert_transfer(tx, &new).await? {
+                    return Ok(false);
+                }
+                card_books::hold_transfer(tx, &new).await?;
+                Ok(true)
+            })
+        }))
+        .await?;
+    if inserted {
+        return Ok(t);
+    }
+    let existing = state
+        .store
+        .get_card_transfer(t.id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    let same = existing.card_id == t.card_id
+        && existing.direction == t.direction
+        && existing.amount == t.amount;
+    if !same {
+        return Err(idempotency::key_reused());
+    }
+    Ok(existing)
+}
+
+/// 422 for a transfer NeCIPCo refused.
+fn refused(t: &CardTransfer) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "provider_rejected",
+        "The provider rejected the request",
+    )
+    .detail(format!(
+        "card transfer {} failed: {}",
+        t.id,
+        t.failure_message.as_deref().unwrap_or("refused by NeCIPCo")
+    ))
+}
+
+/// Takes a recorded transfer to its end if it can: decides an earlier unanswered call from the
+/// card's movements, else calls NeCIPCo. Leaves it PENDING (and answers 5xx) when the outcome
+/// stays unknown.
+pub async fn settle(
+    provider: &NecipcoProvider,
+    store: &Store,
+    api: &NecipcoClient,
+    card: &CardRecord,
+    transfer: CardTransfer,
+) -> Result<CardTransfer, ApiError> {
+    let lock = provider.card_lock(card.id);
+    let _one_at_a_time = lock.lock().await;
+    let t = reload(store, transfer.id).await?;
+    if t.status.is_final() {
+        return Ok(t);
+    }
+    if let Some(attempted) = t.attempted_at {
+        if let Some(end) = find_movement(store, api, card, &t).await? {
+            return end_with(store, &t, end).await;
+        }
+        let since = flux_core::time::now() - attempted;
+        if since < chrono::Duration::from_std(provider.call_timeout()).unwrap_or_default() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "card_transfer_in_progress",
+                "The transfer is still in progress",
+            )
+            .detail("NeCIPCo has not answered yet; retry with the same Idempotency-Key shortly"));
+        }
+    }
+    store.mark_transfer_attempted(t.id).await?;
+    match call(api, card, &t).await {
+        Ok(op) => {
+            let end = TransferEnd::Completed {
+                operation_id: op.operation.id.clone(),
+                authorization: op
+                    .operation
+                    .authorization_code
+                    .as_ref()
+                    .map(|a| a.to_string()),
+            };
+            end_with(store, &t, end).await
+        }
+        Err(e) if definitive(&e) => {
+            let end = TransferEnd::Failed {
+                code: e
+                    .code()
+                    .map(|c| c.number().to_string())
+                    .unwrap_or_else(|| "refused".into()),
+                message: e.to_string(),
+            };
+            end_with(store, &t, end).await
+        }
+        Err(e) => {
+            tracing::warn!(transfer_id = %t.id, error = %e, "card transfer outcome unknown");
+            let t = reload(store, t.id).await?;
+            match find_movement(store, api, card, &t).await {
+                Ok(Some(end)) => end_with(store, &t, end).await,
+                _ => Err(upstream_error(e)),
+            }
+        }
+    }
+}
+
+/// A refusal NeCIPCo gave for this request itself: nothing moved, and nothing will.
+fn definitive(e: &NecipcoError) -> bool {
+    matches!(e, NecipcoError::Rejected { status, .. }
+        if (400..500).contains(status) && ![401, 403, 408, 429].contains(status))
+}
+
+async fn call(
+    api: &NecipcoClient,
+    card: &CardRecord,
+    t: &CardTransfer,
+) -> Result<OperationData, NecipcoError> {
+    let amount = Amount::parse(&t.amount).map_err(NecipcoError::Decode)?;
+    let latitude = crate::wire::Coordinate::parse(&t.latitude).map_err(NecipcoError::Decode)?;
+    let longitude = crate::wire::Coordinate::parse(&t.longitude).map_err(NecipcoError::Decode)?;
+    let card_number = Sensitive::new(card.provider_card_id.clone());
+    match t.direction {
+        TransferDirection::Fund => {
+            api.pay(&PaymentRequest {
+                card_number,
+                amount,
+                payment_description: tag(t.id),
+                latitude,
+                longitude,
+            })
+            .await
+        }
+        TransferDirection::Return => {
+            api.withdraw(&WithdrawalRequest {
+                card_number,
+                amount,
+                pin: None,
+                latitude,
+                longitude,
+            })
+            .await
+        }
+    }
+}
+
+async fn reload(store: &Store, id: Uuid) -> Result<CardTransfer, ApiError> {
+    store
+        .get_card_transfer(id)
+        .await?
+        .ok_or_else(ApiError::internal)
+}
+
+/// Ends the transfer and settles its hold in one transaction; whoever ends it first wins, the
+/// others read the result.
+async fn end_with(
+    store: &Store,
+    t: &CardTransfer,
+    end: TransferEnd,
+) -> Result<CardTransfer, ApiError> {
+    let id = t.id;
+    store
+        .write(tx_fn(move |tx| {
+            Box::pin(async move {
+                if store_transfers::end_transfer(tx, id, &end).await? {
+                    let moved = matches!(end, TransferEnd::Completed { .. });
+                    card_books::settle_transfer(tx, id, moved).await?;
+                }
+                Ok(())
+            })
+        }))
+        .await?;
+    reload(store, id).await
+}
+
+/// The movement an unanswered call made, if NeCIPCo shows one (see the module docs).
+async fn find_movement(
+    store: &Store,
+    api: &NecipcoClient,
+    card: &CardRecord,
+    t: &CardTransfer,
+) -> Result<Option<TransferEnd>, ApiError> {
+    let since = t.attempted_at.unwrap_or(t.created_at);
+    let movements = recent_movements(api, card, since).await?;
+    let amount =
+        rust_decimal::Decimal::from_str_exact(&t.amount).map_err(|_| ApiError::internal())?;
+    for m in &movements {
+        let ours = match t.direction {
+            TransferDirection::Fund => m.merchant.description.as_deref() == Some(&tag(t.id)),
+            TransferDirection::Return => {
+                is_withdrawal(m)
+                    && m.amounts.original.total.value() == -amount
+                    && made_after(m, since)
+                    && !claimed(store, &m.referencial_id).await?
+            }
+        };
+        if ours {
+            return Ok(Some(TransferEnd::Completed {
+                operation_id: m.referencial_id.clone(),
+                authorization: Some(m.authorization.clone()),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// The card's movements from the day before `since` (Mexico City dates) to today.
+pub async fn recent_movements(
+    api: &NecipcoClient,
+    card: &CardRecord,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Movement>, ApiError> {
+    let tz = flux_core::time::mexico_city();
+    let today = flux_core::time::now().with_timezone(&tz).date_naive();
+    let from = since.with_timezone(&tz).date_naive() - chrono::Duration::days(1);
+    let reference = Sensitive::new(card.provider_card_id.clone());
+    let page = api
+        .movements(&reference, &from.to_string(), &today.to_string())
+        .await
+        .map_err(upstream_error)?;
+    Ok(page.movements.detail)
+}
+
+/// NeCIPCo's withdrawal code (type 1, subtype 20).
+pub fn is_withdrawal(m: &Movement) -> bool {
+    m.code.kind == "1" && m.code.subtype == "20"
+}
+
+/// Whether NeCIPCo dated the movement no earlier than `since` less five minutes of clock skew
+/// (its dates are Mexico City wall time, to the second).
+fn made_after(m: &Movement, since: chrono::DateTime<chrono::Utc>) -> bool {
+    let tz = flux_core::time::mexico_city();
+    let Ok(local) = chrono::NaiveDateTime::parse_from_str(&m.date, "%Y-%m-%d %H:%M:%S") else {
+        return false;
+    };
+    use chrono::TimeZone;
+    match tz.from_local_datetime(&local).earliest() {
+        Some(at) => at.with_timezone(&chrono::Utc) >= since - chrono::Duration::minutes(5),
+        None => false,
+    }
+}
+
+async fn claimed(store: &Store, operation: &str) -> Result<bool, ApiError> {
+    let operation = operation.to_string();
+    Ok(store
+        .read(tx_fn(move |tx| {
+            Box::pin(
+                async move { store_transfers::operation_is_transfer(tx, NAME, &operation).await },
+            )
+        }))
+        .await?)
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers", operation_id = "list_card_transfers", tag = "cards",
+    params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, card_id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
+    let (page, per_page) = page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        200,
+    )?;
+    let (rows, total) = state
+        .store
+        .list_card_transfers(card.id, Page { page, per_page })
+        .await?;
+    let data: Vec<Value> = rows.iter().map(view).collect();
+    Ok(Json(
+        json!({ "data": data, "pagination": Pagination::new(page, per_page, total) }),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers/{transferId}", operation_id = "get_card_transfer", tag = "cards",
+    params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path), ("transferId" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    security(("api_key" = [])))]
+pub async fn get(
+    State(state): State<SharedState>,
+    Extension(caller): Extension<Caller>,
+    Path((client_id, card_id, transfer_id)): Path<(String, String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
+    let id = path_id(&transfer_id, "transfer")?;
+    match state.store.get_card_transfer(id).await? {
+        Some(t) if t.card_id == card.id => Ok(Json(view(&t))),
+        _ => Err(ApiError::not_found("transfer")),
+    }
+}
+
+/// The resolver's round for transfers left PENDING (a call whose answer was lost, a crash
+/// between the intent and the call): each is decided from the card's movements, or called.
+pub async fn resolve_pending(
+    provider: &NecipcoProvider,
+    store: &Store,
+) -> anyhow::Result<Vec<String>> {
+    let after = chrono::Duration::from_std(provider.call_timeout())? * 2;
+    let before = flux_core::time::now() - after;
+    let mut done = Vec::new();
+    for t in store.pending_transfers_before(before, 100).await? {
+        let Some(card) = store.get_card(t.card_id).await? else {
+            continue;
+        };
+        let Some(client) = store.get_client(t.client_id).await? else {
+            continue;
+        };
+        let api = provider.client_for(store, &client).await?;
+        match settle(provider, store, &api, &card, t.clone()).await {
+            Ok(end) => done.push(format!("card transfer {} {}", end.id, end.status.as_str())),
+            Err(e) => {
+                tracing::warn!(transfer_id = %t.id, error = ?e, "card transfer still unresolved")
+            }
+        }
+    }
+    Ok(done)
+}
