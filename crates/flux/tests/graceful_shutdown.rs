@@ -1,6 +1,7 @@
 //! SIGTERM drains: the real `flux serve`, asked to stop while a request waits on a slow Fincore,
 //! says `draining` on /readyz (503) while it still serves, lets that request finish with its
-//! real answer, and exits 0 within its deadline.
+//! real answer, and exits 0 within its deadline; work that outlasts the deadline does not hold
+//! the process, which then exits 1.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -35,14 +36,14 @@ fn free_port() -> u16 {
 
 /// `flux serve` in sandbox on SQLite, its Fincore emulator on a known port; waits until it has
 /// printed its banner (start-up done, the signal handlers long installed) and /readyz is 200.
-async fn start(dir: &std::path::Path, addr: &str, emulator: &str) -> Server {
+async fn start(dir: &std::path::Path, addr: &str, emulator: &str, deadline_ms: u64) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_flux"))
         .args(["serve", "--addr", addr, "--data-dir"])
         .arg(dir)
         .env("FLUX_SANDBOX_EMULATOR_ADDR", emulator)
         .env("FLUX_LEDGER_BACKEND", "embedded")
         .env("FLUX_DRAIN_GRACE_MS", GRACE_MS.to_string())
-        .env("FLUX_SHUTDOWN_TIMEOUT_MS", DEADLINE_MS.to_string())
+        .env("FLUX_SHUTDOWN_TIMEOUT_MS", deadline_ms.to_string())
         .env("FLUX_LOG_FORMAT", "json")
         .env_remove("FLUX_FINCORE_URL")
         .env_remove("FLUX_DATABASE_URL")
@@ -112,36 +113,43 @@ async fn exited(server: &mut Server, limit: Duration) -> Option<std::process::Ex
     None
 }
 
+/// Makes every call to the Fincore emulator take `latency_ms`.
+async fn slow_fincore(emulator: &str, latency_ms: u64) {
+    let r = reqwest::Client::new()
+        .put(format!("http://{emulator}/_emulator/faults"))
+        .json(&json!({ "latency_ms": latency_ms }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "setting the emulator's latency");
+}
+
+/// GET the demo client's accounts (a call to Fincore), in the background.
+fn accounts(base: &str, dir: &std::path::Path) -> tokio::task::JoinHandle<(u16, Value)> {
+    let key = std::fs::read_to_string(dir.join("demo-api-key")).unwrap();
+    let url = format!("{base}/api/partners/clients/{DEMO_CLIENT}/accounts");
+    tokio::spawn(async move {
+        let r = reqwest::Client::new()
+            .get(url)
+            .header("X-API-Key", key.trim())
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().await.unwrap())
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_drains_then_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let addr = format!("127.0.0.1:{}", free_port());
     let emulator = format!("127.0.0.1:{}", free_port());
-    let mut server = start(dir.path(), &addr, &emulator).await;
+    let mut server = start(dir.path(), &addr, &emulator, DEADLINE_MS).await;
     let base = format!("http://{addr}");
-    let key = std::fs::read_to_string(dir.path().join("demo-api-key"))
-        .unwrap()
-        .trim()
-        .to_string();
-    let http = reqwest::Client::new();
-    let r = http
-        .put(format!("http://{emulator}/_emulator/faults"))
-        .json(&json!({"latency_ms": FINCORE_LATENCY_MS}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "setting the emulator's latency");
+    slow_fincore(&emulator, FINCORE_LATENCY_MS).await;
 
     // A request that waits on Fincore, in flight when the signal arrives.
-    let accounts = format!("{base}/api/partners/clients/{DEMO_CLIENT}/accounts");
-    let in_flight = tokio::spawn({
-        let (http, key) = (http.clone(), key.clone());
-        async move {
-            let r = http.get(accounts).header("X-API-Key", key).send().await;
-            let r = r.unwrap();
-            (r.status().as_u16(), r.json::<Value>().await.unwrap())
-        }
-    });
+    let in_flight = accounts(&base, dir.path());
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         !in_flight.is_finished(),
@@ -173,4 +181,31 @@ async fn sigterm_drains_then_exits_zero() {
     );
     // Once gone, nothing listens: a load balancer's next connection is refused.
     assert!(reqwest::get(format!("{base}/readyz")).await.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_past_the_deadline_does_not_hold_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let emulator = format!("127.0.0.1:{}", free_port());
+    let deadline_ms = 500;
+    let mut server = start(dir.path(), &addr, &emulator, deadline_ms).await;
+    slow_fincore(&emulator, 30_000).await;
+    let _stuck = accounts(&format!("http://{addr}"), dir.path());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let signalled = Instant::now();
+    sigterm(&server);
+
+    // Gone soon after grace + deadline, long before Fincore would have answered, saying so.
+    let status = exited(
+        &mut server,
+        Duration::from_millis(GRACE_MS + deadline_ms + 5_000),
+    )
+    .await;
+    let took = signalled.elapsed();
+    assert_eq!(
+        status.map(|s| s.code()),
+        Some(Some(1)),
+        "exit after {took:?}"
+    );
 }
