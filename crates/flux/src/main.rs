@@ -267,14 +267,18 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
         Command::Serve { addr, store } => {
-            // Before start-up: a stop asked for meanwhile drains once it is done.
+            // Before start-up: a stop asked for meanwhile drains once it is done (see signals).
             let mut stop = StopSignals::install();
             let mut config = store.load()?;
             if let Some(a) = addr {
                 config.server.addr = a;
             }
             init_logs(&config.server.log_format);
-            let running = flux::start(config.clone()).await?;
+            let Some(running) = stop.hold_during(flux::start(config.clone())).await else {
+                eprintln!("second stop signal: start-up abandoned");
+                return Ok(false);
+            };
+            let running = running?;
             println!("Flux listening on {}", running.base_url());
             println!(
                 "  docs:     {}/docs   (OpenAPI: {}/openapi.json)",
