@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod error;
 pub mod idempotency;
 pub mod keys;
+pub mod lifecycle;
 pub mod metrics;
 pub mod model;
 pub mod openapi;

@@ -54,6 +54,8 @@ pub struct AppState {
     pub auth_failures: crate::rate_limit::AuthFailures,
     /// The outbound webhook engine (to wake it when something is queued).
     pub deliveries: Arc<crate::delivery::Deliveries>,
+    /// Draining (a stop was asked for): `/readyz` answers 503 until the listener closes.
+    pub lifecycle: crate::lifecycle::Lifecycle,
 }
 
 pub type SharedState = Arc<AppState>;

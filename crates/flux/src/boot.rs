@@ -35,28 +35,17 @@ pub struct Running {
     pub demo_partner_id: Option<Uuid>,
     pub demo_api_key: Option<String>,
     pub state: Arc<AppState>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    server: tokio::task::JoinHandle<()>,
-    /// The resolver's loop, stopped with the server.
-    resolver: tokio::task::JoinHandle<()>,
+    /// Closes the listener (see [`crate::shutdown`]).
+    pub(crate) shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    pub(crate) server: tokio::task::JoinHandle<()>,
+    /// The resolver's loop; it stops between rounds once draining starts.
+    pub(crate) resolver: tokio::task::JoinHandle<()>,
+    pub(crate) drain: crate::shutdown::Drain,
 }
 
 impl Running {
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
-    }
-
-    /// Stops accepting requests and waits for the ones in flight.
-    pub async fn stop(mut self) {
-        self.state.deliveries.stop();
-        self.resolver.abort();
-        if let Some(emulator) = &self.emulator {
-            emulator.flush();
-        }
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        let _ = (&mut self.server).await;
     }
 
     /// Waits until the server stops (Ctrl-C).
@@ -352,6 +341,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         pepper: Secret::new(pepper),
         audit: AuditSink::start(store.clone()),
         deliveries,
+        lifecycle: Default::default(),
     });
 
     share_rate_limits(&config, state.clone());
@@ -389,6 +379,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         providers,
         config.resolver.config(),
         Duration::from_millis(config.resolver.interval_ms.max(10)),
+        state.lifecycle.clone(),
     );
 
     Ok(Running {
@@ -401,6 +392,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         shutdown: Some(shutdown),
         server,
         resolver,
+        drain: crate::shutdown::Drain::from_config(&config),
     })
 }
 
@@ -521,18 +513,25 @@ async fn open_live_books(store: &Store, providers: &Providers) {
     }
 }
 
-/// Resolves movements left non-final too long, every `interval`, for as long as Flux runs.
+/// Resolves movements left non-final too long, every `interval`, until draining starts.
 fn spawn_resolver(
     store: Store,
     providers: Providers,
     config: flux_gateway::resolver::ResolverConfig,
     interval: Duration,
+    lifecycle: flux_gateway::lifecycle::Lifecycle,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tick.tick().await;
+            // The stop is heard only between rounds: a round re-sending or booking a
+            // money-out is never cut in the middle.
+            tokio::select! {
+                biased;
+                _ = lifecycle.draining() => return,
+                _ = tick.tick() => {}
+            }
             match flux_gateway::resolver::resolve(&store, &providers, &config).await {
                 Ok(done) => {
                     for r in done {

@@ -126,6 +126,10 @@ pub struct Server {
     pub log_format: String,
     /// Proxies (addresses or networks) whose X-Forwarded-For names the client address.
     pub trusted_proxies: Vec<String>,
+    /// On SIGTERM, how long /readyz answers 503 `draining` while requests are still served.
+    pub drain_grace_ms: u64,
+    /// Then, how long work in flight may take to finish before it is abandoned.
+    pub shutdown_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -225,6 +229,8 @@ impl Default for Server {
             max_body_bytes: 1024 * 1024,
             log_format: "json".into(),
             trusted_proxies: Vec::new(),
+            drain_grace_ms: 1_000,
+            shutdown_timeout_ms: 20_000,
         }
     }
 }
@@ -324,6 +330,11 @@ impl Config {
         env_parse("FLUX_DATABASE_URL", &mut c.server.database_url)?;
         env_parse("FLUX_MAX_BODY_BYTES", &mut c.server.max_body_bytes)?;
         env_parse("FLUX_LOG_FORMAT", &mut c.server.log_format)?;
+        env_parse("FLUX_DRAIN_GRACE_MS", &mut c.server.drain_grace_ms)?;
+        env_parse(
+            "FLUX_SHUTDOWN_TIMEOUT_MS",
+            &mut c.server.shutdown_timeout_ms,
+        )?;
         env_parse("FLUX_RATE_LIMIT_PER_SECOND", &mut c.rate_limit.per_second)?;
         env_parse("FLUX_RATE_LIMIT_BURST", &mut c.rate_limit.burst)?;
         env_parse("FLUX_REDIS_URL", &mut c.rate_limit.redis_url)?;
@@ -455,6 +466,11 @@ mod tests {
             d.rate_limit.auth_failures_refill_ms
         );
         assert_eq!(parsed.server.trusted_proxies, d.server.trusted_proxies);
+        assert_eq!(parsed.server.drain_grace_ms, d.server.drain_grace_ms);
+        assert_eq!(
+            parsed.server.shutdown_timeout_ms,
+            d.server.shutdown_timeout_ms
+        );
         assert_eq!(parsed.idempotency.ttl_s, d.idempotency.ttl_s);
         assert_eq!(parsed.idempotency.wait_ms, d.idempotency.wait_ms);
         assert_eq!(parsed.fincore.timeout_ms, d.fincore.timeout_ms);

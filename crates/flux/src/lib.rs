@@ -4,6 +4,9 @@ pub mod admin;
 pub mod boot;
 pub mod config;
 pub mod providers;
+pub mod sandbox;
+pub mod shutdown;
+pub mod signals;
 
 pub use boot::{start, Running, DEMO_CLIENT_ID};
 pub use config::Config;

@@ -2,6 +2,7 @@
 //! audit trail.
 
 use clap::{Parser, Subcommand};
+use flux::signals::StopSignals;
 use flux::{admin, Config};
 use std::path::PathBuf;
 
@@ -230,22 +231,12 @@ enum SandboxCommand {
         #[arg(long, default_value = "127.0.0.1:8300")]
         addr: String,
     },
-}
-
-/// Waits for Ctrl-C, or SIGTERM on Unix.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
+    /// Run the NeCIPCo emulator alone, in memory, with one funded program (what several
+    /// `flux serve` instances share instead of each running its own).
+    Necipco {
+        #[arg(long, default_value = "127.0.0.1:8400")]
+        addr: String,
+    },
 }
 
 fn init_logs(format: &str) {
@@ -276,12 +267,18 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
         Command::Serve { addr, store } => {
+            // Before start-up: a stop asked for meanwhile drains once it is done (see signals).
+            let mut stop = StopSignals::install();
             let mut config = store.load()?;
             if let Some(a) = addr {
                 config.server.addr = a;
             }
             init_logs(&config.server.log_format);
-            let running = flux::start(config.clone()).await?;
+            let Some(running) = stop.hold_during(flux::start(config.clone())).await else {
+                eprintln!("second stop signal: start-up abandoned");
+                return Ok(false);
+            };
+            let running = running?;
             println!("Flux listening on {}", running.base_url());
             println!(
                 "  docs:     {}/docs   (OpenAPI: {}/openapi.json)",
@@ -314,11 +311,17 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                 );
                 println!("  demo client:  {}", flux::DEMO_CLIENT_ID);
             }
-            // Ctrl-C or SIGTERM (what an orchestrator sends): stop accepting, let requests in
-            // flight finish, save the sandbox provider's state, exit 0.
-            stop_signal().await;
-            running.stop().await;
-            Ok(true)
+            // Ctrl-C or SIGTERM (what an orchestrator sends): say draining, stop accepting, let
+            // the work in flight finish, save the sandbox provider's state, exit 0. A second
+            // signal means "now": exit 1 at once, leaving the rest to the leases.
+            stop.recv().await;
+            tokio::select! {
+                drained = running.drain() => Ok(drained),
+                _ = stop.recv() => {
+                    eprintln!("second stop signal: exiting without finishing the work in flight");
+                    Ok(false)
+                }
+            }
         }
         Command::Migrate { store } => admin::migrate(&store.load()?).await.map(|_| true),
         Command::Partner { command, store } => {
@@ -394,6 +397,7 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Sandbox {
             command: SandboxCommand::Fincore { addr },
         } => {
+            let mut stop = StopSignals::install();
             init_logs("pretty");
             let seed = fincore::emulator::SeedClient {
                 client_id: flux::DEMO_CLIENT_ID.parse()?,
@@ -410,12 +414,14 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             println!("  x-api-key:     fincore-sandbox-api-key");
             println!("  client_id:     {}", flux::DEMO_CLIENT_ID);
             println!("  client_secret: sandbox-demo-secret");
-            tokio::signal::ctrl_c().await?;
+            stop.recv().await;
+            emu.flush();
             Ok(true)
         }
         Command::Sandbox {
             command: SandboxCommand::Felix { addr },
         } => {
+            let mut stop = StopSignals::install();
             init_logs("pretty");
             let seed = felix::emulator::SeedProvider {
                 email: "sandbox@felix.test".into(),
@@ -430,7 +436,19 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             println!("Félix emulator listening on {}", emu.base_url());
             println!("  email:    sandbox@felix.test");
             println!("  password: sandbox-demo-password");
-            tokio::signal::ctrl_c().await?;
+            stop.recv().await;
+            Ok(true)
+        }
+        Command::Sandbox {
+            command: SandboxCommand::Necipco { addr },
+        } => {
+            let mut stop = StopSignals::install();
+            init_logs("pretty");
+            let emu = flux::sandbox::necipco(addr.parse()?).await?;
+            println!("NeCIPCo emulator listening on {}", emu.base_url());
+            println!("  api key:  {}", flux::sandbox::NECIPCO_API_KEY);
+            println!("  password: {}", flux::sandbox::NECIPCO_PASSWORD);
+            stop.recv().await;
             Ok(true)
         }
     }

@@ -17,6 +17,7 @@ use super::url_policy::UrlPolicy;
 use flux_store::{AttemptOutcome, AttemptRecord, ClaimedDelivery, NextStep, Store};
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{watch, Notify, OwnedSemaphorePermit, Semaphore};
@@ -67,6 +68,8 @@ const DEEP_CLAIM_MAX: Duration = Duration::from_secs(4);
 pub struct Deliveries {
     wake: Arc<Notify>,
     stop: watch::Sender<bool>,
+    /// The running engine (None when `workers` is 0) and its dispatcher, for [`Deliveries::drained`].
+    running: Mutex<Option<(Arc<Engine>, tokio::task::JoinHandle<()>)>>,
 }
 
 struct Engine {
@@ -77,6 +80,10 @@ struct Engine {
     in_flight: Mutex<HashMap<Uuid, usize>>,
     wake: Arc<Notify>,
     done: flume::Sender<AttemptOutcome>,
+    /// Outcomes handed to the recorder, and (cumulative) written back by it: a drain waits
+    /// until the second catches up with the first.
+    sent: AtomicU64,
+    recorded: watch::Sender<u64>,
 }
 
 impl Deliveries {
@@ -84,13 +91,13 @@ impl Deliveries {
     pub fn start(store: Store, config: DeliveryConfig) -> anyhow::Result<Arc<Deliveries>> {
         let wake = Arc::new(Notify::new());
         let (stop, stopped) = watch::channel(false);
-        let handle = Arc::new(Deliveries {
-            wake: wake.clone(),
-            stop,
-        });
         if config.workers == 0 {
             tracing::info!("webhook delivery is disabled in this process (workers = 0)");
-            return Ok(handle);
+            return Ok(Arc::new(Deliveries {
+                wake,
+                stop,
+                running: Mutex::new(None),
+            }));
         }
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -106,12 +113,18 @@ impl Deliveries {
             config,
             http,
             in_flight: Mutex::new(HashMap::new()),
-            wake,
+            wake: wake.clone(),
             done,
+            sent: AtomicU64::new(0),
+            recorded: watch::channel(0).0,
         });
         tokio::spawn(record(engine.clone(), outcomes));
-        tokio::spawn(dispatch(engine, stopped));
-        Ok(handle)
+        let dispatcher = tokio::spawn(dispatch(engine.clone(), stopped));
+        Ok(Arc::new(Deliveries {
+            wake,
+            stop,
+            running: Mutex::new(Some((engine, dispatcher))),
+        }))
     }
 
     /// Something was queued: look now rather than at the next poll.
@@ -122,6 +135,21 @@ impl Deliveries {
     /// Stops claiming new work; attempts in flight finish.
     pub fn stop(&self) {
         let _ = self.stop.send(true);
+    }
+
+    /// After [`Deliveries::stop`]: resolves once the dispatcher has stopped, every attempt in
+    /// flight has its answer (or its timeout) and every outcome is written back, so nothing
+    /// this process claimed is left leased for another instance to wait out.
+    pub async fn drained(&self) {
+        let Some((engine, dispatcher)) = self.running.lock().take() else {
+            return;
+        };
+        let _ = dispatcher.await;
+        let workers = u32::try_from(engine.config.workers).unwrap_or(u32::MAX);
+        // Each attempt holds a permit until its outcome is handed to the recorder.
+        let _all = engine.permits.acquire_many(workers).await;
+        let sent = engine.sent.load(Ordering::SeqCst);
+        let _ = engine.recorded.subscribe().wait_for(|n| *n >= sent).await;
     }
 }
 
@@ -410,6 +438,7 @@ async fn attempt(engine: Arc<Engine>, d: ClaimedDelivery, permit: OwnedSemaphore
         webhook_id: d.delivery.webhook_id,
         next,
     };
+    engine.sent.fetch_add(1, Ordering::SeqCst);
     let _ = engine.done.send(outcome);
     {
         let mut in_flight = engine.in_flight.lock();
@@ -435,6 +464,7 @@ async fn record(engine: Arc<Engine>, outcomes: flume::Receiver<AttemptOutcome>) 
                 Err(_) => break,
             }
         }
+        let count = batch.len() as u64;
         let mut tries = 0;
         loop {
             match engine.store.finish_attempts(batch.clone()).await {
@@ -451,6 +481,8 @@ async fn record(engine: Arc<Engine>, outcomes: flume::Receiver<AttemptOutcome>) 
                 }
             }
         }
+        // Written or given up on (their leases expire): either way, nothing more to wait for.
+        engine.recorded.send_modify(|n| *n += count);
         // Deliveries waiting behind these (same transaction) may go now.
         engine.wake.notify_one();
     }

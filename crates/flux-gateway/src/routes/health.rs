@@ -10,10 +10,19 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
-/// Ready when the store answers a query. `rate_limits` says how keys are limited now:
-/// `shared` (Redis), `local` (Redis configured but unreachable: per instance until it answers)
-/// or `instance` (no Redis configured).
+/// Ready when the store answers a query and the instance is not draining. `rate_limits` says
+/// how keys are limited now: `shared` (Redis), `local` (Redis configured but unreachable: per
+/// instance until it answers) or `instance` (no Redis configured). While draining (a stop was
+/// asked for) the answer is 503 `draining` whatever the store says, so a load balancer stops
+/// sending new requests before the listener closes.
 pub async fn readyz(State(state): State<SharedState>) -> Response {
+    if state.lifecycle.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "draining", "store": state.store.backend_name()})),
+        )
+            .into_response();
+    }
     match state.store.ping().await {
         Ok(()) => Json(
             serde_json::json!({"status": "ready", "store": state.store.backend_name(),
