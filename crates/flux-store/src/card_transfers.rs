@@ -38,7 +38,8 @@ impl TransferDirection {
 }
 
 /// Where a transfer stands. PENDING covers "not called yet" and "called, answer unknown":
-/// `attempted_at` tells them apart.
+/// `attempted_at` tells them apart; NeCIPCo is called at most once per transfer (see
+/// [`Store::claim_transfer_attempt`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TransferStatus {
     Pending,
@@ -108,9 +109,15 @@ pub enum TransferEnd {
     },
 }
 
-const COLUMNS: &str = "id, partner_id, client_id, card_id, provider, direction, amount, currency, \
-     status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
-     failure_message, attempted_at, created_at, updated_at";
+/// The columns every read selects, in [`transfer`]'s order (a macro, so that queries stay
+/// `&'static str`).
+macro_rules! columns {
+    () => {
+        "id, partner_id, client_id, card_id, provider, direction, amount, currency, status, \
+         latitude, longitude, provider_operation_id, authorization_code, failure_code, \
+         failure_message, attempted_at, created_at, updated_at"
+    };
+}
 
 fn transfer(r: &Row) -> Result<CardTransfer> {
     let bad = |i: usize, what: &str| StoreError::corrupt(i, what);
@@ -139,9 +146,11 @@ fn transfer(r: &Row) -> Result<CardTransfer> {
 
 /// Records the intent; false when a transfer with that id exists already (a retry).
 pub async fn insert_transfer(tx: &mut dyn Tx, t: &CardTransfer) -> Result<bool> {
-    let sql = format!(
-        "INSERT INTO card_transfers ({COLUMNS}) VALUES \
-         ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) ON CONFLICT DO NOTHING"
+    let sql = concat!(
+        "INSERT INTO card_transfers (",
+        columns!(),
+        ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) \
+         ON CONFLICT DO NOTHING"
     );
     let params = vec![
         t.id.into(),
@@ -163,7 +172,7 @@ pub async fn insert_transfer(tx: &mut dyn Tx, t: &CardTransfer) -> Result<bool> 
         micros(t.created_at),
         micros(t.updated_at),
     ];
-    Ok(tx.exec(&sql, &params).await? == 1)
+    Ok(tx.exec(sql, &params).await? == 1)
 }
 
 /// Ends a PENDING transfer; false when it had ended already (someone else settled it).
@@ -223,11 +232,20 @@ pub async fn operation_is_transfer(
         .is_some())
 }
 
+/// [`Store::card_has_pending_transfer`] inside the caller's transaction.
+pub async fn pending_transfer_in(tx: &mut dyn Tx, card_id: Uuid) -> Result<bool> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM card_transfers WHERE card_id = $1 AND status = 'PENDING' LIMIT 1",
+            &[card_id.into()],
+        )
+        .await?
+        .is_some())
+}
+
 impl Store {
     pub async fn get_card_transfer(&self, id: Uuid) -> Result<Option<CardTransfer>> {
-        let sql = "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
-             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
-             failure_message, attempted_at, created_at, updated_at FROM card_transfers WHERE id = $1";
+        let sql = concat!("SELECT ", columns!(), " FROM card_transfers WHERE id = $1");
         self.query(sql, vec![id.into()])
             .await?
             .first()
@@ -243,11 +261,12 @@ impl Store {
     ) -> Result<(Vec<CardTransfer>, u64)> {
         let per_page = i64::from(page.per_page.clamp(1, 500));
         let offset = i64::from(page.page.max(1) - 1) * per_page;
-        let sql =
-            "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
-             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
-             failure_message, attempted_at, created_at, updated_at FROM card_transfers \
-             WHERE card_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3";
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM card_transfers \
+             WHERE card_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
+        );
         let rows = self
             .query(sql, vec![card_id.into(), per_page.into(), offset.into()])
             .await?;
@@ -265,16 +284,40 @@ impl Store {
         Ok((list, u64::try_from(total).unwrap_or(0)))
     }
 
-    /// Notes that the provider is being called for a transfer (an unknown outcome is then
-    /// decided from the card's movements, never by calling blindly again).
-    pub async fn mark_transfer_attempted(&self, id: Uuid) -> Result<()> {
+    /// Claims the call to the provider for a PENDING transfer that had never been called: true
+    /// for exactly one caller, however many requests, resolvers or instances race for it.
+    pub async fn claim_transfer_attempt(&self, id: Uuid) -> Result<bool> {
         let now = micros(flux_core::time::now());
-        self.write_statement(
-            "UPDATE card_transfers SET attempted_at = $1, updated_at = $1 WHERE id = $2 AND status = 'PENDING'",
-            vec![now, id.into()],
-        )
-        .await
-        .map(|_| ())
+        let rows = self
+            .write_statement(
+                "UPDATE card_transfers SET attempted_at = $1, updated_at = $1
+                 WHERE id = $2 AND status = 'PENDING' AND attempted_at IS NULL RETURNING id",
+                vec![now, id.into()],
+            )
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Whether a transfer of the card is still PENDING.
+    pub async fn card_has_pending_transfer(&self, card_id: Uuid) -> Result<bool> {
+        Ok(!self
+            .query(
+                "SELECT 1 FROM card_transfers WHERE card_id = $1 AND status = 'PENDING' LIMIT 1",
+                vec![card_id.into()],
+            )
+            .await?
+            .is_empty())
+    }
+
+    /// Whether polling recorded this provider movement of the card before.
+    pub async fn card_movement_seen(&self, card_id: Uuid, movement_id: &str) -> Result<bool> {
+        Ok(!self
+            .query(
+                "SELECT 1 FROM card_movements_seen WHERE card_id = $1 AND movement_id = $2",
+                vec![card_id.into(), movement_id.to_string().into()],
+            )
+            .await?
+            .is_empty())
     }
 
     /// PENDING transfers last touched before `before`, oldest first: the resolver's work.
@@ -283,11 +326,12 @@ impl Store {
         before: DateTime<Utc>,
         limit: i64,
     ) -> Result<Vec<CardTransfer>> {
-        let sql =
-            "SELECT id, partner_id, client_id, card_id, provider, direction, amount, currency, \
-             status, latitude, longitude, provider_operation_id, authorization_code, failure_code, \
-             failure_message, attempted_at, created_at, updated_at FROM card_transfers \
-             WHERE status = 'PENDING' AND updated_at < $1 ORDER BY updated_at LIMIT $2";
+        let sql = concat!(
+            "SELECT ",
+            columns!(),
+            " FROM card_transfers \
+             WHERE status = 'PENDING' AND updated_at < $1 ORDER BY updated_at LIMIT $2"
+        );
         let rows = self.query(sql, vec![micros(before), limit.into()]).await?;
         rows.iter().map(transfer).collect()
     }

@@ -3,7 +3,8 @@
 //!
 //! SENDING (the SPEI payment `payment_id` is out) → FUNDING (it completed: the money is at the
 //! card provider, whose credit of the program is being ordered) → COMPLETED; or FAILED when the
-//! SPEI payment failed (nothing left the client). Each step is a conditional update from the
+//! SPEI payment failed (nothing left the client), or NEEDS_REVIEW when the program credit's
+//! outcome cannot be decided. Each step is a conditional update from the
 //! step before, so racing pollers, requests or instances take it once.
 
 use crate::sql::{Row, Tx};
@@ -16,6 +17,9 @@ pub enum TopUpStatus {
     Funding,
     Completed,
     Failed,
+    /// The program credit's outcome could not be decided: an operator must look (it is in the
+    /// review list); Flux orders nothing more for it.
+    NeedsReview,
 }
 
 impl TopUpStatus {
@@ -25,6 +29,7 @@ impl TopUpStatus {
             TopUpStatus::Funding => "FUNDING",
             TopUpStatus::Completed => "COMPLETED",
             TopUpStatus::Failed => "FAILED",
+            TopUpStatus::NeedsReview => "NEEDS_REVIEW",
         }
     }
 
@@ -34,6 +39,7 @@ impl TopUpStatus {
             "FUNDING" => Some(TopUpStatus::Funding),
             "COMPLETED" => Some(TopUpStatus::Completed),
             "FAILED" => Some(TopUpStatus::Failed),
+            "NEEDS_REVIEW" => Some(TopUpStatus::NeedsReview),
             _ => None,
         }
     }
@@ -171,18 +177,32 @@ impl Store {
         let sql = "SELECT id, partner_id, client_id, provider, amount, status, payment_id, \
              fund_before, fund_attempted_at, note, created_at, updated_at \
              FROM card_program_top_ups WHERE status IN ('SENDING', 'FUNDING') \
-             ORDER BY updated_at LIMIT $1";
+             ORDER BY created_at LIMIT $1";
         let rows = self.query(sql, vec![limit.into()]).await?;
         rows.iter().map(top_up).collect()
     }
 
-    /// Notes the master balance read before ordering a program credit, and when.
-    pub async fn mark_top_up_funding_attempt(&self, id: Uuid, before: &str) -> Result<()> {
+    /// Claims the program credit of a FUNDING top-up never ordered before, noting the master's
+    /// balance read just before: true for exactly one caller across instances.
+    pub async fn claim_top_up_funding(&self, id: Uuid, before: &str) -> Result<bool> {
         let now = micros(flux_core::time::now());
+        let rows = self
+            .write_statement(
+                "UPDATE card_program_top_ups SET fund_before = $1, fund_attempted_at = $2, updated_at = $2
+                 WHERE id = $3 AND status = 'FUNDING' AND fund_attempted_at IS NULL RETURNING id",
+                vec![before.to_string().into(), now, id.into()],
+            )
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Forgets a program credit NeCIPCo refused outright (nothing happened), so a later round
+    /// may order it again.
+    pub async fn release_top_up_funding(&self, id: Uuid, note: &str) -> Result<()> {
         self.write_statement(
-            "UPDATE card_program_top_ups SET fund_before = $1, fund_attempted_at = $2, updated_at = $2
-             WHERE id = $3 AND status = 'FUNDING'",
-            vec![before.to_string().into(), now, id.into()],
+            "UPDATE card_program_top_ups SET fund_before = NULL, fund_attempted_at = NULL, note = $1
+             WHERE id = $2 AND status = 'FUNDING'",
+            vec![note.to_string().into(), id.into()],
         )
         .await
         .map(|_| ())

@@ -221,25 +221,32 @@ async fn race(flux: &TestFlux, card: &str) {
     assert_eq!(after - before, rust_decimal::Decimal::new(1000, 2));
 }
 
-/// The answer lost after NeCIPCo moved the money: the transfer stays PENDING (504), and the
-/// retry with the same key finds the movement and completes it without sending again.
+/// The answer lost after NeCIPCo moved the money, for a funding and for a return: the first
+/// answer is a 5xx (never a failure the partner could act on), and the retry with the same key
+/// finds the movement and completes the transfer; nothing is sent a second time.
 async fn lost_answer(flux: &TestFlux, card: &str) {
-    let fund = format!("{}/cards/{card}/fund", base());
-    let before = card_balance(flux, card).await;
-    let emulator = necipco(flux).emulator.as_ref().unwrap();
-    emulator.set_faults(necipco::emulator::Faults {
-        drop_response_rate: 1.0,
-        hang_ms: 1_500,
-        ..Default::default()
-    });
-    let r = post_keyed(flux, &fund, "lost-1", &money("7.25")).await;
-    emulator.set_faults(Default::default());
-    assert!(r.status.is_server_error(), "{}", r.text);
-    let r = post_keyed(flux, &fund, "lost-1", &money("7.25")).await;
-    assert_eq!(r.status, 201, "{}", r.text);
-    assert_eq!(r.body["status"], "COMPLETED", "{}", r.text);
-    let after = card_balance(flux, card).await;
-    assert_eq!(after - before, dec("7.25"), "moved once");
+    for (action, key, signed) in [
+        ("fund", "lost-1", dec("7.25")),
+        ("return", "lost-2", dec("-7.25")),
+    ] {
+        let path = format!("{}/cards/{card}/{action}", base());
+        let before = card_balance(flux, card).await;
+        let emulator = necipco(flux).emulator.as_ref().unwrap();
+        emulator.set_faults(necipco::emulator::Faults {
+            drop_response_rate: 1.0,
+            hang_ms: 1_500,
+            ..Default::default()
+        });
+        let r = post_keyed(flux, &path, key, &money("7.25")).await;
+        emulator.set_faults(Default::default());
+        assert!(r.status.is_server_error(), "{}", r.text);
+        assert!(r.text.contains("same Idempotency-Key"), "{}", r.text);
+        let r = post_keyed(flux, &path, key, &money("7.25")).await;
+        assert_eq!(r.status, 201, "{action}: {}", r.text);
+        assert_eq!(r.body["status"], "COMPLETED", "{}", r.text);
+        let after = card_balance(flux, card).await;
+        assert_eq!(after - before, signed, "{action} moved once");
+    }
 }
 
 /// Bad input and other partners.

@@ -143,6 +143,12 @@ impl NecipcoProvider {
         self.connection.timeout
     }
 
+    /// How long after an unanswered money call its movement may still appear: five call
+    /// timeouts, at least a minute. Past it, a transfer with no movement did not happen.
+    pub fn settle_window(&self) -> Duration {
+        (self.connection.timeout * 5).max(Duration::from_secs(60))
+    }
+
     pub fn padding(&self) -> Padding {
         self.connection.padding
     }

@@ -20,7 +20,7 @@ use super::cards::{movement, status_subject};
 use super::{model, NecipcoProvider, NAME};
 use crate::wire::{CardStatus, Sensitive};
 use flux_ledger::card_books;
-use flux_store::card_transfers::operation_is_transfer;
+use flux_store::card_transfers::{operation_is_transfer, pending_transfer_in};
 use flux_store::cards::record_card_movement_in;
 use flux_store::outbox::Subject;
 use flux_store::sql::tx_fn;
@@ -84,12 +84,12 @@ async fn poll_card(
     let from = created.max(today - chrono::Duration::days(WINDOW_DAYS));
     // A card whose money call is in flight, or whose transfer is still undecided, waits for
     // the next round: its newest movement may be that transfer's, which must not be booked
-    // twice.
+    // twice (checked again inside the booking's transaction, for other instances).
     let lock = provider.card_lock(card.id);
     let Ok(_quiet) = lock.try_lock() else {
         return Ok(done);
     };
-    if transfer_pending(store, card.id).await? {
+    if store.card_has_pending_transfer(card.id).await? {
         return Ok(done);
     }
     let page = api
@@ -101,21 +101,6 @@ async fn poll_card(
         }
     }
     Ok(done)
-}
-
-async fn transfer_pending(store: &Store, card_id: Uuid) -> anyhow::Result<bool> {
-    let (recent, _) = store
-        .list_card_transfers(
-            card_id,
-            flux_store::Page {
-                page: 1,
-                per_page: 50,
-            },
-        )
-        .await?;
-    Ok(recent
-        .iter()
-        .any(|t| t.status == flux_store::TransferStatus::Pending))
 }
 
 /// Announces a movement once and, when Flux did not make it (a purchase, say), books it in the
@@ -138,34 +123,22 @@ async fn record_movement(
     };
     let (card_id, client_id, movement_id) = (card.id, card.client_id, m.id.clone());
     let operation = m.referencial_id.clone();
-    let tagged = m
-        .merchant
-        .description
-        .as_deref()
-        .and_then(|d| Uuid::try_parse(d).ok())
-        .filter(|_| {
-            m.merchant
-                .description
-                .as_deref()
-                .is_some_and(|d| d.len() == 32)
-        });
     let signed = m.amounts.original.total.value();
-    let counterpart = if m.code.subtype == SPEI_SUBTYPE {
-        card_books::Counterpart::Outside
-    } else {
-        card_books::Counterpart::Program
-    };
+    let counterpart = counterpart(&m.code.subtype);
     let sub = subject.clone();
     let booked = store
         .write(tx_fn(move |tx| {
             Box::pin(async move {
+                // A transfer of this card still PENDING (on another instance, say) may own this
+                // movement: leave it unrecorded until the transfer ends.
+                if pending_transfer_in(tx, card_id).await? {
+                    return Ok(false);
+                }
                 if !record_card_movement_in(tx, card_id, &movement_id, &sub).await? {
                     return Ok(false);
                 }
-                let ours = match tagged {
-                    Some(id) => is_transfer(tx, id).await?,
-                    None => false,
-                } || operation_is_transfer(tx, NAME, &operation).await?;
+                // Flux's own transfers were booked when they completed, with this operation id.
+                let ours = operation_is_transfer(tx, NAME, &operation).await?;
                 if !ours && !signed.is_zero() {
                     let who = (client_id, NAME, card_id);
                     card_books::book_card_movement(tx, who, &movement_id, signed, counterpart)
@@ -184,12 +157,12 @@ async fn record_movement(
     }
 }
 
-/// NeCIPCo's movement subtype for a SPEI sent from a card: that money leaves NeCIPCo.
-const SPEI_SUBTYPE: &str = "40";
-
-async fn is_transfer(tx: &mut dyn flux_store::sql::Tx, id: Uuid) -> flux_store::Result<bool> {
-    Ok(tx
-        .query_opt("SELECT 1 FROM card_transfers WHERE id = $1", &[id.into()])
-        .await?
-        .is_some())
+/// Where a movement's other side is, by NeCIPCo's subtype: a SPEI sent from the card (40) or a
+/// transfer to or from another card (30) crosses the client's program edge; the rest
+/// (disbursements, payments, withdrawals, purchases) stay within it.
+fn counterpart(subtype: &str) -> card_books::Counterpart {
+    match subtype {
+        "30" | "40" => card_books::Counterpart::Outside,
+        _ => card_books::Counterpart::Program,
+    }
 }

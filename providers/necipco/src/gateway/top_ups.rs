@@ -10,10 +10,12 @@
 //!    settled by Fincore's webhook or the resolver, and announced as a `STATUS_UPDATE`.
 //! 2. **FUNDING.** Once that payment is COMPLETED the money is at NeCIPCo, on Flux's master
 //!    program; Flux orders `/clients/fund` to credit the client's subclient. NeCIPCo's call
-//!    takes no idempotency key, so program credits are ordered one at a time and the master's
-//!    available balance is read before each: an unanswered credit is decided by reading it
-//!    again (lower by the amount: it happened; unchanged: order it again; anything else: the
-//!    top-up waits for an operator, with a note, and `flux reconcile` reports it).
+//!    takes no idempotency key, so a credit is ordered at most once (claimed in the store),
+//!    one at a time per process, with the master's available balance read just before: an
+//!    unanswered credit is decided by reading it again. Lower by exactly the amount: it
+//!    happened. Anything else (money arrives at the master too): NEEDS_REVIEW, filed in the
+//!    review list for an operator; Flux never orders it again by itself. A credit NeCIPCo
+//!    refuses outright (the master lacks funds) is ordered again in a later round.
 //! 3. **COMPLETED**, with the program credit booked (DEBIT NeCIPCo's mirror, CREDIT the client's
 //!    program) in the same transaction. Or **FAILED** when the SPEI payment failed: nothing
 //!    left the client.
@@ -40,7 +42,7 @@ use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::sql::tx_fn;
 use flux_store::top_ups::advance_top_up;
-use flux_store::{ClientRecord, Page, Store, TopUp, TopUpStatus};
+use flux_store::{ClientRecord, NewReview, Page, ReviewKind, Store, TopUp, TopUpStatus};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -123,6 +125,8 @@ pub async fn create(
         "/api/partners/clients/{}/card-program/top-ups",
         client.client_id
     );
+    // The client's NeCIPCo subclient must exist before any money leaves for it.
+    super::connector(&state, &client).await?;
     let claim = match idempotency::begin(&state, &caller, &headers, "POST", &path, &body).await? {
         Begin::Replay(r) => return Ok(r),
         Begin::Run(c) => c,
@@ -276,7 +280,8 @@ pub async fn advance(
     reload(store, top_up.id).await
 }
 
-/// Orders the program credit, or decides an earlier unanswered one, one at a time.
+/// Orders the program credit once, or decides an earlier unanswered one from the master's
+/// balance; anything it cannot decide goes to an operator (NEEDS_REVIEW and the review list).
 async fn fund(provider: &NecipcoProvider, store: &Store, top_up: &TopUp) -> Result<(), ApiError> {
     let _one_at_a_time = provider.funding_lock().await;
     let t = reload(store, top_up.id).await?;
@@ -291,50 +296,94 @@ async fn fund(provider: &NecipcoProvider, store: &Store, top_up: &TopUp) -> Resu
         .map_err(super::upstream_error)?
         .available
         .value();
-    if let Some(before) = t
-        .fund_before
-        .as_deref()
-        .and_then(|b| b.parse::<Decimal>().ok())
-    {
-        if available == before - amount {
+    if t.fund_attempted_at.is_some() {
+        let before = t
+            .fund_before
+            .as_deref()
+            .and_then(|b| b.parse::<Decimal>().ok());
+        if before.is_some_and(|b| available == b - amount) {
             return complete(store, &t).await;
         }
-        if available != before {
-            let note = format!(
-                "NeCIPCo's master balance moved from {before} to {available} while crediting {amount}: an operator must check whether the client's program was credited"
-            );
-            store.note_top_up(t.id, &note).await?;
-            return Ok(());
-        }
+        let why = format!(
+            "NeCIPCo's program credit of {amount} for top-up {} was never answered, and the master's balance ({available}, {} before) does not show whether it happened; check the client's program at NeCIPCo, then resolve this item",
+            t.id,
+            before.map(|b| b.to_string()).unwrap_or_else(|| "unknown".into())
+        );
+        return needs_review(store, &t, &why).await;
     }
-    store
-        .mark_top_up_funding_attempt(t.id, &available.to_string())
-        .await?;
-    let client = store
-        .get_client(t.client_id)
+    if !store
+        .claim_top_up_funding(t.id, &available.to_string())
         .await?
-        .ok_or_else(ApiError::internal)?;
-    let sub = client
-        .link(NAME)
-        .map(|l| l.provider_client_id.clone())
-        .ok_or_else(ApiError::internal)?;
+    {
+        return Ok(());
+    }
     let body = FundRequest {
-        client_id: sub,
+        client_id: subclient(store, &t).await?,
         amount: Amount(amount),
     };
     match provider.master.fund_client(&body).await {
         Ok(_) => complete(store, &t).await,
+        Err(e) if matches!(e, crate::NecipcoError::Rejected { status, .. } if (400..500).contains(&status) && status != 408 && status != 429) =>
+        {
+            // Refused outright (the master lacks funds, say): nothing happened; a later round
+            // orders it again, and the note tells operators why it waits.
+            let note = format!("NeCIPCo refused the program credit: {e}");
+            store.release_top_up_funding(t.id, &note).await?;
+            Ok(())
+        }
         Err(e) => {
-            tracing::warn!(top_up_id = %t.id, error = %e, "program credit not confirmed");
+            tracing::warn!(top_up_id = %t.id, error = %e, "program credit not answered");
             store
                 .note_top_up(
                     t.id,
-                    &format!("NeCIPCo's program credit is not confirmed: {e}"),
+                    &format!("NeCIPCo's program credit was not answered: {e}"),
                 )
                 .await?;
             Ok(())
         }
     }
+}
+
+async fn subclient(store: &Store, t: &TopUp) -> Result<String, ApiError> {
+    let client = store
+        .get_client(t.client_id)
+        .await?
+        .ok_or_else(ApiError::internal)?;
+    client
+        .link(NAME)
+        .map(|l| l.provider_client_id.clone())
+        .ok_or_else(ApiError::internal)
+}
+
+/// FUNDING → NEEDS_REVIEW, filed in the review list, in one go (filing twice files once).
+async fn needs_review(store: &Store, t: &TopUp, why: &str) -> Result<(), ApiError> {
+    let (id, note) = (t.id, why.to_string());
+    store
+        .write(tx_fn(move |tx| {
+            Box::pin(async move {
+                advance_top_up(
+                    tx,
+                    id,
+                    TopUpStatus::Funding,
+                    TopUpStatus::NeedsReview,
+                    Some(&note),
+                )
+                .await
+            })
+        }))
+        .await?;
+    store
+        .file_review(NewReview {
+            kind: ReviewKind::UnknownOutcome,
+            provider: NAME.into(),
+            client_id: Some(t.client_id),
+            transaction_id: Some(t.payment_id),
+            remittance_id: None,
+            id_msg: None,
+            reason: why.to_string(),
+        })
+        .await?;
+    Ok(())
 }
 
 /// FUNDING → COMPLETED with the program credit booked, in one transaction.
@@ -365,7 +414,7 @@ pub async fn advance_open(
     store: &Store,
 ) -> anyhow::Result<Vec<String>> {
     let mut done = Vec::new();
-    for t in store.open_top_ups(100).await? {
+    for t in store.open_top_ups(1000).await? {
         let before = t.status;
         match advance(provider, store, t.clone()).await {
             Ok(now) if now.status != before => done.push(format!(

@@ -11,12 +11,15 @@
 //!    with a hold in Flux's books in one transaction, before NeCIPCo is called (funding beyond
 //!    the program's funds is refused there, without a call);
 //! 2. money calls for one card run one at a time in this process ([`NecipcoProvider::card_lock`]);
-//! 3. an answer that never came is decided from the card's movements: a funding is the
-//!    payment whose description is its tag; a return is a withdrawal of its amount, made
-//!    after the call, that no other transfer claimed (the per-card lock makes that one
-//!    unambiguous). Found: the transfer completes. Not found: it stays PENDING and the
-//!    partner's retry (same key) or the resolver asks again; NeCIPCo is called again only
-//!    once the first call's timeout has passed and the movements still show nothing.
+//! 3. NeCIPCo is called at most once per transfer: the call is claimed in the store first, so
+//!    two requests, the resolver or another instance never send it twice;
+//! 4. an answer that never came is decided from the card's movements: a funding is the
+//!    payment of its amount whose description is its tag; a return is a withdrawal of its
+//!    amount, dated after the intent, that no other transfer claimed and polling never
+//!    recorded (polling leaves a card with a PENDING transfer alone). Found: the transfer
+//!    completes. Not found: the partner's retry (same key) gets a 503 and the resolver asks
+//!    again, until the settle window has passed: then it did not happen, and it FAILS with
+//!    its hold released. Nothing is ever sent twice.
 //!
 //! A definite refusal (no funds at NeCIPCo, card not operable) ends the transfer FAILED and
 //! voids its hold; the answer is a 422 naming NeCIPCo's reason, and the transfer stays
@@ -290,9 +293,12 @@ fn refused(t: &CardTransfer) -> ApiError {
     ))
 }
 
-/// Takes a recorded transfer to its end if it can: decides an earlier unanswered call from the
-/// card's movements, else calls NeCIPCo. Leaves it PENDING (and answers 5xx) when the outcome
-/// stays unknown.
+/// Takes a recorded transfer to its end if it can. NeCIPCo is called at most once per
+/// transfer (claimed in the store, so across instances too); after a call whose answer was lost
+/// the outcome is read from the card's movements, and a transfer whose movement has not shown
+/// within [`NecipcoProvider::settle_window`] of the call did not happen: it fails, its hold is
+/// released, and nothing is sent again. Until then the answer is a 503 (not stored: the retry
+/// with the same key asks again).
 pub async fn settle(
     provider: &NecipcoProvider,
     store: &Store,
@@ -307,20 +313,12 @@ pub async fn settle(
         return Ok(t);
     }
     if let Some(attempted) = t.attempted_at {
-        if let Some(end) = find_movement(store, api, card, &t).await? {
-            return end_with(store, &t, end).await;
-        }
-        let since = flux_core::time::now() - attempted;
-        if since < chrono::Duration::from_std(provider.call_timeout()).unwrap_or_default() {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "card_transfer_in_progress",
-                "The transfer is still in progress",
-            )
-            .detail("NeCIPCo has not answered yet; retry with the same Idempotency-Key shortly"));
-        }
+        return decide(provider, store, api, card, &t, attempted).await;
     }
-    store.mark_transfer_attempted(t.id).await?;
+    if !store.claim_transfer_attempt(t.id).await? {
+        // Another request or instance is calling NeCIPCo for it right now.
+        return Err(in_progress(&t));
+    }
     match call(api, card, &t).await {
         Ok(op) => {
             let end = TransferEnd::Completed {
@@ -333,6 +331,7 @@ pub async fn settle(
             };
             end_with(store, &t, end).await
         }
+        // Refused on the one and only call: nothing moved.
         Err(e) if definitive(&e) => {
             let end = TransferEnd::Failed {
                 code: e
@@ -348,10 +347,65 @@ pub async fn settle(
             let t = reload(store, t.id).await?;
             match find_movement(store, api, card, &t).await {
                 Ok(Some(end)) => end_with(store, &t, end).await,
-                _ => Err(upstream_error(e)),
+                _ => Err(outcome_unknown(&e, &t)),
             }
         }
     }
+}
+
+/// A transfer NeCIPCo was called for and never answered: its movement, or after the window
+/// its failure, or (meanwhile) 503.
+async fn decide(
+    provider: &NecipcoProvider,
+    store: &Store,
+    api: &NecipcoClient,
+    card: &CardRecord,
+    t: &CardTransfer,
+    attempted: chrono::DateTime<chrono::Utc>,
+) -> Result<CardTransfer, ApiError> {
+    if let Some(end) = find_movement(store, api, card, t).await? {
+        return end_with(store, t, end).await;
+    }
+    let waited = (flux_core::time::now() - attempted)
+        .to_std()
+        .unwrap_or_default();
+    if waited < provider.settle_window() {
+        return Err(in_progress(t));
+    }
+    let end = TransferEnd::Failed {
+        code: "no_movement".into(),
+        message: format!(
+            "NeCIPCo shows no movement for this transfer {}s after it was asked for: nothing moved",
+            waited.as_secs()
+        ),
+    };
+    end_with(store, t, end).await
+}
+
+/// 503 `card_transfer_in_progress`: not stored by idempotency, so the retry asks again.
+fn in_progress(t: &CardTransfer) -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "card_transfer_in_progress",
+        "The transfer is still in progress",
+    )
+    .detail(format!(
+        "card transfer {} was sent to NeCIPCo and its outcome is not known yet; retry with the same Idempotency-Key shortly",
+        t.id
+    ))
+}
+
+/// 504 or 502 for a call whose answer never came: the partner must retry with the same key,
+/// never assume it failed.
+fn outcome_unknown(e: &NecipcoError, t: &CardTransfer) -> ApiError {
+    let (status, code) = match e {
+        NecipcoError::Timeout(_) => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout"),
+        _ => (StatusCode::BAD_GATEWAY, "upstream_unavailable"),
+    };
+    ApiError::new(status, code, "Provider outcome unknown").detail(format!(
+        "NeCIPCo did not answer for card transfer {}; it is never sent twice: retry with the same Idempotency-Key to learn its outcome",
+        t.id
+    ))
 }
 
 /// A refusal NeCIPCo gave for this request itself: nothing moved, and nothing will.
@@ -434,13 +488,23 @@ async fn find_movement(
     let amount =
         rust_decimal::Decimal::from_str_exact(&t.amount).map_err(|_| ApiError::internal())?;
     for m in &movements {
+        let value = m.amounts.original.total.value();
         let ours = match t.direction {
-            TransferDirection::Fund => m.merchant.description.as_deref() == Some(&tag(t.id)),
+            TransferDirection::Fund => {
+                m.merchant
+                    .description
+                    .as_deref()
+                    .is_some_and(|d| d.trim().eq_ignore_ascii_case(&tag(t.id)))
+                    && value == amount
+            }
+            // Polling does not read a card while it has a PENDING transfer, so the transfer's
+            // own withdrawal is never among the movements it recorded.
             TransferDirection::Return => {
                 is_withdrawal(m)
-                    && m.amounts.original.total.value() == -amount
-                    && made_after(m, since)
+                    && value == -amount
+                    && made_after(m, t.created_at)
                     && !claimed(store, &m.referencial_id).await?
+                    && !store.card_movement_seen(card.id, &m.id).await?
             }
         };
         if ours {
@@ -475,8 +539,8 @@ pub fn is_withdrawal(m: &Movement) -> bool {
     m.code.kind == "1" && m.code.subtype == "20"
 }
 
-/// Whether NeCIPCo dated the movement no earlier than `since` less five minutes of clock skew
-/// (its dates are Mexico City wall time, to the second).
+/// Whether NeCIPCo dated the movement no earlier than `since` less a minute of clock skew (its
+/// dates are Mexico City wall time, to the second).
 fn made_after(m: &Movement, since: chrono::DateTime<chrono::Utc>) -> bool {
     let tz = flux_core::time::mexico_city();
     let Ok(local) = chrono::NaiveDateTime::parse_from_str(&m.date, "%Y-%m-%d %H:%M:%S") else {
@@ -484,7 +548,7 @@ fn made_after(m: &Movement, since: chrono::DateTime<chrono::Utc>) -> bool {
     };
     use chrono::TimeZone;
     match tz.from_local_datetime(&local).earliest() {
-        Some(at) => at.with_timezone(&chrono::Utc) >= since - chrono::Duration::minutes(5),
+        Some(at) => at.with_timezone(&chrono::Utc) >= since - chrono::Duration::minutes(1),
         None => false,
     }
 }
@@ -554,20 +618,33 @@ pub async fn resolve_pending(
     let after = chrono::Duration::from_std(provider.call_timeout())? * 2;
     let before = flux_core::time::now() - after;
     let mut done = Vec::new();
-    for t in store.pending_transfers_before(before, 100).await? {
-        let Some(card) = store.get_card(t.card_id).await? else {
-            continue;
-        };
-        let Some(client) = store.get_client(t.client_id).await? else {
-            continue;
-        };
-        let api = provider.client_for(store, &client).await?;
-        match settle(provider, store, &api, &card, t.clone()).await {
-            Ok(end) => done.push(format!("card transfer {} {}", end.id, end.status.as_str())),
+    for t in store.pending_transfers_before(before, 1000).await? {
+        match resolve_one(provider, store, &t).await {
+            Ok(Some(end)) => done.push(format!("card transfer {} {}", end.id, end.status.as_str())),
+            Ok(None) => {}
             Err(e) => {
-                tracing::warn!(transfer_id = %t.id, error = ?e, "card transfer still unresolved")
+                tracing::warn!(transfer_id = %t.id, error = %e, "card transfer still unresolved")
             }
         }
     }
     Ok(done)
+}
+
+async fn resolve_one(
+    provider: &NecipcoProvider,
+    store: &Store,
+    t: &CardTransfer,
+) -> anyhow::Result<Option<CardTransfer>> {
+    let (Some(card), Some(client)) = (
+        store.get_card(t.card_id).await?,
+        store.get_client(t.client_id).await?,
+    ) else {
+        anyhow::bail!("its card or client is gone");
+    };
+    let api = provider.client_for(store, &client).await?;
+    match settle(provider, store, &api, &card, t.clone()).await {
+        Ok(end) => Ok(Some(end)),
+        Err(e) if e.status.is_server_error() => Ok(None),
+        Err(e) => anyhow::bail!("{}", e.title),
+    }
 }

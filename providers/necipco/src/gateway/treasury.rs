@@ -16,7 +16,7 @@ use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::sql::tx_fn;
-use flux_store::{CardRecord, ClientRecord, Page, Store, TransferStatus};
+use flux_store::{CardRecord, ClientRecord, Page, Store};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -105,26 +105,29 @@ pub async fn reconcile(provider: &NecipcoProvider, store: &Store) -> anyhow::Res
     Ok(lines)
 }
 
-/// How long a top-up may wait for NeCIPCo's program credit before reconcile reports it: its
-/// money has left Fincore and is on neither side's books for the client.
+/// How long a top-up may stay open (SENDING or FUNDING) before reconcile reports it: while
+/// FUNDING its money has left Fincore and is on neither side's books for the client.
 const TOP_UP_WAIT_MINUTES: i64 = 10;
 
 async fn stuck_top_ups(store: &Store) -> anyhow::Result<Vec<Line>> {
     let before = flux_core::time::now() - chrono::Duration::minutes(TOP_UP_WAIT_MINUTES);
     let mut lines = Vec::new();
     for t in store.open_top_ups(1000).await? {
-        if t.status != flux_store::TopUpStatus::Funding || t.updated_at > before {
+        if t.created_at > before {
             continue;
         }
         let Some(client) = store.get_client(t.client_id).await? else {
             continue;
         };
         let why = format!(
-            "top-up {} of {} MXN has waited since {} for NeCIPCo's program credit: {}",
+            "top-up {} of {} MXN is {} since {}: {}",
             t.id,
             t.amount,
-            flux_core::time::to_rfc3339(t.updated_at),
-            t.note.as_deref().unwrap_or("no answer yet")
+            t.status.as_str(),
+            flux_core::time::to_rfc3339(t.created_at),
+            t.note
+                .as_deref()
+                .unwrap_or("waiting for its SPEI payment or NeCIPCo's program credit")
         );
         lines.push(line(&client, "in transit".into(), None, 0, Some(why)));
     }
@@ -190,7 +193,8 @@ async fn client_lines(
         None,
     )];
     for ((card, value), flux) in cards.iter().zip(card_values).zip(&books[1..]) {
-        if in_flight(store, card.id).await? {
+        // A transfer in flight is in the card's balance at NeCIPCo before its hold is posted.
+        if store.card_has_pending_transfer(card.id).await? {
             continue;
         }
         lines.push(line(
@@ -224,19 +228,4 @@ async fn all_cards(store: &Store, client_id: Uuid) -> anyhow::Result<Vec<CardRec
         }
     }
     Ok(cards)
-}
-
-/// Whether a transfer of the card is still PENDING (its hold is not posted: the card's
-/// balance at NeCIPCo may already show it).
-async fn in_flight(store: &Store, card_id: Uuid) -> anyhow::Result<bool> {
-    let (recent, _) = store
-        .list_card_transfers(
-            card_id,
-            Page {
-                page: 1,
-                per_page: 50,
-            },
-        )
-        .await?;
-    Ok(recent.iter().any(|t| t.status == TransferStatus::Pending))
 }
