@@ -232,3 +232,14 @@ fn private_dir(dir: &std::path::Path) -> anyhow::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// `scripts/cluster` and bench scripts configure this CLABE by value.
+    #[test]
+    fn the_sandbox_funding_clabe_is_valid_and_stable() {
+        let clabe = super::sandbox_funding_clabe();
+        assert_eq!(clabe, "646180990000000012");
+        assert!(flux_core::clabe::validate(&clabe).is_ok());
+    }
+}
