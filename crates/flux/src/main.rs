@@ -303,6 +303,13 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             if let Some(emu) = felix.and_then(|f| f.emulator.as_ref()) {
                 println!("  sandbox:  Félix emulator at {}", emu.base_url());
             }
+            let necipco = running
+                .state
+                .providers
+                .get::<necipco::gateway::NecipcoProvider>();
+            if let Some(emu) = necipco.and_then(|n| n.emulator.as_ref()) {
+                println!("  sandbox:  NeCIPCo emulator at {}", emu.base_url());
+            }
             if let Some(key) = &running.demo_api_key {
                 println!("  demo API key: {key}");
                 println!(

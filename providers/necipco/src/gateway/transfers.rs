@@ -134,7 +134,7 @@ macro_rules! transfer_route {
             responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem),
                 (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem),
                 (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem),
-                (status = 504, body = flux_gateway::error::Problem)),
+                (status = 503, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
             security(("api_key" = [])))]
         pub async fn $name(
             State(state): State<SharedState>,
