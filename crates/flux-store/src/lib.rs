@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod books;
+pub mod cache_generations;
 pub mod cards;
 mod error;
 mod idempotency;
@@ -55,6 +56,9 @@ pub struct Store {
     sealer: Option<Arc<sealing::Sealer>>,
     /// Flux's own books, told of every transaction change inside its write transaction.
     books: Option<Arc<dyn books::Books>>,
+    /// Counts this process's committed `auth` changes, so that its own cache drops them at
+    /// once instead of at the next generation read (see [`cache_generations`]).
+    auth_writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
@@ -102,6 +106,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0011_cards",
         include_str!("../migrations/sqlite/0011_cards.sql"),
     ),
+    (
+        "0012_cache_generations",
+        include_str!("../migrations/sqlite/0012_cache_generations.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -148,6 +156,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
         "0011_cards",
         include_str!("../migrations/postgres/0011_cards.sql"),
     ),
+    (
+        "0012_cache_generations",
+        include_str!("../migrations/postgres/0012_cache_generations.sql"),
+    ),
 ];
 
 impl Store {
@@ -167,6 +179,7 @@ impl Store {
             backend,
             sealer: None,
             books: None,
+            auth_writes: Arc::default(),
         })
     }
 

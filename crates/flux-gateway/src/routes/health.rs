@@ -12,12 +12,15 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// Ready when the store answers a query. `rate_limits` says how keys are limited now:
 /// `shared` (Redis), `local` (Redis configured but unreachable: per instance until it answers)
-/// or `instance` (no Redis configured).
+/// or `instance` (no Redis configured). `auth_cache` is `serving` while keys and clients are
+/// answered from memory, `bypassed` while every request reads the store (see
+/// [`crate::auth_cache`]).
 pub async fn readyz(State(state): State<SharedState>) -> Response {
     match state.store.ping().await {
         Ok(()) => Json(
             serde_json::json!({"status": "ready", "store": state.store.backend_name(),
-            "rate_limits": state.rate_limits.mode()}),
+            "rate_limits": state.rate_limits.mode(),
+            "auth_cache": if state.auth_cache.serving() { "serving" } else { "bypassed" }}),
         )
         .into_response(),
         Err(e) => {
