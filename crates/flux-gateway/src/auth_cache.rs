@@ -228,6 +228,8 @@ fn insert<K: std::hash::Hash + Eq, V: Clone>(map: &mut HashMap<K, V>, key: K, va
 /// Reads the generation every [`TICK`] until the cache is dropped. A failed read leaves the
 /// last success to age past [`TRUST`], after which requests read the store.
 async fn poll(cache: std::sync::Weak<AuthCache>, mut closed: watch::Receiver<()>) {
+    // Said once per outage, not five times a second.
+    let mut failing = false;
     loop {
         let Some(store) = cache.upgrade().map(|c| c.store.clone()) else {
             return;
@@ -235,10 +237,17 @@ async fn poll(cache: std::sync::Weak<AuthCache>, mut closed: watch::Receiver<()>
         let began = Instant::now();
         match store.auth_generation().await {
             Ok(generation) => match cache.upgrade() {
-                Some(c) => c.checked(generation, began),
+                Some(c) => {
+                    c.checked(generation, began);
+                    failing = false;
+                }
                 None => return,
             },
-            Err(e) => tracing::warn!(error = %e, "auth cache: generation read failed"),
+            Err(e) if !failing => {
+                tracing::warn!(error = %e, "auth cache: generation read failed; reading keys and clients from the store until it answers");
+                failing = true;
+            }
+            Err(_) => {}
         }
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
