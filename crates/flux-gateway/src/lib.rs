@@ -3,6 +3,7 @@
 //! the `flux` binary owns start-up (store, providers, demo partner, listening).
 
 pub mod audit;
+pub mod auth_cache;
 pub mod client_addr;
 pub mod content_type;
 pub mod delivery;

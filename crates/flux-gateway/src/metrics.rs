@@ -1,5 +1,6 @@
 //! Prometheus metrics: requests by route and status, latency histograms, upstream latency and
-//! outcomes by provider, inbound webhooks. One recorder per process.
+//! outcomes by provider, inbound webhooks, auth cache lookups (`flux_auth_cache_lookups_total`,
+//! see [`crate::auth_cache`]). One recorder per process.
 
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;

@@ -87,7 +87,7 @@ async fn authenticate(state: &SharedState, headers: &HeaderMap) -> Result<Caller
         return Err(ApiError::unauthorized("the API key is not valid"));
     }
     let hash = keys::hash(&key, state.pepper.expose());
-    let record = state.store.find_api_key(&hash).await?;
+    let record = state.auth_cache.api_key(&hash).await?;
     match record {
         Some(r) if keys::same(&r.hash, &hash) && r.revoked_at.is_none() => Ok(Caller {
             partner_id: r.partner_id,

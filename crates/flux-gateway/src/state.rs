@@ -49,6 +49,8 @@ pub struct AppState {
     /// Every registered provider; the core reaches them only through the seam.
     pub providers: crate::provider::Providers,
     pub pepper: Secret<Vec<u8>>,
+    /// API keys and clients from memory, dropped within a second of any change.
+    pub auth_cache: Arc<crate::auth_cache::AuthCache>,
     pub audit: AuditSink,
     pub rate_limits: RateLimits,
     pub auth_failures: crate::rate_limit::AuthFailures,

@@ -4,6 +4,7 @@
 
 mod audit;
 pub mod books;
+pub mod cache_generations;
 pub mod card_transfers;
 pub mod cards;
 mod error;
@@ -59,6 +60,9 @@ pub struct Store {
     sealer: Option<Arc<sealing::Sealer>>,
     /// Flux's own books, told of every transaction change inside its write transaction.
     books: Option<Arc<dyn books::Books>>,
+    /// Counts this process's committed `auth` changes, so that its own cache drops them at
+    /// once instead of at the next generation read (see [`cache_generations`]).
+    auth_writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
@@ -110,6 +114,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0012_card_money",
         include_str!("../migrations/sqlite/0012_card_money.sql"),
     ),
+    (
+        "0013_cache_generations",
+        include_str!("../migrations/sqlite/0013_cache_generations.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -160,6 +168,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
         "0012_card_money",
         include_str!("../migrations/postgres/0012_card_money.sql"),
     ),
+    (
+        "0013_cache_generations",
+        include_str!("../migrations/postgres/0013_cache_generations.sql"),
+    ),
 ];
 
 impl Store {
@@ -179,6 +191,7 @@ impl Store {
             backend,
             sealer: None,
             books: None,
+            auth_writes: Arc::default(),
         })
     }
 

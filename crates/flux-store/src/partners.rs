@@ -173,19 +173,27 @@ impl Store {
     }
 
     pub async fn insert_api_key(&self, k: &ApiKeyRecord) -> Result<()> {
-        self.exec(
-            "INSERT INTO api_keys (id, partner_id, prefix, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            vec![
-                k.id.into(),
-                k.partner_id.into(),
-                k.prefix.clone().into(),
-                k.hash.clone().into(),
-                micros(k.created_at),
-                opt_micros(k.revoked_at),
-            ],
-        )
-        .await
-        .map(|_| ())
+        let params = vec![
+            k.id.into(),
+            k.partner_id.into(),
+            k.prefix.clone().into(),
+            k.hash.clone().into(),
+            micros(k.created_at),
+            opt_micros(k.revoked_at),
+        ];
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                tx.exec(
+                    "INSERT INTO api_keys (id, partner_id, prefix, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &params,
+                )
+                .await?;
+                cache_generations::bump_auth(tx).await
+            })
+        }))
+        .await?;
+        self.auth_written();
+        Ok(())
     }
 
     pub async fn find_api_key(&self, hash: &str) -> Result<Option<ApiKeyRecord>> {
@@ -209,12 +217,26 @@ impl Store {
     }
 
     /// Revokes every live key with this display prefix; returns how many.
+    /// Every serving process refuses them within a second (see [`cache_generations`]).
     pub async fn revoke_api_keys(&self, prefix: &str, at: DateTime<Utc>) -> Result<u64> {
-        self.exec(
-            "UPDATE api_keys SET revoked_at = $2 WHERE prefix = $1 AND revoked_at IS NULL",
-            vec![prefix.into(), micros(at)],
-        )
-        .await
+        let params = vec![prefix.into(), micros(at)];
+        let done = self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                let revoked = tx
+                    .exec(
+                        "UPDATE api_keys SET revoked_at = $2 WHERE prefix = $1 AND revoked_at IS NULL",
+                        &params,
+                    )
+                    .await?;
+                if revoked > 0 {
+                    cache_generations::bump_auth(tx).await?;
+                }
+                Ok(revoked)
+            })
+        }))
+        .await?;
+        self.auth_written();
+        Ok(done)
     }
 
     /// Attaches a client, with its provider links, to a partner. A client belongs to exactly
@@ -237,10 +259,12 @@ impl Store {
                 for (link, sealed) in links {
                     insert_link(tx, c.client_id, &link, sealed, c.created_at).await?;
                 }
-                Ok(())
+                cache_generations::bump_auth(tx).await
             })
         }))
-        .await
+        .await?;
+        self.auth_written();
+        Ok(())
     }
 
     /// Links a client to one more provider, or replaces its link to that provider.
@@ -254,10 +278,13 @@ impl Store {
                     &[client_id.into(), link.provider.clone().into()],
                 )
                 .await?;
-                insert_link(tx, client_id, &link, sealed, flux_core::time::now()).await
+                insert_link(tx, client_id, &link, sealed, flux_core::time::now()).await?;
+                cache_generations::bump_auth(tx).await
             })
         }))
-        .await
+        .await?;
+        self.auth_written();
+        Ok(())
     }
 
     pub async fn get_client(&self, client_id: Uuid) -> Result<Option<ClientRecord>> {

@@ -113,6 +113,10 @@ impl Backend for PgBackend {
         "postgres"
     }
 
+    fn pg_pool(&self) -> Option<PgPool> {
+        Some(self.pool.clone())
+    }
+
     async fn write(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {
         let mut tx = self.pool.begin().await.map_err(StoreError::backend)?;
         let result = {

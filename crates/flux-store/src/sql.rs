@@ -178,4 +178,8 @@ pub trait Backend: Send + Sync + 'static {
     }
     /// Runs a whole multi-statement script (migrations) outside the batching machinery.
     async fn exec_script(&self, sql: &str) -> Result<(), StoreError>;
+    /// The PostgreSQL pool, for what only PostgreSQL offers (LISTEN); `None` elsewhere.
+    fn pg_pool(&self) -> Option<sqlx::PgPool> {
+        None
+    }
 }

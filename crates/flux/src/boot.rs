@@ -7,6 +7,7 @@ use crate::config::Config;
 use anyhow::Context;
 use fincore::emulator::EmulatorHandle;
 use flux_core::Secret;
+use flux_gateway::auth_cache::AuthCache;
 use flux_gateway::client_addr::TrustedProxies;
 use flux_gateway::delivery::schedule::RetryPolicy;
 use flux_gateway::delivery::url_policy::UrlPolicy;
@@ -339,6 +340,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         store: store.clone(),
         providers: providers.clone(),
         pepper: Secret::new(pepper),
+        auth_cache: AuthCache::start(store.clone()),
         audit: AuditSink::start(store.clone()),
         deliveries,
         lifecycle: Default::default(),

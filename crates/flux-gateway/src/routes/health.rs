@@ -12,9 +12,11 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// Ready when the store answers a query and the instance is not draining. `rate_limits` says
 /// how keys are limited now: `shared` (Redis), `local` (Redis configured but unreachable: per
-/// instance until it answers) or `instance` (no Redis configured). While draining (a stop was
-/// asked for) the answer is 503 `draining` whatever the store says, so a load balancer stops
-/// sending new requests before the listener closes.
+/// instance until it answers) or `instance` (no Redis configured). `auth_cache` is `serving`
+/// while keys and clients are answered from memory, `bypassed` while every request reads the
+/// store (see [`crate::auth_cache`]). While draining (a stop was asked for) the answer is 503
+/// `draining` whatever the store says, so a load balancer stops sending new requests before
+/// the listener closes.
 pub async fn readyz(State(state): State<SharedState>) -> Response {
     if state.lifecycle.is_draining() {
         return (
@@ -26,7 +28,8 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
     match state.store.ping().await {
         Ok(()) => Json(
             serde_json::json!({"status": "ready", "store": state.store.backend_name(),
-            "rate_limits": state.rate_limits.mode()}),
+            "rate_limits": state.rate_limits.mode(),
+            "auth_cache": if state.auth_cache.serving() { "serving" } else { "bypassed" }}),
         )
         .into_response(),
         Err(e) => {

@@ -19,13 +19,14 @@ pub fn path_id(raw: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(raw).map_err(|_| ApiError::not_found(what))
 }
 
-/// The client, if it belongs to the caller's partner. Any other client is a 404.
+/// The client, if it belongs to the caller's partner. Any other client is a 404. Read from
+/// the auth cache: an ownership change anywhere is seen within a second.
 pub async fn owned_client(
     state: &SharedState,
     caller: &Caller,
     client_id: Uuid,
 ) -> Result<ClientRecord, ApiError> {
-    match state.store.get_client(client_id).await? {
+    match state.auth_cache.client(client_id).await? {
         Some(c) if c.partner_id == caller.partner_id => Ok(c),
         _ => Err(ApiError::not_found("client")),
     }
