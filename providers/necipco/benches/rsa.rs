@@ -77,8 +77,14 @@ fn main() {
     println!("| operation                                         | µs/op    | ops/s    |");
     println!("|---------------------------------------------------|----------|----------|");
     let row = |name: &str, us: f64| println!("| {name:<49} | {us:>8.1} | {:>8.0} |", 1e6 / us);
-    row("encrypt (public key, encrypt_for_body, base64)", per_op(encrypt, iterations));
-    row("decrypt (private key, decrypt_field, from base64)", per_op(decrypt, iterations));
+    row(
+        "encrypt (public key, encrypt_for_body, base64)",
+        per_op(encrypt, iterations),
+    );
+    row(
+        "decrypt (private key, decrypt_field, from base64)",
+        per_op(decrypt, iterations),
+    );
     println!(
         "| key generation (KeyPair::generate), mean          | {gen_mean:>8.0} | {:>8.1} |",
         1e6 / gen_mean
