@@ -1,7 +1,7 @@
 //! `flux reconcile`: Flux's books against each provider's balances, client by client (every
 //! [`crate::Provider`] computes its own [`Line`]s), and everything else an operations team
 //! must see before calling the books true, which needs no provider:
-//! - every pending hold belongs to a movement that is still open;
+//! - every pending hold belongs to a movement (or a card transfer) that is still open;
 //! - no movement has stayed non-final past the resolver's window;
 //! - no provider event waits for a transaction Flux never learned of;
 //! - every completed remittance to a CLABE Flux serves was paid within the settlement window;
@@ -144,14 +144,23 @@ async fn unsettled(store: &Store, window: std::time::Duration) -> anyhow::Result
 async fn orphan_holds(store: &Store) -> anyhow::Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for hold in flux_ledger::books::pending_holds(store).await? {
-        let owner = match Uuid::parse_str(&hold.reference) {
-            Ok(id) => store.get_transaction(id).await?,
-            Err(_) => None,
+        let id = Uuid::parse_str(&hold.reference).ok();
+        let owner = match id {
+            Some(id) => store.get_transaction(id).await?,
+            None => None,
         };
         let detail = match owner {
             Some(t) if !t.status.is_final() => continue,
             Some(t) => format!("held for {} {}, which is {}", t.kind, t.id, t.status),
-            None => format!("held for {:?}, which Flux has no record of", hold.reference),
+            None => match card_transfer(store, id).await? {
+                Some(t) if !t.status.is_final() => continue,
+                Some(t) => format!(
+                    "held for card transfer {}, which is {}",
+                    t.id,
+                    t.status.as_str()
+                ),
+                None => format!("held for {:?}, which Flux has no record of", hold.reference),
+            },
         };
         problems.push(Problem {
             kind: "hold",
@@ -160,4 +169,15 @@ async fn orphan_holds(store: &Store) -> anyhow::Result<Vec<Problem>> {
         });
     }
     Ok(problems)
+}
+
+/// The card transfer a hold belongs to, if it is one (card money holds name the transfer).
+async fn card_transfer(
+    store: &Store,
+    id: Option<Uuid>,
+) -> anyhow::Result<Option<flux_store::CardTransfer>> {
+    Ok(match id {
+        Some(id) => store.get_card_transfer(id).await?,
+        None => None,
+    })
 }

@@ -132,13 +132,18 @@ pub async fn create(
         Begin::Run(c) => c,
     };
     let id = Uuid::new_v5(&caller.partner_id, format!("card-top-up:{key}").as_bytes());
-    let result = async {
-        let top_up = record(&state, &caller, &client, id, &amount).await?;
-        let top_up = send(&state, &client, top_up, &clabe).await?;
-        let top_up = advance(provider, &state.store, top_up).await?;
-        Ok(view(&top_up))
-    }
-    .await;
+    // In its own task, so a partner hanging up cannot cut the money work half-way.
+    let work = {
+        let (state, caller) = (state.clone(), caller.clone());
+        tokio::spawn(async move {
+            let provider = super::necipco(&state)?;
+            let top_up = record(&state, &caller, &client, id, &amount).await?;
+            let top_up = send(&state, &client, top_up, &clabe).await?;
+            let top_up = advance(provider, &state.store, top_up).await?;
+            Ok(view(&top_up))
+        })
+    };
+    let result = work.await.unwrap_or_else(|_| Err(ApiError::internal()));
     Ok(idempotency::finish(&state, claim, Outcome::created(result)).await)
 }
 

@@ -198,18 +198,28 @@ async fn move_money(
         Begin::Run(c) => c,
     };
     let intent = intent(caller, &card, direction, &input, &key);
-    let result = async {
-        let transfer = record_intent(state, intent).await?;
-        let api = connector(state, &client).await?;
-        let provider = super::necipco(state)?;
-        let done = settle(provider, &state.store, &api, &card, transfer).await?;
-        match done.status {
-            TransferStatus::Failed => Err(refused(&done)),
-            _ => Ok(view(&done)),
-        }
-    }
-    .await;
+    // The money work runs in its own task: a partner that hangs up mid-call must not cut it
+    // between NeCIPCo's answer and its recording (axum drops a request's future on disconnect).
+    let work = tokio::spawn(run_transfer(state.clone(), client, card, intent));
+    let result = work.await.unwrap_or_else(|_| Err(ApiError::internal()));
     Ok(idempotency::finish(state, claim, Outcome::created(result)).await)
+}
+
+/// Records the intent, then settles the transfer: the partner's answer.
+async fn run_transfer(
+    state: SharedState,
+    client: flux_store::ClientRecord,
+    card: CardRecord,
+    intent: CardTransfer,
+) -> Result<Value, ApiError> {
+    let transfer = record_intent(&state, intent).await?;
+    let api = connector(&state, &client).await?;
+    let provider = super::necipco(&state)?;
+    let done = settle(provider, &state.store, &api, &card, transfer).await?;
+    match done.status {
+        TransferStatus::Failed => Err(refused(&done)),
+        _ => Ok(view(&done)),
+    }
 }
 
 fn intent(
