@@ -26,6 +26,20 @@ pub fn location(f: &mut Fields<'_>) -> Option<Location> {
     })
 }
 
+/// Reads a card-money `amount` (a decimal string, at most 2 decimals, greater than zero) and
+/// the optional `currency`, which must be MXN: what fundings, returns and top-ups share.
+pub fn mxn_amount(f: &mut Fields<'_>, obj: &serde_json::Map<String, Value>) -> Option<String> {
+    let currency = match obj.get("currency") {
+        None => Some(flux_core::Currency::MXN),
+        Some(_) => f.currency("currency"),
+    };
+    if currency.is_some_and(|c| c != flux_core::Currency::MXN) {
+        f.fail("currency", "card money is in MXN");
+    }
+    f.amount("amount", Some(flux_core::Currency::MXN))
+        .map(|a| a.to_wire())
+}
+
 fn coordinate(f: &mut Fields<'_>, field: &'static str, limit: i64) -> Option<Coordinate> {
     let text = f.string(field, 1, 12)?;
     let decimals = text.split_once('.').map(|(_, d)| d.len());

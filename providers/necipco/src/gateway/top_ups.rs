@@ -79,16 +79,9 @@ pub fn view(t: &TopUp) -> Value {
 fn parse(body: &[u8]) -> Result<String, ApiError> {
     let obj = json_object(body)?;
     let mut f = Fields::new(&obj);
-    let currency = match obj.get("currency") {
-        None => Some(flux_core::Currency::MXN),
-        Some(_) => f.currency("currency"),
-    };
-    if currency.is_some_and(|c| c != flux_core::Currency::MXN) {
-        f.fail("currency", "card programs hold MXN");
-    }
-    let amount = f.amount("amount", Some(flux_core::Currency::MXN));
+    let amount = super::model::mxn_amount(&mut f, &obj);
     f.finish()?;
-    amount.map(|a| a.to_wire()).ok_or_else(ApiError::internal)
+    amount.ok_or_else(ApiError::internal)
 }
 
 fn not_configured() -> ApiError {

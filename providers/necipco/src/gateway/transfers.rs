@@ -78,21 +78,11 @@ struct Input {
 fn parse(body: &[u8]) -> Result<Input, ApiError> {
     let obj = json_object(body)?;
     let mut f = Fields::new(&obj);
-    let currency = match obj.get("currency") {
-        None => Some(flux_core::Currency::MXN),
-        Some(_) => f.currency("currency"),
-    };
-    if currency.is_some_and(|c| c != flux_core::Currency::MXN) {
-        f.fail("currency", "cards hold MXN");
-    }
-    let amount = f.amount("amount", Some(flux_core::Currency::MXN));
+    let amount = super::model::mxn_amount(&mut f, &obj);
     let location = super::model::location(&mut f);
     f.finish()?;
     match (amount, location) {
-        (Some(amount), Some(location)) => Ok(Input {
-            amount: amount.to_wire(),
-            location,
-        }),
+        (Some(amount), Some(location)) => Ok(Input { amount, location }),
         _ => Err(ApiError::internal()),
     }
 }
