@@ -19,6 +19,16 @@ pub struct Pagination {
 }
 
 impl Pagination {
+    /// A list answer: `{"data": [...], "pagination": {...}}`, Flux's one paging envelope.
+    pub fn envelope(
+        data: Vec<serde_json::Value>,
+        page: u32,
+        per_page: u32,
+        total: u64,
+    ) -> serde_json::Value {
+        serde_json::json!({ "data": data, "pagination": Pagination::new(page, per_page, total) })
+    }
+
     pub fn new(page: u32, per_page: u32, total_items: u64) -> Self {
         let total_pages = total_items.div_ceil(u64::from(per_page.max(1)));
         Pagination {

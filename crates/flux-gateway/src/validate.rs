@@ -322,6 +322,18 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
+/// [`page_params`] from a handler's query map (`page`, `per_page`).
+pub fn page_query(
+    q: &std::collections::HashMap<String, String>,
+    max: u32,
+) -> Result<(u32, u32), ApiError> {
+    page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        max,
+    )
+}
+
 /// Pagination query parameters, shared by every list: absent is the default (page 1, 50 per
 /// page); present, even empty (`per_page=`), it must be an integer from 1 to 1,000,000 (`page`)
 /// or `max` (`per_page`), else 422 naming it, as for every query parameter.

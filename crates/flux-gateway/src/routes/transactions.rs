@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::{Page, Pagination, Transaction};
-use crate::validate::page_params;
+use crate::validate::page_query;
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Json};
 use flux_core::{TxKind, TxStatus};
@@ -53,11 +53,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Transaction>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let kind = match q.get("kind") {
         Some(k) => Some(k.parse::<TxKind>().map_err(|_| {
             ApiError::query_field("kind", "must be one of MONEY_IN, MONEY_OUT, REFUND")

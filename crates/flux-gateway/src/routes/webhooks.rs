@@ -6,7 +6,7 @@
 use super::*;
 use crate::idempotency::{self, Begin, Outcome};
 use crate::model::{Delivery, Page, Pagination, RotatedSecret, Webhook};
-use crate::validate::{json_object, page_params, Fields};
+use crate::validate::{json_object, page_query, Fields};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -275,11 +275,7 @@ pub async fn deliveries(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Delivery>>, ApiError> {
     let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let (list, total) = state.store.list_deliveries(hook.id, page, per_page).await?;
     let attempts = state
         .store

@@ -10,7 +10,7 @@ use flux_gateway::error::ApiError;
 use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
-use flux_gateway::validate::page_params;
+use flux_gateway::validate::page_query;
 use flux_gateway::SharedState;
 use flux_store::RemittanceFilter;
 use serde_json::{json, Value};
@@ -56,11 +56,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let filter = RemittanceFilter {
         client_id: client.client_id,
         status: parse_status(q.get("status"))?,

@@ -18,7 +18,7 @@ use flux_gateway::idempotency::{self, Begin, Outcome};
 use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
-use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_store::{CardholderRecord, Page};
 use serde_json::{json, Map, Value};
@@ -316,19 +316,13 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let (rows, total) = state
         .store
         .list_cardholders(client.client_id, Page { page, per_page })
         .await?;
     let data: Vec<Value> = rows.iter().map(model::cardholder).collect();
-    Ok(Json(
-        json!({ "data": data, "pagination": Pagination::new(page, per_page, total) }),
-    ))
+    Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders/{cardholderId}", operation_id = "get_cardholder", tag = "cards",

@@ -31,7 +31,7 @@ use flux_gateway::idempotency::{self, Begin, Outcome};
 use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
-use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_store::outbox::Subject;
 use flux_store::{CardRecord, ClientRecord, Page};
@@ -330,11 +330,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     // Absent, or a UUID: an empty value is refused like any invalid one, never read as "all".
     let holder =
         match q.get("cardholder_id") {
@@ -348,9 +344,7 @@ pub async fn list(
         .list_cards(client.client_id, holder, Page { page, per_page })
         .await?;
     let data: Vec<Value> = rows.iter().map(model::card).collect();
-    Ok(Json(
-        json!({ "data": data, "pagination": Pagination::new(page, per_page, total) }),
-    ))
+    Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}", operation_id = "get_card", tag = "cards",
@@ -610,11 +604,7 @@ pub async fn movements(
             format!("the range may span at most {MAX_RANGE_DAYS} days"),
         ));
     }
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let (api, reference) = for_card(&state, &client, &card).await?;
     let data = api
         .movements(&reference, &from.to_string(), &to.to_string())

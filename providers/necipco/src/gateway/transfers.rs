@@ -41,7 +41,7 @@ use flux_gateway::idempotency::{self, Begin, Outcome};
 use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::path_id;
-use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::card_transfers::{self as store_transfers, TransferEnd};
@@ -577,19 +577,13 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        200,
-    )?;
+    let (page, per_page) = page_query(&q, 200)?;
     let (rows, total) = state
         .store
         .list_card_transfers(card.id, Page { page, per_page })
         .await?;
     let data: Vec<Value> = rows.iter().map(view).collect();
-    Ok(Json(
-        json!({ "data": data, "pagination": Pagination::new(page, per_page, total) }),
-    ))
+    Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers/{transferId}", operation_id = "get_card_transfer", tag = "cards",

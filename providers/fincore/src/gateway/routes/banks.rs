@@ -9,7 +9,7 @@ use flux_gateway::error::ApiError;
 use flux_gateway::model::{Bank, Page, Pagination};
 use flux_gateway::pipeline::Caller;
 use flux_gateway::pipeline::RequestCtx;
-use flux_gateway::validate::page_params;
+use flux_gateway::validate::page_query;
 use flux_gateway::SharedState;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -71,11 +71,7 @@ pub async fn list(
     Extension(ctx): Extension<RequestCtx>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Bank>>, ApiError> {
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        500,
-    )?;
+    let (page, per_page) = page_query(&q, 500)?;
     let all = catalog(&state, &caller, &ctx).await?;
     let total = all.len() as u64;
     let data = all

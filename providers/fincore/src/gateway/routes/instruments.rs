@@ -15,7 +15,7 @@ use flux_gateway::model::{Instrument, Page, Pagination};
 use flux_gateway::pipeline::Caller;
 use flux_gateway::pipeline::RequestCtx;
 use flux_gateway::routes::{owned_client, path_id, same_client};
-use flux_gateway::validate::{json_object, page_params, Fields};
+use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -32,11 +32,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Instrument>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_params(
-        q.get("page").map(String::as_str),
-        q.get("per_page").map(String::as_str),
-        100,
-    )?;
+    let (page, per_page) = page_query(&q, 100)?;
     let customer_id = match q.get("customer_id").map(String::as_str) {
         None => None,
         Some(s) => Some(
