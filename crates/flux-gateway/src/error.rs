@@ -48,6 +48,7 @@ pub const CODES: &[&str] = &[
     "treasury_not_configured",
     "unauthorized",
     "unbalanced_transaction",
+    "unsupported_api_version",
     "unsupported_media_type",
     "upstream_auth_failed",
     "upstream_error",
