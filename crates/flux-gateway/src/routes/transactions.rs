@@ -40,6 +40,9 @@ fn parse_instant(
     }
 }
 
+/// List the client's transactions
+///
+/// Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds, with their status and deltas. Filter by `kind`, `status` and creation time; page with `page`/`per_page`.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", operation_id = "list_transactions", tag = "transactions",
     params(("clientId" = Uuid, Path), ("kind" = Option<String>, Query, description = "MONEY_IN, MONEY_OUT or REFUND"), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
@@ -83,6 +86,9 @@ pub async fn list(
     }))
 }
 
+/// Get a transaction
+///
+/// One money movement with its current status, failure reason, CEP and, for a money-in that paid a remittance, the remittance's id.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions/{transactionId}", operation_id = "get_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = Transaction), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),

@@ -34,6 +34,7 @@ fn check_url(state: &SharedState, f: &mut Fields, url: &Option<String>) {
     }
 }
 
+/// List webhook subscriptions
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "list_webhooks", tag = "webhooks",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Webhook>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
@@ -92,6 +93,9 @@ fn optional_webhook_status() -> utoipa::openapi::schema::Object {
     crate::validate::schema::one_of(STATUSES, true)
 }
 
+/// Create a webhook subscription
+///
+/// Flux posts every event of `webhook_type` for the client to `url`, signed per Standard Webhooks with the `secret` in this answer (shown only here and on rotation), and retries until the endpoint answers 2xx.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks", operation_id = "create_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateWebhook,
@@ -146,6 +150,7 @@ pub async fn create(
     Ok(idempotency::finish(&state, claim, Outcome::created(created)).await)
 }
 
+/// Get a webhook subscription
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "get_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = Webhook), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
@@ -201,6 +206,9 @@ pub struct UpdateWebhook {
     webhook_type: Option<String>,
 }
 
+/// Update a webhook subscription
+///
+/// Changes the URL, token, type or status (ACTIVE, INACTIVE). An empty body is refused.
 #[utoipa::path(patch, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "update_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     request_body = UpdateWebhook,
@@ -247,6 +255,9 @@ pub async fn update(
     Ok(Json(Webhook::from(&hook)))
 }
 
+/// Delete a webhook subscription
+///
+/// Nothing more is sent to it; deliveries already made stay listed.
 #[utoipa::path(delete, path = "/api/partners/clients/{clientId}/webhooks/{id}", operation_id = "delete_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 204, description = "Deleted"), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
@@ -264,6 +275,9 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// List a subscription's deliveries
+///
+/// Each message Flux sent or will send, with its attempts and the endpoint's answers.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", operation_id = "list_webhook_deliveries", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
@@ -287,6 +301,9 @@ pub async fn deliveries(
     }))
 }
 
+/// Retry a delivery now
+///
+/// Sends the message again at once, with the same `webhook-id`, so the endpoint can deduplicate it.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries/{deliveryId}/retry", operation_id = "retry_webhook_delivery", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("deliveryId" = String, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem), (status = 409, body = crate::error::Problem)),
@@ -311,6 +328,9 @@ pub async fn retry(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
+/// Send a test event
+///
+/// Delivers a TEST message to the subscription's URL, signed as real events are.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/test", operation_id = "send_test_webhook", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 202, body = Delivery), (status = 404, body = crate::error::Problem)),
@@ -326,6 +346,9 @@ pub async fn test(
     Ok((StatusCode::ACCEPTED, Json(Delivery::new(&d, &[]))).into_response())
 }
 
+/// Rotate the signing secret
+///
+/// Answers the new secret once. Messages are signed with both the old and the new secret until `previous_secret_expires_at` (24 hours by default), so the endpoint can switch without losing any.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/webhooks/{id}/secret/rotate", operation_id = "rotate_webhook_secret", tag = "webhooks",
     params(("clientId" = Uuid, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = RotatedSecret), (status = 404, body = crate::error::Problem)),

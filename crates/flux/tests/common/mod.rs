@@ -337,8 +337,12 @@ impl TestFlux {
     }
 }
 
+/// A request body from the Partners API seed (000), as `/openapi.json` shows it in examples.
 pub fn fixture(name: &str) -> Value {
-    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../flux-gateway/seed_examples/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

@@ -419,6 +419,9 @@ fn upstream_error(e: FelixError) -> ApiError {
     }
 }
 
+/// Create a remittance
+///
+/// A cross-border remittance through Félix. The `Idempotency-Key` is required: Flux derives the remittance's id from it, so a retry never creates a second one.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/remittances", operation_id = "create_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = String, Header, description = "Required: one key per remittance")),
     request_body = NewRemittance,

@@ -59,7 +59,10 @@ async fn keep(
     Ok(state.store.record_inbound(event, effect, None).await?)
 }
 
-#[utoipa::path(post, path = "/api/webhooks/felix", operation_id = "receive_felix_callback", tag = "webhooks",
+/// Receive a Félix callback (Félix → Flux)
+///
+/// Called by Félix, not by partners. Stored raw before Flux answers.
+#[utoipa::path(post, path = "/api/webhooks/felix", operation_id = "receive_felix_callback", tag = "inbound webhooks",
     params(("x-flux-callback-secret" = String, Header, description = "The secret Flux registered at Félix")),
     request_body(content = Option<Object>, description = "A Félix status callback; stored whatever it is"),
     responses((status = 200, body = Object), (status = 401, body = flux_gateway::error::Problem)))]

@@ -43,6 +43,7 @@ fn parse_status(v: Option<&String>) -> Result<Option<RemittanceStatus>, ApiError
     }
 }
 
+/// List the client's remittances
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", operation_id = "list_remittances", tag = "remittances",
     params(("clientId" = Uuid, Path), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
@@ -73,6 +74,9 @@ pub async fn list(
     })))
 }
 
+/// Get a remittance
+///
+/// The remittance with its history (each change, when Félix says it happened and how Flux heard of it) and, once paid in, the SPEI money-in that settled it.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances/{remittanceId}", operation_id = "get_remittance", tag = "remittances",
     params(("clientId" = Uuid, Path), ("remittanceId" = Uuid, Path)),
     responses((status = 200, body = model::Remittance), (status = 404, body = flux_gateway::error::Problem)),

@@ -45,6 +45,9 @@ fn optional_status() -> utoipa::openapi::schema::Object {
     flux_gateway::validate::schema::one_of(&all, true)
 }
 
+/// Advance a remittance (sandbox)
+///
+/// Moves the remittance at the Félix emulator to its next status, or to the one named; Félix reports the change to Flux by callback.
 #[utoipa::path(post, path = "/api/sandbox/remittances/{remittanceId}/advance", operation_id = "sandbox_advance_remittance", tag = "sandbox",
     params(("remittanceId" = Uuid, Path)),
     request_body(content = Option<Advance>, description = "Optional"),

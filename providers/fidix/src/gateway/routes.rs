@@ -270,6 +270,7 @@ where
     Ok(idempotency::finish(state, claim, Outcome::created(created)).await)
 }
 
+/// Create a ledger account
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/accounts", operation_id = "create_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateLedgerAccount,
@@ -295,6 +296,7 @@ pub async fn create_account(
     .await
 }
 
+/// Get a ledger account
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}", operation_id = "get_ledger_account", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = AccountDetailResponse), (status = 404, body = flux_gateway::error::Problem)),
@@ -328,6 +330,7 @@ async fn owned_account(
     owned(a, ledger, of, "account")
 }
 
+/// Get a ledger account's balance
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/accounts/{accountId}/balance", operation_id = "get_ledger_account_balance", tag = "ledger",
     params(("clientId" = Uuid, Path), ("accountId" = Uuid, Path)),
     responses((status = 200, body = BalanceResponse), (status = 404, body = flux_gateway::error::Problem)),
@@ -343,6 +346,7 @@ pub async fn get_balance(
     Ok(Json(a.balance))
 }
 
+/// Create a ledger person
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "create_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreateLedgerPerson,
@@ -368,6 +372,7 @@ pub async fn create_person(
     .await
 }
 
+/// List ledger persons
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons", operation_id = "list_ledger_persons", tag = "ledger",
     params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
     responses((status = 200, body = PersonListResponse, description = "Fidi X's own list shape, `{data, page, per_page, total}`, kept as Fidi X documents it (as are the ledger's single persons in `{data: …}` and its bare accounts); Flux's own lists use `{data, pagination}`"), (status = 404, body = flux_gateway::error::Problem)),
@@ -393,6 +398,7 @@ pub async fn list_persons(
     Ok(Json(list))
 }
 
+/// Get a ledger person
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/persons/{personId}", operation_id = "get_ledger_person", tag = "ledger",
     params(("clientId" = Uuid, Path), ("personId" = Uuid, Path)),
     responses((status = 200, body = PersonDataResponse), (status = 404, body = flux_gateway::error::Problem)),
@@ -413,6 +419,9 @@ pub async fn get_person(
     Ok(Json(owned(p, ledger, of, "person")?))
 }
 
+/// Post a ledger transaction
+///
+/// 2 to 64 operations whose debits equal their credits, in one currency, applied all or nothing.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/ledger/transactions", operation_id = "create_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header, description = "Passed on to Fidi X as its idempotency-key")),
     request_body = CreateLedgerTransaction,
@@ -444,6 +453,7 @@ pub async fn create_transaction(
     .await
 }
 
+/// Get a ledger transaction
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/ledger/transactions/{transactionId}", operation_id = "get_ledger_transaction", tag = "ledger",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path)),
     responses((status = 200, body = TransactionResponse), (status = 404, body = flux_gateway::error::Problem)),

@@ -247,6 +247,9 @@ pub struct NewCardholder {
     external_id: Option<String>,
 }
 
+/// Create a cardholder
+///
+/// The person a card is issued to. RFC and CURP check digits are verified; state, gender and marital status come from NeCIPCo's catalogs.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "create_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewCardholder,
@@ -305,6 +308,7 @@ pub async fn owned(
     }
 }
 
+/// List cardholders
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "list_cardholders", tag = "cards",
     params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
@@ -325,6 +329,7 @@ pub async fn list(
     Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
+/// Get a cardholder
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders/{cardholderId}", operation_id = "get_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardholderId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),

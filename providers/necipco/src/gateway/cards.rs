@@ -261,6 +261,9 @@ pub struct NewCard {
     longitude: String,
 }
 
+/// Issue a card
+///
+/// A virtual card, or a physical one with its number encrypted with NeCIPCo's key. The end user's location is required.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards", operation_id = "issue_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewCard,
@@ -319,6 +322,7 @@ pub async fn owned_card(
     }
 }
 
+/// List cards
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards", operation_id = "list_cards", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
@@ -347,6 +351,7 @@ pub async fn list(
     Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
+/// Get a card
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}", operation_id = "get_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
@@ -448,7 +453,8 @@ async fn act(
 }
 
 macro_rules! action_route {
-    ($name:ident, $action:expr, $path:literal) => {
+    ($(#[$doc:meta])* $name:ident, $action:expr, $path:literal) => {
+        $(#[$doc])*
         #[utoipa::path(post, path = $path, operation_id = concat!(stringify!($name), "_card"), tag = "cards",
             params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
             request_body = Object,
@@ -467,27 +473,37 @@ macro_rules! action_route {
 }
 
 action_route!(
+    /// Activate a card
     activate,
     Action::Activate,
     "/api/partners/clients/{clientId}/cards/{cardId}/activate"
 );
 action_route!(
+    /// Freeze a card
+    ///
+    /// Declines new purchases until the card is unfrozen.
     freeze,
     Action::Freeze,
     "/api/partners/clients/{clientId}/cards/{cardId}/freeze"
 );
 action_route!(
+    /// Unfreeze a card
     unfreeze,
     Action::Unfreeze,
     "/api/partners/clients/{clientId}/cards/{cardId}/unfreeze"
 );
 action_route!(
+    /// Close a card
+    ///
+    /// Final: a closed card moves no more money.
     close,
     Action::Close,
     "/api/partners/clients/{clientId}/cards/{cardId}/close"
 );
 
-/// `POST …/report {"reason": "LOST" | "STOLEN", latitude, longitude}`: final, the card is
+/// Report a card lost or stolen
+///
+/// `{"reason": "LOST" | "STOLEN", latitude, longitude}`. Final: the card stops working and is
 /// replaced by a new one.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/report", operation_id = "report_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
@@ -539,6 +555,7 @@ async fn for_card(
     Ok((api, Sensitive::new(card.provider_card_id.clone())))
 }
 
+/// Get a card's balance
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/balance", operation_id = "get_card_balance", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
@@ -576,6 +593,7 @@ fn date_param(
     }
 }
 
+/// List a card's movements
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/movements", operation_id = "list_card_movements", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
         ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default 30 days before `to`"),

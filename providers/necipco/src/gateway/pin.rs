@@ -26,6 +26,9 @@ pub fn algorithm(p: Padding) -> &'static str {
     }
 }
 
+/// Get the PIN encryption key
+///
+/// The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in clear.
 #[utoipa::path(get, path = "/api/partners/cards/pin-encryption-key", operation_id = "get_pin_encryption_key", tag = "cards",
     responses((status = 200, body = Object), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
@@ -46,6 +49,9 @@ pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiErr
     })))
 }
 
+/// Set a card's PIN
+///
+/// The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "set_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,
@@ -78,6 +84,7 @@ pub async fn set(
     Ok(Json(json!({ "card_id": card.id, "pin": "SET" })))
 }
 
+/// Change a card's PIN
 #[utoipa::path(put, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "change_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,

@@ -43,6 +43,9 @@ fn hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Create a one-time reveal link
+///
+/// A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/reveal", operation_id = "reveal_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
     request_body = Object,

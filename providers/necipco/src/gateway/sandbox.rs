@@ -19,6 +19,9 @@ use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
 use serde_json::{json, Value};
 
+/// Simulate a card purchase (sandbox)
+///
+/// Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
 #[utoipa::path(post, path = "/api/sandbox/cards/{cardId}/purchase", operation_id = "simulate_card_purchase", tag = "sandbox",
     params(("cardId" = Uuid, Path)),
     request_body = Object,

@@ -93,6 +93,9 @@ fn not_configured() -> ApiError {
     .detail("this Flux has no funding CLABE for its NeCIPCo program ([necipco] funding_clabe)")
 }
 
+/// Top up the card program
+///
+/// Pays the program from the client's SPEI funds, then credits it at NeCIPCo once the payment completes. Needs an `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/card-program/top-ups", operation_id = "create_card_program_top_up", tag = "cards",
     params(("clientId" = Uuid, Path),
         ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key never sends money twice")),
@@ -428,6 +431,7 @@ pub async fn advance_open(
     Ok(done)
 }
 
+/// List card program top-ups
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program/top-ups", operation_id = "list_card_program_top_ups", tag = "cards",
     params(("clientId" = Uuid, Path),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
@@ -450,6 +454,7 @@ pub async fn list(
     Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
+/// Get a card program top-up
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program/top-ups/{topUpId}", operation_id = "get_card_program_top_up", tag = "cards",
     params(("clientId" = Uuid, Path), ("topUpId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),

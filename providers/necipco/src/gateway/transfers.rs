@@ -116,7 +116,8 @@ pub fn tag(transfer_id: Uuid) -> String {
 }
 
 macro_rules! transfer_route {
-    ($name:ident, $direction:expr, $path:literal, $op:literal) => {
+    ($(#[$doc:meta])* $name:ident, $direction:expr, $path:literal, $op:literal) => {
+        $(#[$doc])*
         #[utoipa::path(post, path = $path, operation_id = $op, tag = "cards",
             params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
                 ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key never moves money twice")),
@@ -139,12 +140,18 @@ macro_rules! transfer_route {
 }
 
 transfer_route!(
+    /// Fund a card from the card program
+    ///
+    /// Needs an `Idempotency-Key`. NeCIPCo is called at most once per transfer; a lost answer is decided from the card's movements, never by sending again.
     fund,
     TransferDirection::Fund,
     "/api/partners/clients/{clientId}/cards/{cardId}/fund",
     "fund_card"
 );
 transfer_route!(
+    /// Return a card's money to the program
+    ///
+    /// Needs an `Idempotency-Key`; decided as fundings are.
     return_money,
     TransferDirection::Return,
     "/api/partners/clients/{clientId}/cards/{cardId}/return",
@@ -564,6 +571,7 @@ async fn claimed(store: &Store, operation: &str) -> Result<bool, ApiError> {
         .await?)
 }
 
+/// List a card's fundings and returns
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers", operation_id = "list_card_transfers", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
@@ -586,6 +594,7 @@ pub async fn list(
     Ok(Json(Pagination::envelope(data, page, per_page, total)))
 }
 
+/// Get a card funding or return
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers/{transferId}", operation_id = "get_card_transfer", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path), ("transferId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),

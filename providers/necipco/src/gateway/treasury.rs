@@ -45,12 +45,14 @@ fn money(minor: i64) -> String {
     flux_ledger::amount::format_minor(minor, MXN)
 }
 
+/// Get the card program
+///
+/// The client's card program: what it can fund cards with and what card money came back, in
+/// Flux's books (`available` discounts fundings in flight) and at NeCIPCo.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program", operation_id = "get_card_program", tag = "cards",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
-/// The client's card program: what it can fund cards with and what card money came back, in
-/// Flux's books (`available` discounts fundings in flight) and at NeCIPCo.
 pub async fn program(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,

@@ -56,6 +56,9 @@ pub async fn sync_accounts(
     Ok(page.data)
 }
 
+/// List the client's accounts
+///
+/// The client's SPEI accounts with their CLABE and balance. `instrument_id` is the account's CLABE instrument: the source of a money-out.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/accounts", operation_id = "list_accounts", tag = "accounts",
     params(("clientId" = Uuid, Path)),
     responses((status = 200, body = Page<Account>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
@@ -118,6 +121,9 @@ pub struct CreatePrivateAccount {
     account_id: Uuid,
 }
 
+/// Create a private account
+///
+/// Opens an account for the client at the provider. The nil `account_id` lets the provider assign one.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/private-accounts", operation_id = "create_private_account", tag = "accounts",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = CreatePrivateAccount,

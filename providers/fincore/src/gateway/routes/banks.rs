@@ -61,6 +61,9 @@ async fn catalog(
     Ok(banks)
 }
 
+/// List SPEI participants
+///
+/// The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
 #[utoipa::path(get, path = "/api/partners/banks", operation_id = "list_banks", tag = "banks",
     params(("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1 to 500, default 50")),
     responses((status = 200, body = Page<Bank>), (status = 401, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),

@@ -275,6 +275,9 @@ pub struct FincoreEvent {
     body: serde_json::Value,
 }
 
+/// Receive a MONEY_IN event (Fincore → Flux)
+///
+/// Called by the provider, not by partners. The event is stored raw before Flux answers 2xx, and deduplicated on `id_msg`.
 #[utoipa::path(post, path = "/api/webhooks/money-in", operation_id = "receive_fincore_money_in", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
@@ -293,6 +296,9 @@ pub async fn money_in(
     Ok(ack(outcome, txn.map(|t| t.id)))
 }
 
+/// Receive a STATUS_UPDATE event (Fincore → Flux)
+///
+/// Called by the provider, not by partners. Updates a money-out's status; a status that would move backwards is kept for review, never applied.
 #[utoipa::path(post, path = "/api/webhooks/status-update", operation_id = "receive_fincore_status_update", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
@@ -339,6 +345,9 @@ fn status_effect(update: &StatusUpdateBody) -> InboundEffect {
     }
 }
 
+/// Receive a CEP event (Fincore → Flux)
+///
+/// Called by the provider, not by partners. Sets a transfer's CEP status.
 #[utoipa::path(post, path = "/api/webhooks/cep", operation_id = "receive_fincore_cep", tag = "inbound webhooks",
     params(("X-Webhook-Token" = String, Header)),
     request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),
@@ -381,6 +390,9 @@ pub async fn cep(
 pub mod namespaced {
     use super::*;
 
+    /// Receive a MONEY_IN event (Fincore → Flux, provider path)
+    ///
+    /// The same as `/api/webhooks/money-in`, under the provider's own path.
     #[utoipa::path(post, path = "/api/webhooks/fincore/money-in", operation_id = "receive_fincore_money_in_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Option<FincoreEvent>, description = "Fincore MONEY_IN event (stored whatever it is: see FincoreEvent)"),
@@ -393,6 +405,9 @@ pub mod namespaced {
         money_in(state, headers, body).await
     }
 
+    /// Receive a STATUS_UPDATE event (Fincore → Flux, provider path)
+    ///
+    /// The same as `/api/webhooks/status-update`, under the provider's own path.
     #[utoipa::path(post, path = "/api/webhooks/fincore/status-update", operation_id = "receive_fincore_status_update_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Option<FincoreEvent>, description = "Fincore STATUS_UPDATE event (stored whatever it is: see FincoreEvent)"),
@@ -405,6 +420,9 @@ pub mod namespaced {
         status_update(state, headers, body).await
     }
 
+    /// Receive a CEP event (Fincore → Flux, provider path)
+    ///
+    /// The same as `/api/webhooks/cep`, under the provider's own path.
     #[utoipa::path(post, path = "/api/webhooks/fincore/cep", operation_id = "receive_fincore_cep_by_provider", tag = "inbound webhooks",
         params(("X-Webhook-Token" = String, Header)),
         request_body(content = Option<FincoreEvent>, description = "Fincore CEP event (stored whatever it is: see FincoreEvent)"),

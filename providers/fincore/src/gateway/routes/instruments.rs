@@ -20,6 +20,7 @@ use flux_gateway::SharedState;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// List the client's instruments
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", operation_id = "list_instruments", tag = "instruments",
     params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
     responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
@@ -57,6 +58,7 @@ pub async fn list(
     }))
 }
 
+/// Get an instrument
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments/{instrumentId}", operation_id = "get_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("instrumentId" = Uuid, Path)),
     responses((status = 200, body = Instrument), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
@@ -202,6 +204,9 @@ fn parse_register(
     })
 }
 
+/// Register an instrument
+///
+/// A CLABE or a debit card to send money to (`RECEIVER`) or from (`SENDER`). Exactly one of `debit_card` or `virtual_clabe`, matching `instrumentKind`; check digits are verified.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/instruments", operation_id = "register_instrument", tag = "instruments",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = RegisterInstrument,

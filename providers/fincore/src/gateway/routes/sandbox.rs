@@ -52,6 +52,9 @@ pub struct SimulateMoneyIn {
     payment_concept: Option<String>,
 }
 
+/// Simulate a SPEI money-in (sandbox)
+///
+/// Makes the Fincore emulator credit one of the client's accounts, as a real sender would; the credit reaches Flux by webhook like a real one.
 #[utoipa::path(post, path = "/api/sandbox/money-in", operation_id = "sandbox_simulate_money_in", tag = "sandbox",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: a retry with the same key credits once")),
     request_body = SimulateMoneyIn,

@@ -173,6 +173,9 @@ pub fn money_out_request(t: &TransactionRecord) -> Option<wire::MoneyOutRequest>
     })
 }
 
+/// Send a SPEI money-out
+///
+/// Moves money from one of the client's instruments to another over SPEI. Send an `Idempotency-Key`: a retry with the same key and body answers the first result and never moves money twice. The answer may be INITIALIZED or PENDING; the final status arrives by webhook (STATUS_UPDATE) and on GET.
 #[utoipa::path(post, path = "/api/partners/transactions/money-out", operation_id = "create_money_out", tag = "transactions",
     params(("Idempotency-Key" = Option<String>, Header, description = "Recommended: one key per operation makes retries safe")),
     request_body = MoneyOut,
@@ -297,6 +300,9 @@ pub struct Refund {
     description: String,
 }
 
+/// Refund a money-in
+///
+/// Returns a received SPEI credit to its sender, for its full amount, as Fincore requires.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/transactions/{transactionId}/refund", operation_id = "refund_transaction", tag = "transactions",
     params(("clientId" = Uuid, Path), ("transactionId" = Uuid, Path, description = "A MONEY_IN transaction's Flux id"), ("Idempotency-Key" = Option<String>, Header)),
     request_body = Refund,
