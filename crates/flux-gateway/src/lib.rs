@@ -2,6 +2,7 @@
 //! the provider-neutral routes here, plus each registered [`provider::Provider`]'s routes;
 //! the `flux` binary owns start-up (store, providers, demo partner, listening).
 
+pub mod api_version;
 pub mod audit;
 pub mod auth_cache;
 pub mod client_addr;
@@ -20,6 +21,7 @@ pub mod rate_limit;
 pub mod reconcile;
 pub mod resolver;
 pub mod routes;
+pub mod seed_examples;
 pub mod shared_limits;
 pub mod state;
 pub mod validate;
@@ -77,6 +79,7 @@ pub fn router(state: SharedState) -> Router {
         .fallback(|| async { error::ApiError::not_found("endpoint") })
         // Inside the pipeline: it sees the body already read and its refusals are audited.
         .layer(middleware::from_fn(content_type::require_json))
+        .layer(middleware::from_fn(api_version::negotiate))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pipeline::pipeline,
@@ -88,6 +91,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/metrics", get(health::metrics))
         .route("/openapi.json", get(openapi::spec))
         .route("/docs", get(openapi::docs))
+        .route("/docs/docs.js", get(openapi::docs_script))
+        .route("/docs/redoc.standalone.js", get(openapi::redoc_bundle))
         // Bodies are limited by the pipeline (413 problem+json), not by axum's default.
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)

@@ -1,10 +1,11 @@
-//! The OpenAPI 3.1 description of the Partners API (`/openapi.json`) and a docs page (`/docs`)
-//! that renders it with a few lines of plain JavaScript: nothing is fetched from a CDN. The
+//! The OpenAPI 3.1 description of the Partners API (`/openapi.json`) and the reference page
+//! (`/docs`) that renders it with Redoc, served by Flux itself: nothing is fetched from a CDN. The
 //! core's paths are declared here; each provider brings its own ([`crate::Provider::openapi`]).
 
 use crate::{error, model, routes, SharedState};
 use axum::extract::State;
-use axum::response::Html;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
 use axum::Json;
 use flux_core::{RemittanceStatus, TxKind, TxStatus};
 use serde_json::{json, Value};
@@ -26,7 +27,7 @@ impl Modify for ApiKeyAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Flux Partners API", version = "1.0.0",
-        description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code` (the enum of Problem.code); a 422 lists each invalid field or query parameter in `errors`, and its title says which part of the request was wrong. Amounts are decimal strings. Flux's own lists answer `{data, pagination}`; the ledger routes keep Fidi X's documented shapes. A query parameter is either absent or valid: an empty value (`kind=`) is 422 naming it, never read as no filter."),
+        description = "One API for SPEI accounts and transfers. Authenticate with X-API-Key. Every POST that creates something accepts Idempotency-Key. Errors are RFC 9457 problem+json with a stable `code` (the enum of Problem.code); a 422 lists each invalid field or query parameter in `errors`, and its title says which part of the request was wrong. Amounts are decimal strings. Flux's own lists answer `{data, pagination}`; the ledger routes keep Fidi X's documented shapes. A query parameter is either absent or valid: an empty value (`kind=`) is 422 naming it, never read as no filter. Versions: `info.version` is the date of the shapes described here; pin it with the `Flux-Version` header (every answer carries the version that served it). A breaking change gets a new date and older dates keep answering for at least 12 months; new operations, optional fields, answer fields and values of growing enums such as `Problem.code` are not breaking, so ignore what you do not know (docs/API_VERSIONING.md, CHANGELOG.md)."),
     paths(
         routes::transactions::list, routes::transactions::get,
         routes::webhooks::list, routes::webhooks::create, routes::webhooks::get, routes::webhooks::update, routes::webhooks::delete,
@@ -71,6 +72,14 @@ pub async fn spec(State(state): State<SharedState>) -> Json<Value> {
 /// Every error is documented as `application/problem+json` with the [`error::Problem`] schema, whose
 /// `code` is the enum [`error::CODES`].
 pub fn complete(doc: &mut Value) {
+    // The document describes the newest version; `info.version` is its date.
+    doc["info"]["version"] = json!(crate::api_version::CURRENT);
+    // One schema for the header on every operation, so generated clients get one type.
+    doc["components"]["schemas"]["FluxVersion"] = json!({
+        "type": "string",
+        "enum": crate::api_version::SUPPORTED,
+        "description": "An API version: the date its shapes were fixed",
+    });
     if let Some(code) = doc.pointer_mut("/components/schemas/Problem/properties/code") {
         code["enum"] = json!(error::CODES);
     }
@@ -92,6 +101,7 @@ pub fn complete(doc: &mut Value) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
+    crate::seed_examples::attach(paths);
     // A PATCH changes something: an empty object is refused (422).
     let patched: Vec<String> = paths
         .values()
@@ -195,6 +205,9 @@ fn complete_operation(path: &str, op: &mut Value) {
             }
         }
     }
+    if partner {
+        version_parameter(op);
+    }
     // Adds the status, or its reason to the status's description.
     let mut add = |status: &str, description: &str| {
         let response = &mut op["responses"][status];
@@ -216,6 +229,12 @@ fn complete_operation(path: &str, op: &mut Value) {
         add(
             "401",
             "Missing, unknown or revoked API key (`unauthorized`)",
+        );
+    }
+    if partner {
+        add(
+            "400",
+            "`Flux-Version` names no version this server answers (`unsupported_api_version`)",
         );
     }
     add("429", "Too many requests (`rate_limited`) or too many failed authentications from this address (`auth_rate_limited`); wait `Retry-After` seconds");
@@ -283,6 +302,25 @@ fn complete_operation(path: &str, op: &mut Value) {
     }
 }
 
+/// The optional `Flux-Version` header that pins the shapes a partner was written against
+/// ([`crate::api_version`]).
+fn version_parameter(op: &mut Value) {
+    let parameter = json!({
+        "name": crate::api_version::HEADER,
+        "in": "header",
+        "required": false,
+        "description": format!(
+            "The API version (a date) whose shapes this request and its answer use; without it, the newest ({}). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.",
+            crate::api_version::CURRENT
+        ),
+        "schema": { "$ref": "#/components/schemas/FluxVersion" },
+    });
+    match op.get_mut("parameters").and_then(Value::as_array_mut) {
+        Some(params) => params.push(parameter),
+        None => op["parameters"] = json!([parameter]),
+    }
+}
+
 /// The query parameters whose values come from a closed set or a grammar, from the types that
 /// parse them. A parameter that is sent must be valid, even empty (`kind=` is 422).
 fn query_schema(operation: Option<&str>, name: &str) -> Option<Value> {
@@ -311,6 +349,35 @@ fn reason(status: &str) -> &'static str {
         .unwrap_or("Error")
 }
 
-pub async fn docs() -> Html<&'static str> {
-    Html(include_str!("docs.html"))
+/// What `/docs` may load: only what Flux itself serves (Redoc renders with inline styles and
+/// draws icons as data URIs). A CDN or telemetry call would be refused by the browser.
+const DOCS_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'";
+
+/// The reference page: Redoc rendering `/openapi.json`.
+pub async fn docs() -> impl IntoResponse {
+    (
+        [(header::CONTENT_SECURITY_POLICY, DOCS_POLICY)],
+        Html(include_str!("docs.html")),
+    )
+}
+
+/// The page's script, which starts Redoc.
+pub async fn docs_script() -> impl IntoResponse {
+    script(include_str!("../assets/docs.js"))
+}
+
+/// Redoc's standalone bundle, pinned and vendored by `scripts/vendor-redoc`
+/// (`assets/redoc/VERSION`).
+pub async fn redoc_bundle() -> impl IntoResponse {
+    script(include_str!("../assets/redoc/redoc.standalone.js"))
+}
+
+fn script(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
 }

@@ -252,3 +252,207 @@ fn codes_in(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// Every operation says what it does, and the Partners API seed's bodies are its examples.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_has_a_summary_and_the_seed_bodies_are_examples() {
+    let flux = TestFlux::start(Options::default()).await;
+    let spec = flux
+        .send(Method::GET, "/openapi.json", None, None, &[])
+        .await
+        .body;
+    for (path, method, op) in operations(&spec) {
+        let summary = op["summary"].as_str().unwrap_or_default();
+        assert!(
+            !summary.is_empty() && summary.len() <= 80,
+            "{method} {path}: summary {summary:?}"
+        );
+    }
+    let by_id = |id: &str| {
+        operations(&spec)
+            .into_iter()
+            .find(|(_, _, op)| op["operationId"] == id)
+            .unwrap_or_else(|| panic!("no operation {id}"))
+            .2
+    };
+    for (id, seed) in [
+        ("create_private_account", "private_account"),
+        ("register_instrument", "instrument_debit_card"),
+        ("create_money_out", "money_out"),
+        ("refund_transaction", "refund"),
+        ("create_webhook", "webhook_create"),
+        ("update_webhook", "webhook_patch"),
+        ("receive_fincore_money_in", "inbound_money_in"),
+    ] {
+        let example =
+            &by_id(id)["requestBody"]["content"]["application/json"]["examples"]["seed"]["value"];
+        let mut expected = fixture(seed);
+        // The seed's placeholders (`<uuid>`) are shown as ids of the right form.
+        for (key, value) in expected.as_object_mut().unwrap() {
+            if value.as_str().is_some_and(|s| s.starts_with('<')) {
+                *value = example[key].clone();
+                assert!(
+                    uuid::Uuid::parse_str(value.as_str().unwrap()).is_ok(),
+                    "{id}.{key}"
+                );
+            }
+        }
+        assert_eq!(example, &expected, "{id}");
+    }
+}
+
+/// A partner pins a version with `Flux-Version`; every partner answer names the version that
+/// served it, and a version the server does not answer is refused before anything happens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flux_version_header_pins_or_refuses() {
+    let flux = TestFlux::start(Options::default()).await;
+    let current = flux_gateway::api_version::CURRENT;
+    let accounts = format!("/api/partners/clients/{DEMO_CLIENT}/accounts");
+    let key = Some(flux.key.as_str());
+
+    let r = flux.send(Method::GET, &accounts, key, None, &[]).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.headers["flux-version"], current);
+
+    let r = flux
+        .send(
+            Method::GET,
+            &accounts,
+            key,
+            None,
+            &[("Flux-Version", current)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.headers["flux-version"], current);
+
+    let hooks = format!("/api/partners/clients/{DEMO_CLIENT}/webhooks");
+    let body = serde_json::to_vec(&fixture("webhook_create")).unwrap();
+    for wrong in ["2020-01-01", "latest", ""] {
+        let r = flux
+            .send(
+                Method::POST,
+                &hooks,
+                key,
+                Some(body.clone()),
+                &[("Flux-Version", wrong)],
+            )
+            .await;
+        assert_eq!(r.status, 400, "{wrong:?}: {}", r.text);
+        assert_eq!(r.body["code"], "unsupported_api_version");
+        assert_eq!(r.body["errors"][0]["field"], "Flux-Version");
+        assert_eq!(r.headers["content-type"], "application/problem+json");
+    }
+    // Nothing was created by the refused requests.
+    let list = flux.send(Method::GET, &hooks, key, None, &[]).await;
+    assert_eq!(
+        list.body["data"].as_array().unwrap().len(),
+        0,
+        "{}",
+        list.text
+    );
+
+    // Provider webhooks keep the provider's shapes: no version there.
+    let r = flux
+        .send(Method::GET, "/openapi.json", None, None, &[])
+        .await;
+    assert!(r.headers.get("flux-version").is_none());
+    assert_eq!(r.body["info"]["version"], current);
+}
+
+/// `sdks/openapi.json`, from which the SDKs are generated, is what the server serves: change
+/// the server, then run `scripts/sdks generate` (CI also regenerates the SDKs and compares).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_committed_document_is_the_served_one() {
+    let flux = TestFlux::start(Options::default()).await;
+    let served = flux
+        .send(Method::GET, "/openapi.json", None, None, &[])
+        .await
+        .body;
+    let path = format!("{}/../../sdks/openapi.json", env!("CARGO_MANIFEST_DIR"));
+    let committed: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        served == committed,
+        "sdks/openapi.json is stale: run scripts/sdks generate and commit sdks/"
+    );
+}
+
+/// `/docs` in a real headless Chromium: Redoc, served by Flux alone (its policy allows nothing
+/// else), renders every operation's page with its summary, parameters and answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_docs_page_renders_every_operation_in_a_browser() {
+    let flux = TestFlux::start(Options::default()).await;
+    let page = flux.send(Method::GET, "/docs", None, None, &[]).await;
+    let policy = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'self'") && policy.contains("connect-src 'self'"));
+    let spec = flux
+        .send(Method::GET, "/openapi.json", None, None, &[])
+        .await
+        .body;
+
+    let browser = common::browser::Browser::start().await;
+    browser.goto(&format!("{}/docs", flux.base)).await;
+    let text = r"return document.body.innerText.replace(/\s+/g, ' ')";
+    let mut shown = String::new();
+    for _ in 0..200 {
+        shown = browser
+            .run(text)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if shown.contains("Flux Partners API") && shown.contains("inbound webhooks") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(shown.contains("Flux-Version"), "the overview: {shown:.500}");
+
+    for (path, method, op) in operations(&spec) {
+        let tag = op["tags"][0].as_str().unwrap().replace(' ', "-");
+        let id = op["operationId"].as_str().unwrap();
+        browser
+            .run(&format!("location.hash = '#/{tag}/{id}'; return null"))
+            .await;
+        // The operation's own page: its summary, `METHOD /path` line, every parameter and
+        // every answer's status (the sidebar alone lists every summary, so wait for all).
+        let mut wanted = vec![
+            op["summary"].as_str().unwrap().to_string(),
+            format!("{} {path}", method.to_uppercase()),
+        ];
+        wanted.extend(op["responses"].as_object().unwrap().keys().cloned());
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            wanted.push(p["name"].as_str().unwrap().to_string());
+        }
+        let mut missing = wanted.clone();
+        for _ in 0..200 {
+            let page = browser
+                .run(text)
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            missing = wanted
+                .iter()
+                .filter(|w| !page.contains(w.as_str()))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(
+            missing.is_empty(),
+            "{method} {path} (#/{tag}/{id}): the page lacks {missing:?}"
+        );
+    }
+    // The seed's example body is shown with the money-out.
+    browser
+        .run("location.hash = '#/transactions/create_money_out'; return null")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let source = browser.source().await;
+    assert!(source.contains("Pago proveedor"), "no seed example");
+    browser.quit().await;
+}

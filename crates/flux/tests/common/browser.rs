@@ -139,6 +139,17 @@ impl Browser {
         String::new()
     }
 
+    /// Runs `js` (a function body; `return` gives the value) in the page.
+    #[allow(dead_code)]
+    pub async fn run(&self, js: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": js, "args": [] })),
+        )
+        .await
+    }
+
     pub async fn source(&self) -> String {
         let v = self.call(reqwest::Method::GET, "/source", None).await;
         v.as_str().unwrap_or_default().to_string()
