@@ -1,0 +1,233 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.flux_version import FluxVersion
+from ...models.page_bank import PageBank
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(flux_version, Unset):
+        headers["Flux-Version"] = str(flux_version)
+
+    params: dict[str, Any] = {}
+
+    params["page"] = page
+
+    params["per_page"] = per_page
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/partners/banks",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageBank | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageBank.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 502:
+        response_502 = Problem.from_dict(response.json())
+
+        return response_502
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageBank | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Response[PageBank | Problem]:
+    """List SPEI participants
+
+     The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
+
+    Args:
+        page (int | Unset):
+        per_page (int | Unset):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageBank | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        flux_version=flux_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> PageBank | Problem | None:
+    """List SPEI participants
+
+     The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
+
+    Args:
+        page (int | Unset):
+        per_page (int | Unset):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageBank | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        page=page,
+        per_page=per_page,
+        flux_version=flux_version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Response[PageBank | Problem]:
+    """List SPEI participants
+
+     The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
+
+    Args:
+        page (int | Unset):
+        per_page (int | Unset):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageBank | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        page=page,
+        per_page=per_page,
+        flux_version=flux_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = UNSET,
+    per_page: int | Unset = UNSET,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> PageBank | Problem | None:
+    """List SPEI participants
+
+     The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
+
+    Args:
+        page (int | Unset):
+        per_page (int | Unset):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageBank | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            page=page,
+            per_page=per_page,
+            flux_version=flux_version,
+        )
+    ).parsed

@@ -1,0 +1,232 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.flux_version import FluxVersion
+from ...models.problem import Problem
+from ...models.rotated_secret import RotatedSecret
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    client_id: UUID,
+    id: UUID,
+    *,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(flux_version, Unset):
+        headers["Flux-Version"] = str(flux_version)
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/partners/clients/{client_id}/webhooks/{id}/secret/rotate".format(
+            client_id=quote(str(client_id), safe=""),
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RotatedSecret | None:
+    if response.status_code == 200:
+        response_200 = RotatedSecret.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RotatedSecret]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    client_id: UUID,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Response[Problem | RotatedSecret]:
+    """Rotate the signing secret
+
+     Answers the new secret once. Messages are signed with both the old and the new secret until
+    `previous_secret_expires_at` (24 hours by default), so the endpoint can switch without losing any.
+
+    Args:
+        client_id (UUID):
+        id (UUID):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RotatedSecret]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+        id=id,
+        flux_version=flux_version,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    client_id: UUID,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Problem | RotatedSecret | None:
+    """Rotate the signing secret
+
+     Answers the new secret once. Messages are signed with both the old and the new secret until
+    `previous_secret_expires_at` (24 hours by default), so the endpoint can switch without losing any.
+
+    Args:
+        client_id (UUID):
+        id (UUID):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RotatedSecret
+    """
+
+    return sync_detailed(
+        client_id=client_id,
+        id=id,
+        client=client,
+        flux_version=flux_version,
+    ).parsed
+
+
+async def asyncio_detailed(
+    client_id: UUID,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Response[Problem | RotatedSecret]:
+    """Rotate the signing secret
+
+     Answers the new secret once. Messages are signed with both the old and the new secret until
+    `previous_secret_expires_at` (24 hours by default), so the endpoint can switch without losing any.
+
+    Args:
+        client_id (UUID):
+        id (UUID):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RotatedSecret]
+    """
+
+    kwargs = _get_kwargs(
+        client_id=client_id,
+        id=id,
+        flux_version=flux_version,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    client_id: UUID,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    flux_version: FluxVersion | Unset = UNSET,
+) -> Problem | RotatedSecret | None:
+    """Rotate the signing secret
+
+     Answers the new secret once. Messages are signed with both the old and the new secret until
+    `previous_secret_expires_at` (24 hours by default), so the endpoint can switch without losing any.
+
+    Args:
+        client_id (UUID):
+        id (UUID):
+        flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RotatedSecret
+    """
+
+    return (
+        await asyncio_detailed(
+            client_id=client_id,
+            id=id,
+            client=client,
+            flux_version=flux_version,
+        )
+    ).parsed

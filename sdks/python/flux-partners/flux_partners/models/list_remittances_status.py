@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class ListRemittancesStatus(StrEnum):
+    CANCELLED = "CANCELLED"
+    COMPLETED = "COMPLETED"
+    CONFIRMED = "CONFIRMED"
+    CREATED = "CREATED"
+    FAILED = "FAILED"
+    IN_PROGRESS = "IN_PROGRESS"
+    REFUNDED = "REFUNDED"
+    STARTED = "STARTED"
+
+    def __str__(self) -> str:
+        return str(self.value)
