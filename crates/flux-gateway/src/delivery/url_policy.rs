@@ -61,6 +61,13 @@ impl UrlPolicy {
     /// Checks a partner URL: absolute http(s), a host, and not an internal address unless
     /// allowed. Returns the reason when refused.
     pub fn check(&self, url: &str) -> Result<(), String> {
+        // What the document promises (`format: uri`, RFC 3986): the URL as it will be sent, not
+        // one the parser would rewrite (an international name is written in punycode, xn--…).
+        if let Some(c) = url.chars().find(|c| !is_uri_char(*c)) {
+            return Err(format!(
+                "must be an RFC 3986 URI: {c:?} is not allowed (percent-encode it, or write an international domain name as xn--…)"
+            ));
+        }
         let parsed = reqwest::Url::parse(url).map_err(|_| "must be an absolute URL".to_string())?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err("must use http or https".into());
@@ -95,6 +102,11 @@ impl UrlPolicy {
     pub fn resolver(&self) -> Arc<Guarded> {
         Arc::new(Guarded(self.clone()))
     }
+}
+
+/// The characters RFC 3986 allows in a URI: unreserved, reserved, and `%` of an escape.
+fn is_uri_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
 }
 
 /// reqwest resolver enforcing a [`UrlPolicy`] on resolved addresses.
@@ -148,6 +160,28 @@ mod tests {
         for good in [
             "https://tu-dominio.com/webhook",
             "http://93.184.216.34/hook",
+        ] {
+            assert_eq!(live.check(good), Ok(()), "{good}");
+        }
+    }
+
+    /// The document says `format: uri`: what the URL parser would rewrite is refused.
+    #[test]
+    fn only_rfc_3986_uris() {
+        let live = UrlPolicy::default();
+        for bad in [
+            "https://kê©/",
+            "https://example.com/a b",
+            "https://example.com/<x>",
+            "https://example.com/\\x",
+            "https://example.com/{id}",
+        ] {
+            let why = live.check(bad).unwrap_err();
+            assert!(why.contains("RFC 3986"), "{bad}: {why}");
+        }
+        for good in [
+            "https://xn--k-0ga.example/hook?a=1&b=%20#frag",
+            "https://example.com/~user/hook;v=1",
         ] {
             assert_eq!(live.check(good), Ok(()), "{good}");
         }
