@@ -38,6 +38,20 @@ impl Operator {
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// For commands that grant access (partner create, partner add-client, key create): the
+    /// operator is named when given, else the OS user that ran the command, so that every
+    /// provisioning script written before this keeps working and is still on the record.
+    pub fn granting(name: Option<&str>, reason: Option<&str>) -> anyhow::Result<Operator> {
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => format!(
+                "os-user:{}",
+                std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+            ),
+        };
+        Operator::new(&name, reason.unwrap_or("access granted"))
+    }
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
@@ -50,7 +64,11 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn partner_create(config: &Config, name: &str) -> anyhow::Result<()> {
+pub async fn partner_create(
+    config: &Config,
+    name: &str,
+    operator: &Operator,
+) -> anyhow::Result<()> {
     let name = name.trim();
     anyhow::ensure!(
         !name.is_empty() && name.len() <= 200,
@@ -63,6 +81,14 @@ pub async fn partner_create(config: &Config, name: &str) -> anyhow::Result<()> {
         created_at: flux_core::time::now(),
     };
     store.create_partner(&partner).await?;
+    audit_operator(
+        &store,
+        operator,
+        "flux partner create",
+        serde_json::json!({ "name": partner.name }),
+        &format!("partner {}", partner.id),
+    )
+    .await?;
     println!("{}", partner.id);
     Ok(())
 }
@@ -72,6 +98,7 @@ pub async fn partner_add_client(
     partner: &str,
     client_id: &str,
     client_secret: Option<String>,
+    operator: &Operator,
 ) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let partner =
@@ -96,6 +123,15 @@ pub async fn partner_add_client(
         }
         Err(e) => return Err(e.into()),
     }
+    // The client secret stays out of the record.
+    audit_operator(
+        &store,
+        operator,
+        "flux partner add-client",
+        serde_json::json!({ "partner": partner, "client_id": client_id }),
+        "linked",
+    )
+    .await?;
     println!("client {client_id} now belongs to partner {partner}");
     if config.sandbox() {
         println!("(sandbox: the emulator creates this client, with a funded account, the next time `flux serve` starts)");
@@ -103,7 +139,7 @@ pub async fn partner_add_client(
     Ok(())
 }
 
-pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
+pub async fn key_create(config: &Config, partner: &str, operator: &Operator) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let partner =
         Uuid::from_str(partner).map_err(|_| anyhow::anyhow!("--partner must be a UUID"))?;
@@ -123,6 +159,15 @@ pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
             revoked_at: None,
         })
         .await?;
+    // The prefix names the key; the key itself is shown once, below, and kept nowhere.
+    audit_operator(
+        &store,
+        operator,
+        "flux key create",
+        serde_json::json!({ "partner": partner, "key_prefix": minted.prefix }),
+        "created",
+    )
+    .await?;
     eprintln!(
         "API key for partner {partner} (shown once; Flux keeps only a hash). Prefix: {}",
         minted.prefix

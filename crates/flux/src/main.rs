@@ -158,6 +158,12 @@ enum PartnerCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Give a partner a Fincore client.
     AddClient {
@@ -168,6 +174,12 @@ enum PartnerCommand {
         /// The client's Fincore client_secret (or FLUX_CLIENT_SECRET, which stays out of shell history).
         #[arg(long, env = "FLUX_CLIENT_SECRET", hide_env_values = true)]
         client_secret: Option<String>,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -177,6 +189,12 @@ enum KeyCommand {
     Create {
         #[arg(long)]
         partner: String,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Revoke every key with this display prefix, immediately (who and why are required and
     /// kept in the audit trail).
@@ -388,13 +406,32 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Partner { command, store } => {
             let config = store.load()?;
             match command {
-                PartnerCommand::Create { name } => admin::partner_create(&config, &name).await?,
+                PartnerCommand::Create {
+                    name,
+                    operator,
+                    reason,
+                } => {
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::partner_create(&config, &name, &operator).await?
+                }
                 PartnerCommand::AddClient {
                     partner,
                     client_id,
                     client_secret,
+                    operator,
+                    reason,
                 } => {
-                    admin::partner_add_client(&config, &partner, &client_id, client_secret).await?
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::partner_add_client(
+                        &config,
+                        &partner,
+                        &client_id,
+                        client_secret,
+                        &operator,
+                    )
+                    .await?
                 }
             }
             Ok(true)
@@ -402,7 +439,15 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Key { command, store } => {
             let config = store.load()?;
             match command {
-                KeyCommand::Create { partner } => admin::key_create(&config, &partner).await?,
+                KeyCommand::Create {
+                    partner,
+                    operator,
+                    reason,
+                } => {
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::key_create(&config, &partner, &operator).await?
+                }
                 KeyCommand::Revoke {
                     key_prefix,
                     operator,

@@ -84,7 +84,19 @@ fn partners_clients_and_keys() {
     .status
     .success());
 
-    let key_out = flux(d, &["key", "create", "--partner", &partner]);
+    let key_out = flux(
+        d,
+        &[
+            "key",
+            "create",
+            "--partner",
+            &partner,
+            "--operator",
+            "bo",
+            "--reason",
+            "onboarding",
+        ],
+    );
     assert!(key_out.status.success());
     let key = stdout(&key_out);
     assert!(key.starts_with("flux_test_") && key.len() > 40, "{key}");
@@ -130,6 +142,19 @@ fn partners_clients_and_keys() {
         body.contains("key leaked in a support ticket") && body.contains(&prefix),
         "{body}"
     );
+    // Granting access is on the record too: by the named operator, or else the OS user; the
+    // key itself is in no record.
+    let granted = |path: &str| {
+        trail
+            .iter()
+            .filter(|r| r.record.path == path)
+            .map(|r| r.record.key_prefix.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(granted("flux key create"), ["operator:bo"]);
+    assert_eq!(granted("flux partner add-client").len(), 1);
+    assert!(granted("flux partner create")[0].starts_with("operator:os-user:"));
+    assert!(trail.iter().all(|r| !format!("{r:?}").contains(&key)));
 
     let verify = flux(d, &["audit", "verify"]);
     assert!(verify.status.success());
