@@ -389,3 +389,120 @@ async fn upgrading_an_old_sqlite_database_keeps_its_data_and_seals_its_secrets()
 async fn upgrading_an_old_postgres_database_keeps_its_data_and_seals_its_secrets() {
     with_postgres(|url| async move { upgrade_from_0006(&url).await }).await;
 }
+
+/// Runs `flux` on a SQLite data directory with extra environment variables.
+fn cli_env(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_flux"));
+    cmd.args(args).arg("--data-dir").arg(dir);
+    cmd.env_remove("FLUX_FINCORE_URL")
+        .env_remove("FLUX_DATABASE_URL")
+        .env_remove("FLUX_SECRETS_KEY")
+        .env_remove("FLUX_NEW_SECRETS_KEY");
+    cmd.envs(env.iter().copied());
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A rotation that stopped after its database commit but before renaming `secrets.key.next`
+/// leaves a store Flux still opens (with either key), and running the rotation again finishes
+/// it under the pending key.
+#[test]
+fn an_interrupted_rotation_is_finished_by_running_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let who = ["--operator", "ana", "--reason", "rotation"];
+    let (ok, out) = cli_env(d, &[], &["key", "create", "--partner", &partner_of(d)]);
+    assert!(ok, "{out}");
+    // The state a crash between the commit and the rename leaves.
+    let old = key_in(d);
+    let pending = [42u8; 32];
+    std::fs::write(d.join("secrets.key.next"), hex::encode(pending)).unwrap();
+    let url = format!("sqlite://{}", d.join("flux.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = flux_store::Store::open(&url)
+            .await
+            .unwrap()
+            .with_secrets_key(&old);
+        let audit = flux_store::NewAudit {
+            at: flux_core::time::now(),
+            partner_id: None,
+            key_prefix: Some("operator:ana".into()),
+            method: "CLI".into(),
+            path: "flux secrets rotate".into(),
+            status: 0,
+            latency_us: 0,
+            request_id: Uuid::new_v4().to_string(),
+            correlation_id: None,
+            request_body: None,
+            response_body: None,
+        };
+        let done = store.reseal_secrets(&pending, audit).await.unwrap();
+        assert!(done.settings >= 1, "{done:?}");
+    });
+    // Flux still opens it: the key pepper, sealed under the pending key, opens.
+    let (ok, out) = cli_env(d, &[], &["key", "create", "--partner", &partner_of(d)]);
+    assert!(ok, "{out}");
+    let mut args = vec!["secrets", "rotate"];
+    args.extend_from_slice(&who);
+    let (ok, out) = cli_env(d, &[], &args);
+    assert!(ok && out.contains("finishing"), "{out}");
+    assert_eq!(key_in(d), pending);
+    assert!(!d.join("secrets.key.next").exists());
+    let (ok, out) = cli_env(d, &[], &["audit", "verify"]);
+    assert!(ok, "{out}");
+}
+
+/// With FLUX_SECRETS_KEY, the new key comes from FLUX_NEW_SECRETS_KEY (never generated and
+/// printed); afterwards Flux works with the new key only.
+#[test]
+fn rotating_a_key_given_in_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (a, b) = (hex::encode([1u8; 32]), hex::encode([2u8; 32]));
+    let partner = {
+        let (ok, out) = cli_env(
+            d,
+            &[("FLUX_SECRETS_KEY", &a)],
+            &["partner", "create", "--name", "Env SA"],
+        );
+        assert!(ok, "{out}");
+        out.lines().next().unwrap().trim().to_string()
+    };
+    let create = ["key", "create", "--partner", partner.as_str()];
+    let (ok, out) = cli_env(d, &[("FLUX_SECRETS_KEY", &a)], &create);
+    assert!(ok, "{out}");
+    let rotate = [
+        "secrets",
+        "rotate",
+        "--operator",
+        "ana",
+        "--reason",
+        "env rotation",
+    ];
+    let (ok, out) = cli_env(d, &[("FLUX_SECRETS_KEY", &a)], &rotate);
+    assert!(!ok && out.contains("FLUX_NEW_SECRETS_KEY"), "{out}");
+    let (ok, out) = cli_env(
+        d,
+        &[("FLUX_SECRETS_KEY", &a), ("FLUX_NEW_SECRETS_KEY", &b)],
+        &rotate,
+    );
+    assert!(ok && !out.contains(&b), "{out}");
+    assert!(!d.join("secrets.key").exists() && !d.join("secrets.key.next").exists());
+    // The old key no longer opens the sealed key pepper; the new one does.
+    let (ok, _) = cli_env(d, &[("FLUX_SECRETS_KEY", &a)], &create);
+    assert!(!ok);
+    let (ok, out) = cli_env(d, &[("FLUX_SECRETS_KEY", &b)], &create);
+    assert!(ok, "{out}");
+}
+
+/// A partner in the store of `dir`, created by the CLI; its id.
+fn partner_of(dir: &Path) -> String {
+    let (ok, out) = cli_env(dir, &[], &["partner", "create", "--name", "Rotation SA"]);
+    assert!(ok, "{out}");
+    out.lines().next().unwrap().trim().to_string()
+}
