@@ -74,6 +74,21 @@ impl Store {
     }
 }
 
+/// Every update is guarded by the value it read: on PostgreSQL another instance may change a
+/// secret between the read and the write (a partner's new webhook token), and the newer value
+/// must not be overwritten with the older one. Sealing at start may simply skip such a row
+/// (the other writer sealed it); a rotation may not leave one under the old key, so it fails
+/// and rolls back, to be run again.
+fn changed(scope: Scope, rows: u64) -> Result<u64> {
+    if rows == 0 && scope == Scope::All {
+        return Err(StoreError::Conflict(
+            "a secret changed while it was being re-sealed; nothing changed, run the rotation again"
+                .into(),
+        ));
+    }
+    Ok(rows)
+}
+
 async fn reseal(tx: &mut dyn Tx, from: &Sealer, to: &Sealer, scope: Scope) -> Result<Resealed> {
     let wanted = |stored: &str| scope == Scope::All || !is_sealed(stored);
     let mut done = Resealed::default();
@@ -91,12 +106,14 @@ async fn reseal(tx: &mut dyn Tx, from: &Sealer, to: &Sealer, scope: Scope) -> Re
         }
         let context = client_id.to_string();
         let value = to.seal(&from.open(&stored, &context)?, &context)?;
-        done.client_secrets += tx
-            .exec(
-                "UPDATE client_providers SET provider_secret = $3 WHERE client_id = $1 AND provider = $2",
-                &[client_id.into(), provider.into(), value.into()],
+        done.client_secrets += changed(
+            scope,
+            tx.exec(
+                "UPDATE client_providers SET provider_secret = $3 WHERE client_id = $1 AND provider = $2 AND provider_secret = $4",
+                &[client_id.into(), provider.into(), value.into(), stored.into()],
             )
-            .await?;
+            .await?,
+        )?;
     }
 
     // A token's column always carries a prefix: `plain:` is clear, `v1:` sealed.
@@ -108,12 +125,14 @@ async fn reseal(tx: &mut dyn Tx, from: &Sealer, to: &Sealer, scope: Scope) -> Re
         }
         let token = crate::webhooks::open_token(Some(from), id, &stored)?;
         let value = crate::webhooks::seal_token(Some(to), id, token.expose())?;
-        done.webhook_tokens += tx
-            .exec(
-                "UPDATE webhooks SET token = $2 WHERE id = $1",
-                &[id.into(), value.into()],
+        done.webhook_tokens += changed(
+            scope,
+            tx.exec(
+                "UPDATE webhooks SET token = $2 WHERE id = $1 AND token = $3",
+                &[id.into(), value.into(), stored.into()],
             )
-            .await?;
+            .await?,
+        )?;
     }
 
     let rows = tx
@@ -129,12 +148,14 @@ async fn reseal(tx: &mut dyn Tx, from: &Sealer, to: &Sealer, scope: Scope) -> Re
         }
         let context = format!("webhook:{webhook_id}:{secret_id}");
         let value = to.seal(&from.open(&stored, &context)?, &context)?;
-        done.webhook_secrets += tx
-            .exec(
-                "UPDATE webhook_secrets SET secret = $3 WHERE webhook_id = $1 AND secret_id = $2",
-                &[webhook_id.into(), secret_id.into(), value.into()],
+        done.webhook_secrets += changed(
+            scope,
+            tx.exec(
+                "UPDATE webhook_secrets SET secret = $3 WHERE webhook_id = $1 AND secret_id = $2 AND secret = $4",
+                &[webhook_id.into(), secret_id.into(), value.into(), stored.into()],
             )
-            .await?;
+            .await?,
+        )?;
     }
 
     if scope == Scope::All {
@@ -148,12 +169,14 @@ async fn reseal(tx: &mut dyn Tx, from: &Sealer, to: &Sealer, scope: Scope) -> Re
             let (key, stored) = (row.text(0)?, row.text(1)?);
             let context = format!("setting:{key}");
             let value = to.seal(&from.open(&stored, &context)?, &context)?;
-            done.settings += tx
-                .exec(
-                    "UPDATE settings SET value = $2 WHERE key = $1",
-                    &[key.into(), value.into()],
+            done.settings += changed(
+                scope,
+                tx.exec(
+                    "UPDATE settings SET value = $2 WHERE key = $1 AND value = $3",
+                    &[key.into(), value.into(), stored.into()],
                 )
-                .await?;
+                .await?,
+            )?;
         }
     }
     Ok(done)
