@@ -6,7 +6,7 @@
 //! serialises appenders across Flux instances on PostgreSQL; on SQLite the single writer
 //! thread already does.
 
-use crate::sql::{tx_fn, Row};
+use crate::sql::{tx_fn, Row, Tx};
 use crate::*;
 use sha2::{Digest, Sha256};
 
@@ -94,51 +94,8 @@ impl Store {
         if records.is_empty() {
             return Ok(());
         }
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                tx.exec("UPDATE audit_head SET seq = seq WHERE id = 1", &[])
-                    .await?;
-                let head = tx
-                    .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let (mut seq, mut hash) = (head.int(0)?, head.text(1)?);
-                // Multi-row inserts: one statement per AUDIT_ROWS_PER_INSERT records, so a
-                // batch costs a few round trips, not one per record.
-                for chunk in records.chunks(AUDIT_ROWS_PER_INSERT) {
-                    let mut params = Vec::with_capacity(chunk.len() * 14);
-                    for r in chunk {
-                        seq += 1;
-                        let next = chain_hash(&hash, seq, r);
-                        params.extend([
-                            seq.into(),
-                            micros(r.at),
-                            r.partner_id.into(),
-                            r.key_prefix.clone().into(),
-                            r.method.clone().into(),
-                            r.path.clone().into(),
-                            i64::from(r.status).into(),
-                            r.latency_us.into(),
-                            r.request_id.clone().into(),
-                            r.correlation_id.clone().into(),
-                            r.request_body.clone().into(),
-                            r.response_body.clone().into(),
-                            hash.clone().into(),
-                            next.clone().into(),
-                        ]);
-                        hash = next;
-                    }
-                    tx.exec(insert_sql(chunk.len()), &params).await?;
-                }
-                tx.exec(
-                    "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-                    &[seq.into(), hash.into()],
-                )
-                .await?;
-                Ok(())
-            })
-        }))
-        .await
+        self.write(tx_fn(move |tx| Box::pin(append_audit_in(tx, records))))
+            .await
     }
 
     /// Records with seq > `after`, in order, at most `limit`.
@@ -208,4 +165,49 @@ impl Store {
             first_bad,
         })
     }
+}
+
+/// Appends records inside the caller's transaction, so that an operator's action and the record
+/// of it commit together or not at all.
+pub(crate) async fn append_audit_in(tx: &mut dyn Tx, records: Vec<NewAudit>) -> Result<()> {
+    tx.exec("UPDATE audit_head SET seq = seq WHERE id = 1", &[])
+        .await?;
+    let head = tx
+        .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let (mut seq, mut hash) = (head.int(0)?, head.text(1)?);
+    // Multi-row inserts: one statement per AUDIT_ROWS_PER_INSERT records, so a
+    // batch costs a few round trips, not one per record.
+    for chunk in records.chunks(AUDIT_ROWS_PER_INSERT) {
+        let mut params = Vec::with_capacity(chunk.len() * 14);
+        for r in chunk {
+            seq += 1;
+            let next = chain_hash(&hash, seq, r);
+            params.extend([
+                seq.into(),
+                micros(r.at),
+                r.partner_id.into(),
+                r.key_prefix.clone().into(),
+                r.method.clone().into(),
+                r.path.clone().into(),
+                i64::from(r.status).into(),
+                r.latency_us.into(),
+                r.request_id.clone().into(),
+                r.correlation_id.clone().into(),
+                r.request_body.clone().into(),
+                r.response_body.clone().into(),
+                hash.clone().into(),
+                next.clone().into(),
+            ]);
+            hash = next;
+        }
+        tx.exec(insert_sql(chunk.len()), &params).await?;
+    }
+    tx.exec(
+        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+        &[seq.into(), hash.into()],
+    )
+    .await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ mod partners;
 pub mod postgres;
 pub mod remittances;
 pub mod review;
+pub mod rotation;
 pub mod sealing;
 pub mod settlement;
 pub mod sql;
@@ -40,6 +41,7 @@ pub use remittances::{
     RemittanceEvent, RemittanceFilter, RemittanceNotify, RemittanceRecord, RemittanceReport,
 };
 pub use review::{NewReview, ReviewItem, ReviewKind};
+pub use rotation::Resealed;
 pub use status::{Applied, Source, StatusReport};
 pub use top_ups::{TopUp, TopUpStatus};
 pub use transactions::{HeldEvent, RefundIntent};
@@ -118,6 +120,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0013_cache_generations",
         include_str!("../migrations/sqlite/0013_cache_generations.sql"),
     ),
+    (
+        "0014_drop_old_client_secrets",
+        include_str!("../migrations/sqlite/0014_drop_old_client_secrets.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -172,6 +178,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
         "0013_cache_generations",
         include_str!("../migrations/postgres/0013_cache_generations.sql"),
     ),
+    (
+        "0014_drop_old_client_secrets",
+        include_str!("../migrations/postgres/0014_drop_old_client_secrets.sql"),
+    ),
 ];
 
 impl Store {
@@ -201,6 +211,16 @@ impl Store {
         self
     }
 
+    /// Seals with `key`, and also opens values sealed under any of `previous` (a rotation
+    /// caught between its database commit and its key file, see [`rotation`]).
+    pub fn with_secrets_keys(mut self, key: &[u8; 32], previous: &[[u8; 32]]) -> Store {
+        let sealer = previous
+            .iter()
+            .fold(sealing::Sealer::new(key), |s, k| s.also_opening(k));
+        self.sealer = Some(Arc::new(sealer));
+        self
+    }
+
     /// Keeps these books in step with every transaction change from now on.
     pub fn with_books(mut self, books: Arc<dyn books::Books>) -> Store {
         self.books = Some(books);
@@ -220,10 +240,26 @@ impl Store {
     /// again, or from two processes at once (PostgreSQL serialises them with an advisory lock),
     /// is harmless.
     pub async fn migrate(&self) -> Result<()> {
-        let migrations = match self.backend.name() {
+        self.migrate_until(None).await
+    }
+
+    /// Like [`Store::migrate`], stopping after the migration named `last` (`"0006_state_machine"`):
+    /// a database in an older schema, to test that upgrading one that holds data keeps it.
+    pub async fn migrate_until(&self, last: Option<&str>) -> Result<()> {
+        let all = match self.backend.name() {
             "postgres" => MIGRATIONS_POSTGRES,
             _ => MIGRATIONS_SQLITE,
         };
+        let end = match last {
+            None => all.len(),
+            Some(name) => {
+                all.iter()
+                    .position(|(v, _)| *v == name)
+                    .ok_or_else(|| StoreError::Unavailable(format!("no migration named {name}")))?
+                    + 1
+            }
+        };
+        let migrations = &all[..end];
         self.backend
             .exec_script(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",

@@ -14,13 +14,29 @@ const PREFIX: &str = "v1:";
 
 pub struct Sealer {
     cipher: Aes256Gcm,
+    /// Keys that only open, tried after `cipher`: during a rotation (`flux secrets rotate`) the
+    /// database and the key file cannot change in one step, so a process that starts between
+    /// the two still opens every value, whichever key sealed it.
+    openers: Vec<Aes256Gcm>,
+}
+
+/// Whether a stored value is sealed (as opposed to a clear value stored before sealing existed).
+pub fn is_sealed(stored: &str) -> bool {
+    stored.starts_with(PREFIX)
 }
 
 impl Sealer {
     pub fn new(key: &[u8; 32]) -> Self {
         Sealer {
             cipher: Aes256Gcm::new(key.into()),
+            openers: Vec::new(),
         }
+    }
+
+    /// Also opens values sealed under `key` (never seals with it).
+    pub fn also_opening(mut self, key: &[u8; 32]) -> Self {
+        self.openers.push(Aes256Gcm::new(key.into()));
+        self
     }
 
     /// Seals `plain`, bound to `context` (the row it belongs to).
@@ -62,16 +78,20 @@ impl Sealer {
             return Err(bad());
         }
         let (nonce, sealed) = bytes.split_at(12);
-        let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| bad())?;
+        let plain = std::iter::once(&self.cipher)
+            .chain(&self.openers)
+            .find_map(|cipher| {
+                cipher
+                    .decrypt(
+                        Nonce::from_slice(nonce),
+                        Payload {
+                            msg: sealed,
+                            aad: context.as_bytes(),
+                        },
+                    )
+                    .ok()
+            })
+            .ok_or_else(bad)?;
         String::from_utf8(plain).map_err(|_| bad())
     }
 }
@@ -94,5 +114,19 @@ mod tests {
         assert!(s.open(&sealed, "client-b").is_err());
         assert!(Sealer::new(&[8u8; 32]).open(&sealed, "client-a").is_err());
         assert_eq!(s.open("legacy-plain", "client-a").unwrap(), "legacy-plain");
+    }
+
+    #[test]
+    fn opens_under_a_previous_key_but_seals_under_the_current_one() {
+        let old = Sealer::new(&[7u8; 32]);
+        let sealed_old = old.seal("s3cret", "c").unwrap();
+        let both = Sealer::new(&[9u8; 32]).also_opening(&[7u8; 32]);
+        assert_eq!(both.open(&sealed_old, "c").unwrap(), "s3cret");
+        let sealed_new = both.seal("s3cret", "c").unwrap();
+        assert!(
+            old.open(&sealed_new, "c").is_err(),
+            "sealed under the old key"
+        );
+        assert!(Sealer::new(&[9u8; 32]).open(&sealed_new, "c").is_ok());
     }
 }

@@ -78,6 +78,9 @@ fn param_map(
     Ok(map)
 }
 
+/// Opens a connection with Flux's settings. `secure_delete` makes SQLite overwrite what it
+/// frees with zeros: a secret replaced (sealed on upgrade, re-sealed by a key rotation) or a
+/// row deleted must not live on in a free page of the file or of a copy of it.
 fn open(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
@@ -92,7 +95,8 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
          PRAGMA foreign_keys=ON;
          PRAGMA busy_timeout=10000;
          PRAGMA temp_store=MEMORY;
-         PRAGMA wal_autocheckpoint=10000;",
+         PRAGMA wal_autocheckpoint=10000;
+         PRAGMA secure_delete=ON;",
     )
     .map_err(StoreError::backend)?;
     conn.set_prepared_statement_cache_capacity(256);
@@ -130,6 +134,38 @@ impl SqliteBackend {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Copies the database at `db` to the new file `to`, consistent as of one moment, while other
+/// connections (a serving Flux) go on reading and writing: `VACUUM INTO` reads in one WAL read
+/// transaction, so it neither blocks the writer nor sees half a commit. The copy is compact
+/// (no free pages, so nothing freed survives into it) and private (0600), and holds sealed
+/// secrets only: the key stays outside it.
+pub fn backup(db: &Path, to: &Path) -> Result<(), StoreError> {
+    if !db.is_file() {
+        return Err(StoreError::Unavailable(format!(
+            "no database at {}",
+            db.display()
+        )));
+    }
+    if to.exists() {
+        return Err(StoreError::Conflict(format!(
+            "{} already exists; a backup never overwrites",
+            to.display()
+        )));
+    }
+    let conn = open(db)?;
+    // VACUUM INTO accepts an empty file: created 0600 first, so that the copy is never
+    // readable by others, whatever the umask.
+    private_file(to)?;
+    let done = conn.execute("VACUUM INTO ?1", [to.display().to_string()]);
+    if let Err(e) = done {
+        let _ = std::fs::remove_file(to);
+        return Err(StoreError::backend(e));
+    }
+    std::fs::File::open(to)
+        .and_then(|f| f.sync_all())
+        .map_err(StoreError::backend)
 }
 
 /// Makes `path` a file readable and writable by Flux's user only (0600), creating it empty if

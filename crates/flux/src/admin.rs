@@ -10,6 +10,50 @@ use flux_store::{ApiKeyRecord, ClientRecord, Partner};
 use std::str::FromStr;
 use uuid::Uuid;
 
+/// Who runs an operator command and why: both required, both kept in the audit trail with
+/// what the command did. Checked before anything is opened or changed.
+pub struct Operator {
+    name: String,
+    reason: String,
+}
+
+impl Operator {
+    /// `name` from `--operator`, `reason` from `--reason` (or `--note`).
+    pub fn new(name: &str, reason: &str) -> anyhow::Result<Operator> {
+        let (name, reason) = (name.trim(), reason.trim());
+        anyhow::ensure!(
+            !name.is_empty() && name.len() <= 200,
+            "--operator must name who acts (1 to 200 characters)"
+        );
+        anyhow::ensure!(
+            !reason.is_empty() && reason.len() <= 2000,
+            "--reason must say why (1 to 2000 characters)"
+        );
+        Ok(Operator {
+            name: name.to_string(),
+            reason: reason.to_string(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// For commands that grant access (partner create, partner add-client, key create): the
+    /// operator is named when given, else the OS user that ran the command, so that every
+    /// provisioning script written before this keeps working and is still on the record.
+    pub fn granting(name: Option<&str>, reason: Option<&str>) -> anyhow::Result<Operator> {
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => format!(
+                "os-user:{}",
+                std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+            ),
+        };
+        Operator::new(&name, reason.unwrap_or("access granted"))
+    }
+}
+
 pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     println!(
@@ -20,7 +64,11 @@ pub async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn partner_create(config: &Config, name: &str) -> anyhow::Result<()> {
+pub async fn partner_create(
+    config: &Config,
+    name: &str,
+    operator: &Operator,
+) -> anyhow::Result<()> {
     let name = name.trim();
     anyhow::ensure!(
         !name.is_empty() && name.len() <= 200,
@@ -33,6 +81,14 @@ pub async fn partner_create(config: &Config, name: &str) -> anyhow::Result<()> {
         created_at: flux_core::time::now(),
     };
     store.create_partner(&partner).await?;
+    audit_operator(
+        &store,
+        operator,
+        "flux partner create",
+        serde_json::json!({ "name": partner.name }),
+        &format!("partner {}", partner.id),
+    )
+    .await?;
     println!("{}", partner.id);
     Ok(())
 }
@@ -42,6 +98,7 @@ pub async fn partner_add_client(
     partner: &str,
     client_id: &str,
     client_secret: Option<String>,
+    operator: &Operator,
 ) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let partner =
@@ -66,6 +123,15 @@ pub async fn partner_add_client(
         }
         Err(e) => return Err(e.into()),
     }
+    // The client secret stays out of the record.
+    audit_operator(
+        &store,
+        operator,
+        "flux partner add-client",
+        serde_json::json!({ "partner": partner, "client_id": client_id }),
+        "linked",
+    )
+    .await?;
     println!("client {client_id} now belongs to partner {partner}");
     if config.sandbox() {
         println!("(sandbox: the emulator creates this client, with a funded account, the next time `flux serve` starts)");
@@ -73,7 +139,7 @@ pub async fn partner_add_client(
     Ok(())
 }
 
-pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
+pub async fn key_create(config: &Config, partner: &str, operator: &Operator) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let partner =
         Uuid::from_str(partner).map_err(|_| anyhow::anyhow!("--partner must be a UUID"))?;
@@ -93,6 +159,15 @@ pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
             revoked_at: None,
         })
         .await?;
+    // The prefix names the key; the key itself is shown once, below, and kept nowhere.
+    audit_operator(
+        &store,
+        operator,
+        "flux key create",
+        serde_json::json!({ "partner": partner, "key_prefix": minted.prefix }),
+        "created",
+    )
+    .await?;
     eprintln!(
         "API key for partner {partner} (shown once; Flux keeps only a hash). Prefix: {}",
         minted.prefix
@@ -101,7 +176,7 @@ pub async fn key_create(config: &Config, partner: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn key_revoke(config: &Config, prefix: &str) -> anyhow::Result<()> {
+pub async fn key_revoke(config: &Config, prefix: &str, operator: &Operator) -> anyhow::Result<()> {
     anyhow::ensure!(
         prefix.len() >= 12,
         "--key-prefix must be the displayed prefix, e.g. flux_test_AbCdEfGh"
@@ -111,6 +186,15 @@ pub async fn key_revoke(config: &Config, prefix: &str) -> anyhow::Result<()> {
         .revoke_api_keys(prefix, flux_core::time::now())
         .await?;
     anyhow::ensure!(n > 0, "no live key has the prefix {prefix}");
+    // The prefix is what the key's owner and the audit trail already show; never the key.
+    audit_operator(
+        &store,
+        operator,
+        "flux key revoke",
+        serde_json::json!({ "key_prefix": prefix }),
+        &format!("revoked {n} key(s)"),
+    )
+    .await?;
     println!("revoked {n} key(s) with prefix {prefix}");
     Ok(())
 }
@@ -237,15 +321,33 @@ pub async fn reconcile(
 /// why and what came of it. Operators move and judge money too, and must answer for it.
 async fn audit_operator(
     store: &flux_store::Store,
-    operator: &str,
+    operator: &Operator,
     command: &str,
     request: serde_json::Value,
     outcome: &str,
 ) -> anyhow::Result<()> {
-    let record = flux_store::NewAudit {
+    store
+        .append_audit(vec![operator_record(operator, command, request, outcome)])
+        .await?;
+    Ok(())
+}
+
+/// The audit record of an operator's command: `key_prefix` is `operator:<name>`, the request
+/// body holds the command's arguments and the reason.
+fn operator_record(
+    operator: &Operator,
+    command: &str,
+    request: serde_json::Value,
+    outcome: &str,
+) -> flux_store::NewAudit {
+    let mut request = request;
+    if let Some(fields) = request.as_object_mut() {
+        fields.insert("reason".into(), operator.reason.clone().into());
+    }
+    flux_store::NewAudit {
         at: flux_core::time::now(),
         partner_id: None,
-        key_prefix: Some(format!("operator:{operator}")),
+        key_prefix: Some(format!("operator:{}", operator.name)),
         method: "CLI".into(),
         path: command.into(),
         status: 0,
@@ -254,17 +356,28 @@ async fn audit_operator(
         correlation_id: None,
         request_body: Some(request.to_string()),
         response_body: Some(serde_json::json!({ "outcome": outcome }).to_string()),
-    };
-    store.append_audit(vec![record]).await?;
-    Ok(())
+    }
 }
 
-/// Runs the resolver once and lists what it did.
-pub async fn resolve(config: &Config, json: bool) -> anyhow::Result<()> {
+/// Runs the resolver once and lists what it did. It settles money movements against the
+/// provider, so the operator who ran it, and every movement it changed, are audited.
+pub async fn resolve(config: &Config, json: bool, operator: &Operator) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let providers = crate::providers::for_admin(config, &store, None).await?;
     let done =
         flux_gateway::resolver::resolve(&store, &providers, &config.resolver.config()).await?;
+    let changed: Vec<serde_json::Value> = done
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap_or_default())
+        .collect();
+    audit_operator(
+        &store,
+        operator,
+        "flux resolve",
+        serde_json::json!({}),
+        &serde_json::json!({ "resolved": changed }).to_string(),
+    )
+    .await?;
     if done.is_empty() && !json {
         println!("nothing to resolve");
     }
@@ -312,15 +425,10 @@ pub async fn review_list(config: &Config) -> anyhow::Result<()> {
 pub async fn review_resolve(
     config: &Config,
     id: &str,
-    operator: &str,
-    note: &str,
+    operator: &Operator,
     status: Option<&str>,
 ) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !operator.trim().is_empty(),
-        "--operator must name who decides"
-    );
-    anyhow::ensure!(!note.trim().is_empty(), "--note must say why");
+    let note = operator.reason.as_str();
     let store = boot::open_store(config).await?;
     let id = Uuid::from_str(id).map_err(|_| anyhow::anyhow!("--id must be a UUID"))?;
     let item = store
@@ -346,7 +454,7 @@ pub async fn review_resolve(
         let source = flux_store::Source {
             provider: item.item.provider.clone(),
             id_msg: None,
-            what: format!("operator {operator}"),
+            what: format!("operator {}", operator.name),
         };
         let applied = store
             .report_status(
@@ -364,7 +472,7 @@ pub async fn review_resolve(
     }
     // The item may have been closed by the status change itself (an unknown outcome settled).
     match store
-        .resolve_review(id, &format!("operator {operator}"), note)
+        .resolve_review(id, &format!("operator {}", operator.name), note)
         .await
     {
         Ok(()) | Err(flux_store::StoreError::NotFound) => {}
@@ -378,7 +486,7 @@ pub async fn review_resolve(
         "resolved",
     )
     .await?;
-    println!("review item {id} resolved by {operator}: {note}");
+    println!("review item {id} resolved by {}: {note}", operator.name);
     Ok(())
 }
 
@@ -386,12 +494,8 @@ pub async fn review_resolve(
 pub async fn ledger_open_balance(
     config: &Config,
     client_id: &str,
-    operator: &str,
+    operator: &Operator,
 ) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !operator.trim().is_empty(),
-        "--operator must name who opens the books"
-    );
     let store = boot::open_store(config).await?;
     let client_id =
         Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
@@ -454,7 +558,12 @@ pub async fn inbound_unmatched(config: &Config) -> anyhow::Result<()> {
 }
 
 /// Assigns an unmatched MONEY_IN to a client: records it as that client's money-in.
-pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> anyhow::Result<()> {
+pub async fn inbound_resolve(
+    config: &Config,
+    id_msg: &str,
+    client_id: &str,
+    operator: &Operator,
+) -> anyhow::Result<()> {
     let store = boot::open_store(config).await?;
     let client_id =
         Uuid::from_str(client_id).map_err(|_| anyhow::anyhow!("--client-id must be a UUID"))?;
@@ -484,6 +593,14 @@ pub async fn inbound_resolve(config: &Config, id_msg: &str, client_id: &str) -> 
             Some(flux_gateway::delivery::events::MONEY_IN),
         )
         .await?;
+    audit_operator(
+        &store,
+        operator,
+        "flux inbound resolve",
+        serde_json::json!({ "id_msg": id_msg, "client_id": client_id }),
+        &format!("money-in {id}"),
+    )
+    .await?;
     println!("event {id_msg} is now money-in {id} of client {client_id}");
     Ok(())
 }
@@ -498,4 +615,128 @@ fn redact_url(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// Where the new key of a rotation comes from when FLUX_SECRETS_KEY holds the current one:
+/// the operator's secret manager hands it over in this variable, never on the command line.
+pub const NEW_SECRETS_KEY_VAR: &str = "FLUX_NEW_SECRETS_KEY";
+
+/// Re-seals every secret at rest under a new key, in one transaction with its audit record.
+///
+/// With the key in `<data-dir>/secrets.key`: a new key is generated and written to
+/// `secrets.key.next` first, then the database is re-sealed, then the file is renamed over
+/// `secrets.key`. A process starting in between opens with both keys (see
+/// `boot::pending_key_path`); a rotation stopped in between is finished by running it again,
+/// which reuses `secrets.key.next`. With FLUX_SECRETS_KEY: the new key is read from
+/// FLUX_NEW_SECRETS_KEY, and the operator sets it as FLUX_SECRETS_KEY on every instance.
+///
+/// Every instance must be restarted afterwards: one still running holds the old key in memory
+/// and would seal what it writes under it.
+pub async fn secrets_rotate(config: &Config, operator: &Operator) -> anyhow::Result<()> {
+    let from_env = !config.security.secrets_key.is_empty();
+    let pending = boot::pending_key_path(config);
+    let new_key = if from_env {
+        let text = std::env::var(NEW_SECRETS_KEY_VAR).map_err(|_| {
+            anyhow::anyhow!(
+                "FLUX_SECRETS_KEY is set, so the new key must come from {NEW_SECRETS_KEY_VAR} (64 hex characters)"
+            )
+        })?;
+        boot::parse_key(&text, NEW_SECRETS_KEY_VAR)?
+    } else {
+        // Reading the current key (generating it on a first run) before anything else.
+        boot::secrets_key(config)?;
+        match std::fs::read_to_string(&pending) {
+            Ok(text) => {
+                eprintln!(
+                    "finishing the rotation that {} was left by",
+                    pending.display()
+                );
+                boot::parse_key(&text, &pending.display().to_string())?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut key = [0u8; 32];
+                rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+                write_private(&pending, &format!("{}\n", hex::encode(key)))?;
+                key
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let current = boot::secrets_key(config)?;
+    anyhow::ensure!(
+        new_key != current,
+        "the new key is the current key; nothing would change"
+    );
+    let store = boot::open_store(config).await?;
+    let record = operator_record(operator, "flux secrets rotate", serde_json::json!({}), "");
+    let done = store.reseal_secrets(&new_key, record).await?;
+    if !from_env {
+        let path = boot::secrets_key_path(config);
+        std::fs::rename(&pending, &path)?;
+        sync_dir(&config.server.data_dir)?;
+    }
+    println!(
+        "re-sealed {} secret(s): {} provider client secret(s), {} webhook token(s), {} webhook signing secret(s), {} secret setting(s)",
+        done.total(),
+        done.client_secrets,
+        done.webhook_tokens,
+        done.webhook_secrets,
+        done.settings
+    );
+    if from_env {
+        println!("now set FLUX_SECRETS_KEY to the new key on every instance and restart them");
+    } else {
+        println!(
+            "the new key is in {}; restart every flux serve on this data directory",
+            boot::secrets_key_path(config).display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes a new file readable by Flux's user only, durably.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable.
+fn sync_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// Copies a SQLite store to `to` while Flux may be serving from it (see
+/// `flux_store::sqlite::backup`). PostgreSQL has its own tools, which a copy by Flux could not
+/// beat: the command says which.
+pub async fn backup(config: &Config, to: &std::path::Path) -> anyhow::Result<()> {
+    let url = config.database_url();
+    anyhow::ensure!(
+        !(url.starts_with("postgres://") || url.starts_with("postgresql://")),
+        "on PostgreSQL, back up with pg_dump (see README, \"Backup and restore\")"
+    );
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(&url)
+        .to_string();
+    let to_owned = to.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        flux_store::sqlite::backup(std::path::Path::new(&path), &to_owned)
+    })
+    .await??;
+    println!(
+        "backed up {} to {} (the secrets key is not in it: keep {} or FLUX_SECRETS_KEY apart)",
+        redact_url(&url),
+        to.display(),
+        boot::secrets_key_path(config).display()
+    );
+    Ok(())
 }

@@ -79,14 +79,16 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let store = Store::open(&config.database_url())
         .await
         .context("opening the store")?
-        .with_secrets_key(&secrets_key(config)?)
+        .with_secrets_keys(&secrets_key(config)?, &pending_secrets_key(config)?)
         // Flux keeps its own books of every money movement, in every mode.
         .with_books(std::sync::Arc::new(flux_ledger::books::FluxBooks));
     store.migrate().await.context("migrating the store")?;
+    // Secrets an older schema kept in clear (webhook tokens, provider and webhook signing
+    // secrets from before sealing) are sealed at every start; once done it finds nothing.
     store
-        .seal_clear_webhook_tokens()
+        .seal_clear_secrets()
         .await
-        .context("sealing the webhook tokens kept in clear")?;
+        .context("sealing the secrets kept in clear")?;
     Ok(store)
 }
 
@@ -111,20 +113,48 @@ fn private_data_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A 32-byte key written as 64 hex characters; `from` names where it came from, never the key.
+pub(crate) fn parse_key(text: &str, from: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = hex::decode(text.trim())
+        .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters"))?;
+    bytes
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters (32 bytes)"))
+}
+
+/// Where the secrets key lives when FLUX_SECRETS_KEY is not set.
+pub(crate) fn secrets_key_path(config: &Config) -> std::path::PathBuf {
+    config.server.data_dir.join("secrets.key")
+}
+
+/// The key a `flux secrets rotate` on a key file is moving to (`secrets.key.next`). It exists
+/// only between the rotation's start and its end; if the rotation stopped between its database
+/// commit and the key file's rename, the database is sealed under this key, so Flux opens
+/// with it too, and the next `flux secrets rotate` finishes the move.
+pub(crate) fn pending_key_path(config: &Config) -> std::path::PathBuf {
+    config.server.data_dir.join("secrets.key.next")
+}
+
+fn pending_secrets_key(config: &Config) -> anyhow::Result<Vec<[u8; 32]>> {
+    if !config.security.secrets_key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let path = pending_key_path(config);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(vec![parse_key(&text, &path.display().to_string())?]),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
 /// The key that seals provider credentials: FLUX_SECRETS_KEY, or `<data-dir>/secrets.key`,
 /// generated on first use.
-fn secrets_key(config: &Config) -> anyhow::Result<[u8; 32]> {
-    let parse = |text: &str, from: &str| -> anyhow::Result<[u8; 32]> {
-        let bytes = hex::decode(text.trim())
-            .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters"))?;
-        bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("{from} must be 64 hex characters (32 bytes)"))
-    };
+pub(crate) fn secrets_key(config: &Config) -> anyhow::Result<[u8; 32]> {
+    let parse = parse_key;
     if !config.security.secrets_key.is_empty() {
         return parse(&config.security.secrets_key, "FLUX_SECRETS_KEY");
     }
-    let path = config.server.data_dir.join("secrets.key");
+    let path = secrets_key_path(config);
     if let Ok(text) = std::fs::read_to_string(&path) {
         return parse(&text, &path.display().to_string());
     }

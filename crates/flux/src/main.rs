@@ -94,11 +94,17 @@ enum Command {
         store: StoreArgs,
     },
     /// Resolve money movements left non-final too long (as `flux serve` does every
-    /// resolver.interval_ms), and list what changed.
+    /// resolver.interval_ms), and list what changed (kept in the audit trail with who ran it).
     Resolve {
         /// Print JSON lines instead of text.
         #[arg(long)]
         json: bool,
+        /// Who runs it (kept in the audit trail).
+        #[arg(long)]
+        operator: String,
+        /// Why (kept in the audit trail).
+        #[arg(long, default_value = "resolver run by hand")]
+        reason: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -123,6 +129,22 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// The key that seals secrets at rest.
+    Secrets {
+        #[command(subcommand)]
+        command: SecretsCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Copy a SQLite store to a new file, consistent, while Flux serves (on PostgreSQL use
+    /// pg_dump). The secrets key is not in the copy: keep it apart.
+    Backup {
+        /// The new file (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Provider emulators, alone.
     Sandbox {
         #[command(subcommand)]
@@ -136,6 +158,12 @@ enum PartnerCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// Give a partner a Fincore client.
     AddClient {
@@ -146,6 +174,12 @@ enum PartnerCommand {
         /// The client's Fincore client_secret (or FLUX_CLIENT_SECRET, which stays out of shell history).
         #[arg(long, env = "FLUX_CLIENT_SECRET", hide_env_values = true)]
         client_secret: Option<String>,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -155,11 +189,39 @@ enum KeyCommand {
     Create {
         #[arg(long)]
         partner: String,
+        /// Who grants it (kept in the audit trail; default: the OS user running the command).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
-    /// Revoke every key with this display prefix, immediately.
+    /// Revoke every key with this display prefix, immediately (who and why are required and
+    /// kept in the audit trail).
     Revoke {
         #[arg(long)]
         key_prefix: String,
+        /// Who revokes.
+        #[arg(long)]
+        operator: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Re-seal every secret at rest under a new key, in one transaction. With the key in
+    /// <data-dir>/secrets.key a new one is generated there; with FLUX_SECRETS_KEY the new one
+    /// is read from FLUX_NEW_SECRETS_KEY. Restart every instance afterwards.
+    Rotate {
+        /// Who rotates (kept in the audit trail).
+        #[arg(long)]
+        operator: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -181,6 +243,9 @@ enum LedgerCommand {
         /// Who opens them (kept in the audit trail).
         #[arg(long)]
         operator: String,
+        /// Why (kept in the audit trail).
+        #[arg(long, default_value = "opening balance")]
+        reason: String,
     },
 }
 
@@ -196,7 +261,7 @@ enum ReviewCommand {
         #[arg(long)]
         operator: String,
         /// Why (kept with the decision).
-        #[arg(long)]
+        #[arg(long, alias = "reason")]
         note: String,
         /// For a movement whose outcome was unknown: the final status checked at the provider
         /// (COMPLETED, REJECTED or FAILED); its books and the partner's webhook follow.
@@ -209,12 +274,19 @@ enum ReviewCommand {
 enum InboundCommand {
     /// List MONEY_IN events for accounts no client owned.
     Unmatched,
-    /// Record an unmatched MONEY_IN as a money-in of this client.
+    /// Record an unmatched MONEY_IN as a money-in of this client (who and why are required
+    /// and kept in the audit trail).
     Resolve {
         #[arg(long)]
         id_msg: String,
         #[arg(long)]
         client_id: String,
+        /// Who assigns it.
+        #[arg(long)]
+        operator: String,
+        /// Why (what shows the money is this client's).
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -334,13 +406,32 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Partner { command, store } => {
             let config = store.load()?;
             match command {
-                PartnerCommand::Create { name } => admin::partner_create(&config, &name).await?,
+                PartnerCommand::Create {
+                    name,
+                    operator,
+                    reason,
+                } => {
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::partner_create(&config, &name, &operator).await?
+                }
                 PartnerCommand::AddClient {
                     partner,
                     client_id,
                     client_secret,
+                    operator,
+                    reason,
                 } => {
-                    admin::partner_add_client(&config, &partner, &client_id, client_secret).await?
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::partner_add_client(
+                        &config,
+                        &partner,
+                        &client_id,
+                        client_secret,
+                        &operator,
+                    )
+                    .await?
                 }
             }
             Ok(true)
@@ -348,9 +439,22 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Key { command, store } => {
             let config = store.load()?;
             match command {
-                KeyCommand::Create { partner } => admin::key_create(&config, &partner).await?,
-                KeyCommand::Revoke { key_prefix } => {
-                    admin::key_revoke(&config, &key_prefix).await?
+                KeyCommand::Create {
+                    partner,
+                    operator,
+                    reason,
+                } => {
+                    let operator =
+                        admin::Operator::granting(operator.as_deref(), reason.as_deref())?;
+                    admin::key_create(&config, &partner, &operator).await?
+                }
+                KeyCommand::Revoke {
+                    key_prefix,
+                    operator,
+                    reason,
+                } => {
+                    let operator = admin::Operator::new(&operator, &reason)?;
+                    admin::key_revoke(&config, &key_prefix, &operator).await?
                 }
             }
             Ok(true)
@@ -364,13 +468,35 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             LedgerCommand::OpenBalance {
                 client_id,
                 operator,
-            } => admin::ledger_open_balance(&store.load()?, &client_id, &operator)
-                .await
-                .map(|_| true),
+                reason,
+            } => {
+                let operator = admin::Operator::new(&operator, &reason)?;
+                admin::ledger_open_balance(&store.load()?, &client_id, &operator)
+                    .await
+                    .map(|_| true)
+            }
         },
-        Command::Resolve { json, store } => {
-            admin::resolve(&store.load()?, json).await.map(|_| true)
+        Command::Resolve {
+            json,
+            operator,
+            reason,
+            store,
+        } => {
+            let operator = admin::Operator::new(&operator, &reason)?;
+            admin::resolve(&store.load()?, json, &operator)
+                .await
+                .map(|_| true)
         }
+        Command::Secrets {
+            command: SecretsCommand::Rotate { operator, reason },
+            store,
+        } => {
+            let operator = admin::Operator::new(&operator, &reason)?;
+            admin::secrets_rotate(&store.load()?, &operator)
+                .await
+                .map(|_| true)
+        }
+        Command::Backup { to, store } => admin::backup(&store.load()?, &to).await.map(|_| true),
         Command::Review { command, store } => {
             let config = store.load()?;
             match command {
@@ -381,7 +507,8 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                     note,
                     status,
                 } => {
-                    admin::review_resolve(&config, &id, &operator, &note, status.as_deref()).await?
+                    let operator = admin::Operator::new(&operator, &note)?;
+                    admin::review_resolve(&config, &id, &operator, status.as_deref()).await?
                 }
             }
             Ok(true)
@@ -395,8 +522,14 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             let config = store.load()?;
             match command {
                 InboundCommand::Unmatched => admin::inbound_unmatched(&config).await?,
-                InboundCommand::Resolve { id_msg, client_id } => {
-                    admin::inbound_resolve(&config, &id_msg, &client_id).await?
+                InboundCommand::Resolve {
+                    id_msg,
+                    client_id,
+                    operator,
+                    reason,
+                } => {
+                    let operator = admin::Operator::new(&operator, &reason)?;
+                    admin::inbound_resolve(&config, &id_msg, &client_id, &operator).await?
                 }
             }
             Ok(true)

@@ -191,7 +191,20 @@ async fn changes_by_other_processes_are_seen_within_a_second(url: Option<&str>) 
     assert!(lookups(&http, &base, "clients", "hit").await >= 10);
 
     let prefix: String = key.chars().take(18).collect();
-    admin(dir.path(), url, &["key", "revoke", "--key-prefix", &prefix]);
+    admin(
+        dir.path(),
+        url,
+        &[
+            "key",
+            "revoke",
+            "--key-prefix",
+            &prefix,
+            "--operator",
+            "ana",
+            "--reason",
+            "leaked in a ticket",
+        ],
+    );
     let revoked = answers_within_promise(&http, &base, &key, &webhooks, 401).await;
     eprintln!("revocation seen after {revoked:?}");
     // And it stays refused.

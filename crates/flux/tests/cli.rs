@@ -14,6 +14,15 @@ fn flux(dir: &std::path::Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Every audit record of the SQLite store in `dir`.
+fn audit_trail(dir: &std::path::Path) -> Vec<flux_store::AuditRecord> {
+    let url = format!("sqlite://{}", dir.join("flux.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = flux_store::Store::open(&url).await.unwrap();
+        store.audit_records(0, 100_000).await.unwrap()
+    })
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
@@ -75,23 +84,77 @@ fn partners_clients_and_keys() {
     .status
     .success());
 
-    let key_out = flux(d, &["key", "create", "--partner", &partner]);
+    let key_out = flux(
+        d,
+        &[
+            "key",
+            "create",
+            "--partner",
+            &partner,
+            "--operator",
+            "bo",
+            "--reason",
+            "onboarding",
+        ],
+    );
     assert!(key_out.status.success());
     let key = stdout(&key_out);
     assert!(key.starts_with("flux_test_") && key.len() > 40, "{key}");
     let prefix: String = key.chars().take(18).collect();
-    assert!(!flux(d, &["key", "revoke", "--key-prefix", "flux_"])
+    let who = [
+        "--operator",
+        "ana",
+        "--reason",
+        "key leaked in a support ticket",
+    ];
+    let revoke = |prefix: &str, who: &[&str]| {
+        let mut args = vec!["key", "revoke", "--key-prefix", prefix];
+        args.extend_from_slice(who);
+        flux(d, &args)
+    };
+    assert!(!revoke("flux_", &who).status.success());
+    // Who and why are required: without them nothing is revoked.
+    assert!(!revoke(&prefix, &[]).status.success());
+    assert!(!revoke(&prefix, &["--operator", "ana"]).status.success());
+    assert!(!revoke(&prefix, &["--operator", " ", "--reason", "x"])
         .status
         .success());
-    let revoked = flux(d, &["key", "revoke", "--key-prefix", &prefix]);
+    let revoked = revoke(&prefix, &who);
     assert!(
         revoked.status.success(),
         "{}",
         String::from_utf8_lossy(&revoked.stderr)
     );
-    assert!(!flux(d, &["key", "revoke", "--key-prefix", &prefix])
-        .status
-        .success());
+    assert!(!revoke(&prefix, &who).status.success());
+    // The revocation is in the audit trail, with who and why, once.
+    let trail = audit_trail(d);
+    let records: Vec<_> = trail
+        .iter()
+        .filter(|r| r.record.path == "flux key revoke")
+        .collect();
+    assert_eq!(records.len(), 1, "{trail:?}");
+    assert_eq!(
+        records[0].record.key_prefix.as_deref(),
+        Some("operator:ana")
+    );
+    let body = records[0].record.request_body.as_deref().unwrap();
+    assert!(
+        body.contains("key leaked in a support ticket") && body.contains(&prefix),
+        "{body}"
+    );
+    // Granting access is on the record too: by the named operator, or else the OS user; the
+    // key itself is in no record.
+    let granted = |path: &str| {
+        trail
+            .iter()
+            .filter(|r| r.record.path == path)
+            .map(|r| r.record.key_prefix.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(granted("flux key create"), ["operator:bo"]);
+    assert_eq!(granted("flux partner add-client").len(), 1);
+    assert!(granted("flux partner create")[0].starts_with("operator:os-user:"));
+    assert!(trail.iter().all(|r| !format!("{r:?}").contains(&key)));
 
     let verify = flux(d, &["audit", "verify"]);
     assert!(verify.status.success());

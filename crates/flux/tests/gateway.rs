@@ -1010,6 +1010,10 @@ async fn inbound_webhooks_are_authenticated_deduplicated_and_lossless() {
         seed_id,
         "--client-id",
         DEMO_CLIENT,
+        "--operator",
+        "ana",
+        "--reason",
+        "payer confirmed the account by phone",
     ]);
     assert!(
         resolved.status.success(),
@@ -1023,13 +1027,39 @@ async fn inbound_webhooks_are_authenticated_deduplicated_and_lossless() {
         .await
         .unwrap()
         .is_empty());
+    // Who assigned the money, and why, is in the audit trail.
+    let trail = flux.running.store.audit_records(0, 100_000).await.unwrap();
+    assert!(
+        trail.iter().any(|r| r.record.path == "flux inbound resolve"
+            && r.record.key_prefix.as_deref() == Some("operator:ana")
+            && r.record
+                .request_body
+                .as_deref()
+                .is_some_and(|b| b.contains("payer confirmed") && b.contains(seed_id))),
+        "{trail:?}"
+    );
+    // Without who and why, nothing is assigned.
+    let anonymous = cli(&[
+        "inbound",
+        "resolve",
+        "--id-msg",
+        seed_id,
+        "--client-id",
+        DEMO_CLIENT,
+    ]);
+    assert!(!anonymous.status.success());
+    assert!(String::from_utf8_lossy(&anonymous.stderr).contains("--operator"));
     assert!(!cli(&[
         "inbound",
         "resolve",
         "--id-msg",
         seed_id,
         "--client-id",
-        DEMO_CLIENT
+        DEMO_CLIENT,
+        "--operator",
+        "ana",
+        "--reason",
+        "again"
     ])
     .status
     .success());

@@ -542,7 +542,16 @@ async fn flux_resolve_polls_remittances() {
     let config = flux.data_dir.join("poll-now.toml");
     std::fs::write(&config, "[felix]\npoll_after_ms = 0\n").unwrap();
     let (ok, out) = tokio::task::block_in_place(|| {
-        common::cli(&flux, &["resolve", "--config", config.to_str().unwrap()])
+        common::cli(
+            &flux,
+            &[
+                "resolve",
+                "--operator",
+                "ops",
+                "--config",
+                config.to_str().unwrap(),
+            ],
+        )
     });
     assert!(ok, "{out}");
     let r = get(&flux, &id).await;
