@@ -15,13 +15,12 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Outcome};
-use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_store::{CardholderRecord, Page};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -161,23 +160,39 @@ fn income(f: &mut Fields<'_>, field: &'static str) -> Option<Option<Amount>> {
 }
 
 /// What Flux keeps and shows of a cardholder: the identity as given.
-fn profile(b: &CreateCardholderRequest) -> Value {
-    json!({
-        "first_name": b.first_name, "second_name": b.second_name,
-        "surname": b.surname, "second_surname": b.second_surname,
-        "rfc": b.rfc, "curp": b.curp, "email": b.email,
-        "primary_phone": b.primary_phone, "mobile_phone": b.mobile_phone,
-        "address": {
-            "street": b.street, "ext_street_number": b.ext_street_number,
-            "int_street_number": b.int_street_number, "suburb": b.suburb,
-            "township": b.township, "city": b.city, "state": b.state, "postal_code": b.postal_code,
+fn profile(b: &CreateCardholderRequest) -> model::CardholderProfile {
+    model::CardholderProfile {
+        first_name: b.first_name.clone(),
+        second_name: b.second_name.clone(),
+        surname: b.surname.clone(),
+        second_surname: b.second_surname.clone(),
+        rfc: b.rfc.clone(),
+        curp: b.curp.clone(),
+        email: b.email.clone(),
+        primary_phone: b.primary_phone.clone(),
+        mobile_phone: b.mobile_phone.clone(),
+        address: model::CardholderAddress {
+            street: b.street.clone(),
+            ext_street_number: b.ext_street_number.clone(),
+            int_street_number: b.int_street_number.clone(),
+            suburb: b.suburb.clone(),
+            township: b.township.clone(),
+            city: b.city.clone(),
+            state: b.state.clone(),
+            postal_code: b.postal_code.clone(),
         },
-        "birthdate": b.birthdate, "gender": b.gender, "marital_status": b.marital_status,
-        "has_kids": b.has_kids,
-        "gross_monthly_income": b.gross_monthly_income.as_ref().map(|a| a.value().to_string()),
-        "net_monthly_income": b.net_monthly_income.as_ref().map(|a| a.value().to_string()),
-        "observations": b.observations, "external_id": b.external_id,
-    })
+        birthdate: b.birthdate.clone(),
+        gender: b.gender.clone(),
+        marital_status: b.marital_status.clone(),
+        has_kids: b.has_kids,
+        gross_monthly_income: b
+            .gross_monthly_income
+            .as_ref()
+            .map(|a| a.value().to_string()),
+        net_monthly_income: b.net_monthly_income.as_ref().map(|a| a.value().to_string()),
+        observations: b.observations.clone(),
+        external_id: b.external_id.clone(),
+    }
 }
 
 /// A cardholder, as NeCIPCo files it (its field lengths). `rfc` and `curp` carry check
@@ -253,7 +268,7 @@ pub struct NewCardholder {
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "create_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewCardholder,
-    responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
+    responses((status = 201, body = model::Cardholder), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
         (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create(
@@ -285,11 +300,11 @@ pub async fn create(
             client_id,
             provider: NAME.into(),
             provider_id: made.id,
-            profile: profile(&request),
+            profile: serde_json::to_value(profile(&request)).map_err(|_| ApiError::internal())?,
             created_at: flux_core::time::now(),
         };
         state.store.insert_cardholder(&record).await?;
-        Ok(model::cardholder(&record))
+        model::Cardholder::of(&record)
     }
     .await;
     Ok(idempotency::finish(&state, claim, Outcome::created(result)).await)
@@ -311,36 +326,39 @@ pub async fn owned(
 /// List cardholders
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "list_cardholders", tag = "cards",
     params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = flux_gateway::model::Page<model::Cardholder>), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path(client_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<flux_gateway::model::Page<model::Cardholder>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let (page, per_page) = page_query(&q, 200)?;
     let (rows, total) = state
         .store
         .list_cardholders(client.client_id, Page { page, per_page })
         .await?;
-    let data: Vec<Value> = rows.iter().map(model::cardholder).collect();
-    Ok(Json(Pagination::envelope(data, page, per_page, total)))
+    let data = rows
+        .iter()
+        .map(model::Cardholder::of)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(model::page(data, page, per_page, total)))
 }
 
 /// Get a cardholder
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders/{cardholderId}", operation_id = "get_cardholder", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardholderId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::Cardholder), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, cardholder_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::Cardholder>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let id = path_id(&cardholder_id, "cardholder")?;
     let h = owned(&state, &caller, client.client_id, id).await?;
-    Ok(Json(model::cardholder(&h)))
+    Ok(Json(model::Cardholder::of(&h)?))
 }

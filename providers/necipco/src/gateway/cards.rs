@@ -28,14 +28,14 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Outcome};
-use flux_gateway::model::Pagination;
+use flux_gateway::model::{Page, Pagination};
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_store::outbox::Subject;
-use flux_store::{CardRecord, ClientRecord, Page};
-use serde_json::{json, Value};
+use flux_store::{CardRecord, ClientRecord, Page as StorePage};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -267,7 +267,7 @@ pub struct NewCard {
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards", operation_id = "issue_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     request_body = NewCard,
-    responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
+    responses((status = 201, body = model::Card), (status = 400, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem),
         (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn issue(
@@ -299,7 +299,7 @@ pub async fn issue(
         let record = record_of(&caller, client_id, holder.id, &card, input.physical)?;
         drop(card);
         state.store.insert_card(&record).await?;
-        Ok(model::card(&record))
+        Ok(model::Card::from(&record))
     }
     .await;
     Ok(idempotency::finish(&state, claim, Outcome::created(result)).await)
@@ -325,14 +325,14 @@ pub async fn owned_card(
 /// List cards
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards", operation_id = "list_cards", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = Page<model::Card>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path(client_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Page<model::Card>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let (page, per_page) = page_query(&q, 200)?;
     // Absent, or a UUID: an empty value is refused like any invalid one, never read as "all".
@@ -345,24 +345,24 @@ pub async fn list(
         };
     let (rows, total) = state
         .store
-        .list_cards(client.client_id, holder, Page { page, per_page })
+        .list_cards(client.client_id, holder, StorePage { page, per_page })
         .await?;
-    let data: Vec<Value> = rows.iter().map(model::card).collect();
-    Ok(Json(Pagination::envelope(data, page, per_page, total)))
+    let data = rows.iter().map(model::Card::from).collect();
+    Ok(Json(model::page(data, page, per_page, total)))
 }
 
 /// Get a card
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}", operation_id = "get_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::Card), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::Card>, ApiError> {
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
-    Ok(Json(model::card(&card)))
+    Ok(Json(model::Card::from(&card)))
 }
 
 /// The card's data for a partner notification.
@@ -398,7 +398,7 @@ async fn act(
     card_id: String,
     at: Result<Location, ApiError>,
     action: Action,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::Card>, ApiError> {
     let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let at = at?;
     let from = CardStatus::parse(&card.status).ok_or_else(ApiError::internal)?;
@@ -449,7 +449,7 @@ async fn act(
         .detail("another change to this card was recorded first; read it and retry"));
     }
     state.deliveries.wake();
-    Ok(Json(model::card(&saved)))
+    Ok(Json(model::Card::from(&saved)))
 }
 
 macro_rules! action_route {
@@ -457,8 +457,8 @@ macro_rules! action_route {
         $(#[$doc])*
         #[utoipa::path(post, path = $path, operation_id = concat!(stringify!($name), "_card"), tag = "cards",
             params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-            request_body = Object,
-            responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem),
+            request_body = model::CardLocation,
+            responses((status = 200, body = model::Card), (status = 404, body = flux_gateway::error::Problem),
                 (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
             security(("api_key" = [])))]
         pub async fn $name(
@@ -466,7 +466,7 @@ macro_rules! action_route {
             Extension(caller): Extension<Caller>,
             Path((client_id, card_id)): Path<(String, String)>,
             body: Bytes,
-        ) -> Result<Json<Value>, ApiError> {
+        ) -> Result<Json<model::Card>, ApiError> {
             act(state, caller, client_id, card_id, parse_location(&body), $action).await
         }
     };
@@ -507,8 +507,8 @@ action_route!(
 /// replaced by a new one.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/report", operation_id = "report_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    request_body = Object,
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem),
+    request_body = model::CardReport,
+    responses((status = 200, body = model::Card), (status = 404, body = flux_gateway::error::Problem),
         (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn report(
@@ -516,7 +516,7 @@ pub async fn report(
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::Card>, ApiError> {
     let parsed = json_object(&body).and_then(|obj| {
         let mut f = Fields::new(&obj);
         let reason = f.one_of("reason", &["LOST", "STOLEN"]);
@@ -558,24 +558,24 @@ async fn for_card(
 /// Get a card's balance
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/balance", operation_id = "get_card_balance", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::CardBalance), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn balance(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::CardBalance>, ApiError> {
     let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let (api, reference) = for_card(&state, &client, &card).await?;
     let b = api
         .balance(&reference, false)
         .await
         .map_err(upstream_error)?;
-    Ok(Json(json!({
-        "card_id": card.id,
-        "available": b.available.value().to_string(),
-        "currency": "MXN",
-    })))
+    Ok(Json(model::CardBalance {
+        card_id: card.id,
+        available: b.available.value().to_string(),
+        currency: "MXN".into(),
+    }))
 }
 
 /// The widest range one movements request may ask for.
@@ -599,14 +599,14 @@ fn date_param(
         ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default 30 days before `to`"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default today (Mexico City)"),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::CardMovementPage), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn movements(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::CardMovementPage>, ApiError> {
     let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let today = flux_core::time::now()
         .with_timezone(&flux_core::time::mexico_city())
@@ -628,35 +628,37 @@ pub async fn movements(
         .movements(&reference, &from.to_string(), &to.to_string())
         .await
         .map_err(upstream_error)?;
-    let mut all: Vec<Value> = data.movements.detail.iter().map(movement).collect();
+    let mut all: Vec<model::CardMovement> = data.movements.detail.iter().map(movement).collect();
     // Newest first, as every Flux list.
     all.reverse();
     let total = all.len() as u64;
     let start = ((page - 1) as usize).saturating_mul(per_page as usize);
-    let items: Vec<Value> = all
+    let items: Vec<model::CardMovement> = all
         .into_iter()
         .skip(start)
         .take(per_page as usize)
         .collect();
-    Ok(Json(json!({
-        "data": items,
-        "from": from.to_string(),
-        "to": to.to_string(),
-        "pagination": Pagination::new(page, per_page, total),
-    })))
+    Ok(Json(model::CardMovementPage {
+        data: items,
+        from: from.to_string(),
+        to: to.to_string(),
+        pagination: Pagination::new(page, per_page, total),
+    }))
 }
 
 /// A movement as partners see it; amounts as decimal strings.
-pub fn movement(m: &crate::wire::Movement) -> Value {
-    json!({
-        "id": m.id,
-        "date": m.date,
-        "type": m.code.kind,
-        "description": m.code.description,
-        "merchant": m.merchant.description.clone().unwrap_or_else(|| m.merchant.code.clone()),
-        "amount": m.amounts.original.total.0.to_string(),
-        "currency": m.amounts.original.coin.description.clone().unwrap_or_else(|| m.amounts.original.coin.code.clone()),
-        "status": m.status.description.clone().unwrap_or_else(|| m.status.code.clone()),
-        "authorization": m.authorization,
-    })
+pub fn movement(m: &crate::wire::Movement) -> model::CardMovement {
+    let text =
+        |c: &crate::wire::CodeDescription| c.description.clone().unwrap_or_else(|| c.code.clone());
+    model::CardMovement {
+        id: m.id.clone(),
+        date: m.date.clone(),
+        kind: m.code.kind.clone(),
+        description: m.code.description.clone(),
+        merchant: text(&m.merchant),
+        amount: m.amounts.original.total.0.to_string(),
+        currency: text(&m.amounts.original.coin),
+        status: text(&m.status),
+        authorization: m.authorization.clone(),
+    }
 }

@@ -15,14 +15,13 @@ use flux_gateway::error::ApiError;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
-use serde_json::{json, Value};
 
 /// The WebCrypto / JOSE name of the padding partners must cipher with.
-pub fn algorithm(p: Padding) -> &'static str {
+pub fn algorithm(p: Padding) -> model::PinAlgorithm {
     match p {
-        Padding::OaepSha256 => "RSA-OAEP-256",
-        Padding::OaepSha1 => "RSA-OAEP",
-        Padding::Pkcs1v15 => "RSA1_5",
+        Padding::OaepSha256 => model::PinAlgorithm::RsaOaep256,
+        Padding::OaepSha1 => model::PinAlgorithm::RsaOaep,
+        Padding::Pkcs1v15 => model::PinAlgorithm::Rsa15,
     }
 }
 
@@ -30,23 +29,25 @@ pub fn algorithm(p: Padding) -> &'static str {
 ///
 /// The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in clear.
 #[utoipa::path(get, path = "/api/partners/cards/pin-encryption-key", operation_id = "get_pin_encryption_key", tag = "cards",
-    responses((status = 200, body = Object), (status = 502, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::PinEncryptionKey), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
-pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiError> {
+pub async fn key(
+    State(state): State<SharedState>,
+) -> Result<Json<model::PinEncryptionKey>, ApiError> {
     let provider = necipco(&state)?;
     let key = provider
         .master
         .system_public_key()
         .await
         .map_err(upstream_error)?;
-    Ok(Json(json!({
-        "public_key": key.to_pem(),
-        "format": "SPKI PEM",
-        "algorithm": algorithm(provider.padding()),
-        "hash": "SHA-256",
-        "encoding": "base64",
-        "usage": "cipher the PIN (or a plastic's card number) on the end user's device; send the base64 ciphertext",
-    })))
+    Ok(Json(model::PinEncryptionKey {
+        public_key: key.to_pem(),
+        format: "SPKI PEM",
+        algorithm: algorithm(provider.padding()),
+        hash: "SHA-256",
+        encoding: "base64",
+        usage: "cipher the PIN (or a plastic's card number) on the end user's device; send the base64 ciphertext",
+    }))
 }
 
 /// Set a card's PIN
@@ -54,15 +55,15 @@ pub async fn key(State(state): State<SharedState>) -> Result<Json<Value>, ApiErr
 /// The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "set_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    request_body = Object,
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    request_body = model::SetPin,
+    responses((status = 200, body = model::PinResult), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn set(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::PinResult>, ApiError> {
     let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
@@ -81,21 +82,24 @@ pub async fn set(
     })
     .await
     .map_err(upstream_error)?;
-    Ok(Json(json!({ "card_id": card.id, "pin": "SET" })))
+    Ok(Json(model::PinResult {
+        card_id: card.id,
+        pin: model::PinOutcome::Set,
+    }))
 }
 
 /// Change a card's PIN
 #[utoipa::path(put, path = "/api/partners/clients/{clientId}/cards/{cardId}/pin", operation_id = "change_card_pin", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    request_body = Object,
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    request_body = model::ChangePin,
+    responses((status = 200, body = model::PinResult), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn change(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::PinResult>, ApiError> {
     let (client, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
@@ -116,5 +120,8 @@ pub async fn change(
     })
     .await
     .map_err(upstream_error)?;
-    Ok(Json(json!({ "card_id": card.id, "pin": "CHANGED" })))
+    Ok(Json(model::PinResult {
+        card_id: card.id,
+        pin: model::PinOutcome::Changed,
+    }))
 }

@@ -112,7 +112,7 @@ async fn record_movement(
     card: &CardRecord,
     m: &crate::wire::Movement,
 ) -> anyhow::Result<bool> {
-    let mut data = movement(m);
+    let mut data = serde_json::to_value(movement(m))?;
     data["card_id"] = serde_json::json!(card.id);
     let subject = Subject {
         event_type: CARD_TRANSACTION,

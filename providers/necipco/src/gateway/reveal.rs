@@ -48,8 +48,8 @@ fn hash(token: &str) -> String {
 /// A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
 #[utoipa::path(post, path = "/api/partners/clients/{clientId}/cards/{cardId}/reveal", operation_id = "reveal_card", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path)),
-    request_body = Object,
-    responses((status = 201, body = Object), (status = 404, body = flux_gateway::error::Problem),
+    request_body = model::NewReveal,
+    responses((status = 201, body = model::RevealLink), (status = 404, body = flux_gateway::error::Problem),
         (status = 409, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn create(
@@ -61,7 +61,7 @@ pub async fn create(
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let obj = json_object(&body)?;
     let mut f = Fields::new(&obj);
-    let show = f.one_of("show", &["pan", "cvc", "pin"]);
+    let show = f.one_of("show", &model::RevealShow::ALL);
     let at = model::location(&mut f);
     if show.as_deref() == Some("cvc") && card.card_type == "PHYSICAL" {
         f.fail(
@@ -97,13 +97,13 @@ pub async fn create(
         .public_url
         .trim_end_matches('/')
         .to_string();
-    let body = json!({
+    let body = model::RevealLink {
         // Named so that the audit trail redacts it (a bearer credential while it lives).
-        "reveal_url": format!("{public}/reveal/{token}"),
-        "show": show,
-        "expires_at": flux_core::time::to_rfc3339(expires_at),
-        "single_use": true,
-    });
+        reveal_url: format!("{public}/reveal/{token}"),
+        show: model::RevealShow::parse(&show).ok_or_else(ApiError::internal)?,
+        expires_at: flux_core::time::to_rfc3339(expires_at),
+        single_use: true,
+    };
     Ok((StatusCode::CREATED, no_store(), axum::Json(body)).into_response())
 }
 

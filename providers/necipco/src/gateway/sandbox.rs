@@ -17,22 +17,21 @@ use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::path_id;
 use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
-use serde_json::{json, Value};
 
 /// Simulate a card purchase (sandbox)
 ///
 /// Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
 #[utoipa::path(post, path = "/api/sandbox/cards/{cardId}/purchase", operation_id = "simulate_card_purchase", tag = "sandbox",
     params(("cardId" = Uuid, Path)),
-    request_body = Object,
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    request_body = model::NewSandboxPurchase,
+    responses((status = 200, body = model::SandboxPurchase), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn purchase(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path(card_id): Path<String>,
     body: Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::SandboxPurchase>, ApiError> {
     if necipco(&state)?.emulator.is_none() {
         return Err(ApiError::not_found("sandbox route"));
     }
@@ -90,44 +89,37 @@ pub async fn purchase(
         }
         None => api.purchase(&request).await,
     };
-    let base =
-        json!({ "card_id": card.id, "amount": amount.value().to_string(), "merchant": merchant });
-    match answer {
-        Ok(op) => Ok(Json(with(
-            base,
-            json!({
-                "status": "APPROVED",
-                "authorization": op.operation.authorization_code.as_ref().map(|a| a.as_str().to_string()),
-                "operation_id": op.operation.id,
-            }),
-        ))),
-        Err(e) => match decline(&e) {
-            Some(reason) => Ok(Json(with(
-                base,
-                json!({ "status": "DECLINED", "reason": reason }),
-            ))),
-            None => Err(upstream_error(e)),
+    let outcome = match answer {
+        Ok(op) => model::PurchaseOutcome::Approved {
+            authorization: op
+                .operation
+                .authorization_code
+                .as_ref()
+                .map(|a| a.as_str().to_string()),
+            operation_id: op.operation.id,
         },
-    }
-}
-
-fn with(mut a: Value, b: Value) -> Value {
-    if let (Some(a), Some(b)) = (a.as_object_mut(), b.as_object()) {
-        for (k, v) in b {
-            a.insert(k.clone(), v.clone());
-        }
-    }
-    a
+        Err(e) => match decline(&e) {
+            Some(reason) => model::PurchaseOutcome::Declined { reason },
+            None => return Err(upstream_error(e)),
+        },
+    };
+    Ok(Json(model::SandboxPurchase {
+        card_id: card.id,
+        amount: amount.value().to_string(),
+        merchant,
+        outcome,
+    }))
 }
 
 /// Why NeCIPCo declined, if it declined (rather than failed).
-fn decline(e: &NecipcoError) -> Option<&'static str> {
+fn decline(e: &NecipcoError) -> Option<model::DeclineReason> {
+    use model::DeclineReason as D;
     match e.code()? {
-        ErrorCode::InsufficientFunds => Some("insufficient_funds"),
-        ErrorCode::CardNotOperable => Some("card_not_active"),
-        ErrorCode::WrongPin => Some("incorrect_pin"),
-        ErrorCode::PinLocked => Some("pin_blocked"),
-        ErrorCode::PinNotSet => Some("pin_not_set"),
+        ErrorCode::InsufficientFunds => Some(D::InsufficientFunds),
+        ErrorCode::CardNotOperable => Some(D::CardNotActive),
+        ErrorCode::WrongPin => Some(D::IncorrectPin),
+        ErrorCode::PinLocked => Some(D::PinBlocked),
+        ErrorCode::PinNotSet => Some(D::PinNotSet),
         _ => None,
     }
 }

@@ -23,7 +23,7 @@
 //! Steps 2 and 3 run in each resolver round (and right after the request), so a top-up moves
 //! on by itself once its payment completes.
 
-use super::{NecipcoProvider, NAME};
+use super::{model, NecipcoProvider, NAME};
 use crate::wire::{Amount, FundRequest};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -33,7 +33,6 @@ use axum::{Extension, Json};
 use flux_core::TxStatus;
 use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Outcome};
-use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::provider::PayOutOrder;
 use flux_gateway::routes::{owned_client, path_id};
@@ -44,7 +43,7 @@ use flux_store::sql::tx_fn;
 use flux_store::top_ups::advance_top_up;
 use flux_store::{ClientRecord, NewReview, Page, ReviewKind, Store, TopUp, TopUpStatus};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -62,18 +61,8 @@ pub struct NewTopUp {
 }
 
 /// What partners see of a top-up.
-pub fn view(t: &TopUp) -> Value {
-    json!({
-        "id": t.id,
-        "client_id": t.client_id,
-        "amount": t.amount,
-        "currency": "MXN",
-        "status": t.status.as_str(),
-        "payment_transaction_id": t.payment_id,
-        "note": t.note,
-        "created_at": flux_core::time::to_rfc3339(t.created_at),
-        "updated_at": flux_core::time::to_rfc3339(t.updated_at),
-    })
+pub fn view(t: &TopUp) -> model::TopUp {
+    model::TopUp::from(t)
 }
 
 fn parse(body: &[u8]) -> Result<String, ApiError> {
@@ -100,7 +89,7 @@ fn not_configured() -> ApiError {
     params(("clientId" = Uuid, Path),
         ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key never sends money twice")),
     request_body = NewTopUp,
-    responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem),
+    responses((status = 201, body = model::TopUp), (status = 400, body = flux_gateway::error::Problem),
         (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem),
         (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem),
         (status = 504, body = flux_gateway::error::Problem)),
@@ -436,34 +425,34 @@ pub async fn advance_open(
     params(("clientId" = Uuid, Path),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = flux_gateway::model::Page<model::TopUp>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path(client_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<flux_gateway::model::Page<model::TopUp>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let (page, per_page) = page_query(&q, 200)?;
     let (rows, total) = state
         .store
         .list_top_ups(client.client_id, Page { page, per_page })
         .await?;
-    let data: Vec<Value> = rows.iter().map(view).collect();
-    Ok(Json(Pagination::envelope(data, page, per_page, total)))
+    let data = rows.iter().map(view).collect();
+    Ok(Json(model::page(data, page, per_page, total)))
 }
 
 /// Get a card program top-up
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program/top-ups/{topUpId}", operation_id = "get_card_program_top_up", tag = "cards",
     params(("clientId" = Uuid, Path), ("topUpId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::TopUp), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, top_up_id)): Path<(String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::TopUp>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let id = path_id(&top_up_id, "top-up")?;
     match state.store.get_top_up(id).await? {

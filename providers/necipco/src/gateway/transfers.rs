@@ -26,7 +26,7 @@
 //! listed.
 
 use super::cards::owned_card;
-use super::{connector, upstream_error, NecipcoProvider, NAME};
+use super::{connector, model, upstream_error, NecipcoProvider, NAME};
 use crate::wire::{
     Amount, CardStatus, Movement, OperationData, PaymentRequest, Sensitive, WithdrawalRequest,
 };
@@ -38,7 +38,6 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Outcome};
-use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::path_id;
 use flux_gateway::validate::{json_object, page_query, Fields};
@@ -47,7 +46,6 @@ use flux_ledger::card_books;
 use flux_store::card_transfers::{self as store_transfers, TransferEnd};
 use flux_store::sql::tx_fn;
 use flux_store::{CardRecord, CardTransfer, Page, Store, TransferDirection, TransferStatus};
-use serde_json::{json, Value};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -88,25 +86,8 @@ fn parse(body: &[u8]) -> Result<Input, ApiError> {
 }
 
 /// What partners see of a transfer.
-pub fn view(t: &CardTransfer) -> Value {
-    let failure = t
-        .failure_code
-        .as_ref()
-        .map(|code| json!({"code": code, "message": t.failure_message}));
-    json!({
-        "id": t.id,
-        "client_id": t.client_id,
-        "card_id": t.card_id,
-        "direction": t.direction.as_str(),
-        "amount": t.amount,
-        "currency": t.currency,
-        "status": t.status.as_str(),
-        "provider_operation_id": t.provider_operation_id,
-        "authorization_code": t.authorization_code,
-        "failure": failure,
-        "created_at": flux_core::time::to_rfc3339(t.created_at),
-        "updated_at": flux_core::time::to_rfc3339(t.updated_at),
-    })
+pub fn view(t: &CardTransfer) -> model::CardTransfer {
+    model::CardTransfer::from(t)
 }
 
 /// The tag a funding carries as NeCIPCo's `payment_description` (32 characters, NeCIPCo's
@@ -122,7 +103,7 @@ macro_rules! transfer_route {
             params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
                 ("Idempotency-Key" = String, Header, description = "Required: a retry with the same key never moves money twice")),
             request_body = NewCardTransfer,
-            responses((status = 201, body = Object), (status = 400, body = flux_gateway::error::Problem),
+            responses((status = 201, body = model::CardTransfer), (status = 400, body = flux_gateway::error::Problem),
                 (status = 404, body = flux_gateway::error::Problem), (status = 409, body = flux_gateway::error::Problem),
                 (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem),
                 (status = 503, body = flux_gateway::error::Problem), (status = 504, body = flux_gateway::error::Problem)),
@@ -208,7 +189,7 @@ async fn run_transfer(
     client: flux_store::ClientRecord,
     card: CardRecord,
     intent: CardTransfer,
-) -> Result<Value, ApiError> {
+) -> Result<model::CardTransfer, ApiError> {
     let transfer = record_intent(&state, intent).await?;
     let api = connector(&state, &client).await?;
     let provider = super::necipco(&state)?;
@@ -576,34 +557,34 @@ async fn claimed(store: &Store, operation: &str) -> Result<bool, ApiError> {
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = flux_gateway::model::Page<model::CardTransfer>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<flux_gateway::model::Page<model::CardTransfer>>, ApiError> {
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let (page, per_page) = page_query(&q, 200)?;
     let (rows, total) = state
         .store
         .list_card_transfers(card.id, Page { page, per_page })
         .await?;
-    let data: Vec<Value> = rows.iter().map(view).collect();
-    Ok(Json(Pagination::envelope(data, page, per_page, total)))
+    let data = rows.iter().map(view).collect();
+    Ok(Json(model::page(data, page, per_page, total)))
 }
 
 /// Get a card funding or return
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers/{transferId}", operation_id = "get_card_transfer", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path), ("transferId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = model::CardTransfer), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn get(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path((client_id, card_id, transfer_id)): Path<(String, String, String)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<model::CardTransfer>, ApiError> {
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
     let id = path_id(&transfer_id, "transfer")?;
     match state.store.get_card_transfer(id).await? {

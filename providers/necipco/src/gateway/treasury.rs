@@ -18,7 +18,6 @@ use flux_ledger::card_books;
 use flux_store::sql::tx_fn;
 use flux_store::{CardRecord, ClientRecord, Page, Store};
 use rust_decimal::Decimal;
-use serde_json::{json, Value};
 use uuid::Uuid;
 
 const MXN: flux_core::Currency = flux_core::Currency::MXN;
@@ -51,13 +50,13 @@ fn money(minor: i64) -> String {
 /// Flux's books (`available` discounts fundings in flight) and at NeCIPCo.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program", operation_id = "get_card_program", tag = "cards",
     params(("clientId" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
+    responses((status = 200, body = super::model::CardProgram), (status = 404, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn program(
     State(state): State<SharedState>,
     Extension(caller): Extension<Caller>,
     Path(client_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<super::model::CardProgram>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let id = client.client_id;
     let program =
@@ -72,17 +71,20 @@ pub async fn program(
         .unwrap_or((0, 0));
     let api = connector(&state, &client).await?;
     let at_necipco = api.client_info().await.map_err(upstream_error)?;
-    Ok(Json(json!({
-        "client_id": id,
-        "currency": "MXN",
-        "program": {"posted": money(posted), "available": money(available)},
-        "collection": money(collection),
-        "provider": {
-            "name": NAME,
-            "available": flux_core::money::format_decimal(at_necipco.available.value(), MXN),
-            "collection": flux_core::money::format_decimal(at_necipco.balance.value(), MXN),
+    Ok(Json(super::model::CardProgram {
+        client_id: id,
+        currency: "MXN".into(),
+        program: super::model::ProgramBalance {
+            posted: money(posted),
+            available: money(available),
         },
-    })))
+        collection: money(collection),
+        provider: super::model::ProgramAtProvider {
+            name: NAME.into(),
+            available: flux_core::money::format_decimal(at_necipco.available.value(), MXN),
+            collection: flux_core::money::format_decimal(at_necipco.balance.value(), MXN),
+        },
+    }))
 }
 
 /// NeCIPCo's side of `flux reconcile`.

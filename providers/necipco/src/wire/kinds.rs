@@ -10,7 +10,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A card's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CardStatus {
     /// Out of stock or newly created; must be activated explicitly.
@@ -109,7 +109,7 @@ impl std::fmt::Display for CardStatus {
 
 /// A card's type. The seed also writes `PHISYCAL` (assign and SPEI answers): it is read as
 /// PHYSICAL and written correctly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CardType {
     Physical,
