@@ -135,8 +135,9 @@ pub async fn review(
     t: &TransactionRecord,
     reason: String,
 ) -> anyhow::Result<String> {
-    store
-        .file_review(NewReview {
+    // Only while it is still open: it may have settled since the resolver listed it.
+    let filed = store
+        .file_review_while_open(NewReview {
             kind: ReviewKind::UnknownOutcome,
             provider: t.provider.clone(),
             client_id: Some(t.client_id),
@@ -146,7 +147,11 @@ pub async fn review(
             reason: reason.clone(),
         })
         .await?;
-    Ok(format!("to review: {reason}"))
+    Ok(if filed {
+        format!("to review: {reason}")
+    } else {
+        "not filed for review: settled meanwhile, or already in review".to_string()
+    })
 }
 
 /// A duration as an operator reads it: seconds, minutes or hours.

@@ -201,6 +201,40 @@ impl Store {
         .await
     }
 
+    /// Files an unknown-outcome item for a movement only if it is still open, checked under
+    /// its row lock (SQLite writes are serial). The resolver lists the open movements, then
+    /// works through them one by one, and a replay can take seconds: a final status arriving in
+    /// between closes the movement's open items in its own transaction, so an item filed
+    /// afterwards from the stale list stayed open against a settled movement, and `flux
+    /// reconcile` failed on it until an operator closed it (found by scripts/chaos). False if
+    /// nothing was filed: the movement is final, unknown, or its item exists.
+    pub async fn file_review_while_open(&self, r: NewReview) -> Result<bool> {
+        self.write(tx_fn(move |tx| {
+            Box::pin(async move {
+                if let Some(id) = r.transaction_id {
+                    let lock = if tx.dialect() == "postgres" {
+                        " FOR UPDATE"
+                    } else {
+                        ""
+                    };
+                    let sql = format!("SELECT status FROM transactions WHERE id = $1{lock}");
+                    let Some(row) = tx.query_opt(&sql, &[id.into()]).await? else {
+                        return Ok(false);
+                    };
+                    let status: flux_core::TxStatus = row
+                        .text(0)?
+                        .parse()
+                        .map_err(|_| StoreError::corrupt(0, "unknown transaction status"))?;
+                    if status.is_final() {
+                        return Ok(false);
+                    }
+                }
+                file(tx, &r, flux_core::time::now()).await
+            })
+        }))
+        .await
+    }
+
     /// Items nobody has resolved yet, oldest first.
     pub async fn open_reviews(&self, limit: i64) -> Result<Vec<ReviewItem>> {
         let rows = self.query(SELECT_OPEN, vec![limit.into()]).await?;

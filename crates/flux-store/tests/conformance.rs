@@ -292,6 +292,27 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
         store.get_transaction(a.id).await.unwrap().unwrap().status,
         "COMPLETED"
     );
+    // The resolver files an unknown outcome from a list it took earlier: a movement that
+    // settled meanwhile gets no review item (it would stay open: nothing would close it).
+    let unknown = |t: &TransactionRecord| NewReview {
+        kind: ReviewKind::UnknownOutcome,
+        provider: "fincore".into(),
+        client_id: Some(client),
+        transaction_id: Some(t.id),
+        remittance_id: None,
+        id_msg: None,
+        reason: "PENDING for 4 s".into(),
+    };
+    assert!(!store.file_review_while_open(unknown(&a)).await.unwrap());
+    assert!(store.file_review_while_open(unknown(&c)).await.unwrap());
+    let open: Vec<_> = store
+        .open_reviews(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|r| r.item.transaction_id)
+        .collect();
+    assert!(open.contains(&c.id) && !open.contains(&a.id), "{open:?}");
     let by_ref = store
         .find_transaction_by_provider_ref("fincore", "ref-c")
         .await

@@ -205,3 +205,47 @@ async fn undelivered_notifications_survive_a_restart() {
     assert!(receiver.all().len() > before);
     emu.shutdown().await;
 }
+
+/// An instance starting while Félix fails starts anyway and registers its callback once Félix
+/// answers: before, the registration was a start-up error, so a restart during a Félix outage
+/// left a cluster an instance short (found by scripts/chaos).
+#[tokio::test]
+async fn flux_starts_while_felix_fails_and_registers_its_callback_later() {
+    let (emu, client) = start(config()).await;
+    emu.set_faults(felix::emulator::Faults {
+        error_rate: 1.0,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let store = flux_store::Store::open(&format!("sqlite://{}", dir.path().join("f.db").display()))
+        .await
+        .unwrap();
+    let settings = felix::gateway::start::Settings {
+        url: emu.base_url(),
+        email: EMAIL.into(),
+        password: PASSWORD.into(),
+        timeout: Duration::from_secs(2),
+        callback_secret: "secret-123".into(),
+        poll_after: Duration::from_secs(300),
+        public_url: "http://127.0.0.1:9".into(),
+        sandbox_dir: None,
+    };
+    felix::gateway::start::start(settings, &store)
+        .await
+        .expect("Flux starts while Félix answers 500");
+    emu.set_faults(Default::default());
+    let expected = Some("http://127.0.0.1:9/api/webhooks/felix".to_string());
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let me = client.provider_me(&ctx()).await.unwrap();
+        if me.callback_url == expected {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < until,
+            "callback never registered: {:?}",
+            me.callback_url
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -67,12 +67,23 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Feli
             },
         ),
     };
-    let client = FelixClient::new(&url, credentials, settings.timeout)?;
+    let client = Arc::new(FelixClient::new(&url, credentials, settings.timeout)?);
     if !settings.public_url.is_empty() {
-        register_callback(&client, &settings.public_url, &secret).await?;
+        if let Err(e) = register_callback(&client, &settings.public_url, &secret).await {
+            // Félix failing must not keep an instance from starting: in a cluster the others
+            // registered the same URL and secret already, and a remittance not heard from is
+            // polled. Before, a restart during a Félix outage left the cluster an instance
+            // short (found by scripts/chaos). Keep trying in the background.
+            tracing::warn!(error = %format!("{e:#}"), "Félix callback not registered yet; retrying in the background");
+            tokio::spawn(register_until_done(
+                client.clone(),
+                settings.public_url.clone(),
+                secret.clone(),
+            ));
+        }
     }
     Ok(Arc::new(FelixProvider::new(
-        Arc::new(client),
+        client,
         emulator,
         Secret::new(secret),
         settings.poll_after,
@@ -143,6 +154,24 @@ async fn register_callback(
         .register_callback(&body, &CallContext::default())
         .await
         .context("registering Flux's callback at Félix")
+}
+
+/// Registers the callback until Félix accepts it: after 1 s, then doubling up to a minute.
+async fn register_until_done(client: Arc<FelixClient>, public_url: String, secret: String) {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        tokio::time::sleep(delay).await;
+        match register_callback(&client, &public_url, &secret).await {
+            Ok(()) => {
+                tracing::info!("Félix callback registered");
+                return;
+            }
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "Félix callback still not registered")
+            }
+        }
+        delay = (delay * 2).min(Duration::from_secs(60));
+    }
 }
 
 /// The provider an admin command (`flux resolve`) polls with: the configured Félix, or in
