@@ -474,7 +474,7 @@ fn router() -> axum::Router<SharedState> {
         model::SetPin,
         model::ChangePin,
         model::SandboxPurchase,
-        model::PurchaseOutcome,
+        model::PurchaseStatus,
         model::DeclineReason,
         model::NewSandboxPurchase,
         crate::wire::CardStatus,

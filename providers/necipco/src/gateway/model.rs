@@ -216,7 +216,6 @@ pub struct CardholderAddress {
 /// What Flux keeps of a cardholder: the identity as given. Stored as this JSON, so the stored
 /// row and the answer have one definition.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
 pub struct CardholderProfile {
     pub first_name: String,
     pub second_name: String,
@@ -255,7 +254,12 @@ impl Cardholder {
     /// A stored profile that no longer reads (it cannot: Flux writes it from
     /// [`CardholderProfile`]) is a 500, never a guessed answer.
     pub fn of(h: &CardholderRecord) -> Result<Self, ApiError> {
-        let profile = serde_json::from_value(h.profile.clone()).map_err(|e| {
+        // A row stored before every field was kept lacks some: they read as empty, as then.
+        let mut full = serde_json::to_value(CardholderProfile::default()).unwrap_or_default();
+        if let (Some(full), Some(stored)) = (full.as_object_mut(), h.profile.as_object()) {
+            full.extend(stored.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let profile = serde_json::from_value(full).map_err(|e| {
             tracing::error!(cardholder_id = %h.id, error = %e, "unreadable cardholder profile");
             ApiError::internal()
         })?;
@@ -693,28 +697,32 @@ pub enum DeclineReason {
     PinNotSet,
 }
 
-/// The authorization: APPROVED with NeCIPCo's operation, or DECLINED with why.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[serde(tag = "status", rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum PurchaseOutcome {
-    Approved {
-        authorization: Option<String>,
-        operation_id: String,
-    },
-    Declined {
-        reason: DeclineReason,
-    },
+/// What the sandbox terminal was told.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PurchaseStatus {
+    Approved,
+    Declined,
 }
 
-/// A sandbox purchase's answer.
+/// A sandbox purchase's answer: APPROVED with NeCIPCo's operation, or DECLINED with why. One
+/// flat object rather than a tagged union, so every generator reads it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SandboxPurchase {
     pub card_id: Uuid,
     #[schema(schema_with = flux_gateway::validate::schema::amount)]
     pub amount: String,
     pub merchant: String,
-    #[serde(flatten)]
-    pub outcome: PurchaseOutcome,
+    pub status: PurchaseStatus,
+    /// APPROVED: NeCIPCo's authorization code, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<String>,
+    /// APPROVED: NeCIPCo's operation id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_id: Option<String>,
+    /// DECLINED: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DeclineReason>,
 }
 
 /// `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a merchant's terminal sends it.

@@ -89,26 +89,33 @@ pub async fn purchase(
         }
         None => api.purchase(&request).await,
     };
-    let outcome = match answer {
-        Ok(op) => model::PurchaseOutcome::Approved {
-            authorization: op
-                .operation
-                .authorization_code
-                .as_ref()
-                .map(|a| a.as_str().to_string()),
-            operation_id: op.operation.id,
-        },
-        Err(e) => match decline(&e) {
-            Some(reason) => model::PurchaseOutcome::Declined { reason },
-            None => return Err(upstream_error(e)),
-        },
-    };
-    Ok(Json(model::SandboxPurchase {
+    let mut purchase = model::SandboxPurchase {
         card_id: card.id,
         amount: amount.value().to_string(),
         merchant,
-        outcome,
-    }))
+        status: model::PurchaseStatus::Approved,
+        authorization: None,
+        operation_id: None,
+        reason: None,
+    };
+    match answer {
+        Ok(op) => {
+            purchase.authorization = op
+                .operation
+                .authorization_code
+                .as_ref()
+                .map(|a| a.as_str().to_string());
+            purchase.operation_id = Some(op.operation.id);
+        }
+        Err(e) => match decline(&e) {
+            Some(reason) => {
+                purchase.status = model::PurchaseStatus::Declined;
+                purchase.reason = Some(reason);
+            }
+            None => return Err(upstream_error(e)),
+        },
+    }
+    Ok(Json(purchase))
 }
 
 /// Why NeCIPCo declined, if it declined (rather than failed).
