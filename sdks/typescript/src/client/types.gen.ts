@@ -104,6 +104,227 @@ export type Bank = {
 };
 
 /**
+ * A card as partners see it: never the number, only the masked one and its last four.
+ */
+export type Card = {
+    cardholder_id: string;
+    created_at: string;
+    /**
+     * `MM/YY`; null when NeCIPCo gave none.
+     */
+    expiry?: string | null;
+    id: string;
+    /**
+     * The card number's last four digits.
+     */
+    last4: string;
+    /**
+     * `************1234`: the card number is never shown.
+     */
+    masked_number: string;
+    status: CardStatus;
+    type: CardType;
+    updated_at: string;
+};
+
+/**
+ * A card's available balance at NeCIPCo.
+ */
+export type CardBalance = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    available: string;
+    card_id: string;
+    currency: 'MXN';
+};
+
+/**
+ * The end user's location, the body of the lifecycle actions (activate, freeze, unfreeze,
+ * close). Read by [`location`]; this states the same rules for the document.
+ */
+export type CardLocation = {
+    /**
+     * The end user's latitude: a string with exactly 5 decimals, -90 to 90.
+     */
+    latitude: string;
+    /**
+     * The end user's longitude: a string with exactly 5 decimals, -180 to 180.
+     */
+    longitude: string;
+};
+
+/**
+ * A card movement as partners see it (NeCIPCo's codes and texts passed on).
+ */
+export type CardMovement = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    amount: string;
+    authorization: string;
+    currency: string;
+    /**
+     * `YYYY-MM-DD HH:MM:SS`, Mexico City time.
+     */
+    date: string;
+    description: string;
+    id: string;
+    merchant: string;
+    status: string;
+    /**
+     * NeCIPCo's movement type.
+     */
+    type: string;
+};
+
+/**
+ * One page of a card's movements over `from`..`to` (inclusive), newest first.
+ */
+export type CardMovementPage = {
+    data: Array<CardMovement>;
+    /**
+     * YYYY-MM-DD.
+     */
+    from: string;
+    pagination: Pagination;
+    /**
+     * YYYY-MM-DD.
+     */
+    to: string;
+};
+
+/**
+ * A client's card program: what it can fund cards with and what card money came back, in
+ * Flux's books and at NeCIPCo.
+ */
+export type CardProgram = {
+    client_id: string;
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    collection: string;
+    currency: 'MXN';
+    program: ProgramBalance;
+    provider: ProgramAtProvider;
+};
+
+/**
+ * `POST …/report`: final, the card is replaced by a new one.
+ */
+export type CardReport = {
+    latitude: string;
+    longitude: string;
+    reason: ReportReason;
+};
+
+/**
+ * A card's status.
+ */
+export type CardStatus = 'NEED_ACTIVATION' | 'ACTIVE' | 'TEMPORARY_INACTIVE' | 'PREVENTIVE_BLOCK' | 'LOST' | 'STOLEN' | 'CANCELED';
+
+/**
+ * A funding or return of card money as partners see it.
+ */
+export type CardTransfer = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+     */
+    amount: string;
+    authorization_code?: string | null;
+    card_id: string;
+    client_id: string;
+    created_at: string;
+    currency: 'MXN';
+    direction: CardTransferDirection;
+    failure?: null | CardTransferFailure;
+    id: string;
+    provider_operation_id?: string | null;
+    status: CardTransferStatus;
+    updated_at: string;
+};
+
+/**
+ * Which way card money moved.
+ */
+export type CardTransferDirection = 'FUND' | 'RETURN';
+
+/**
+ * Why a card transfer failed.
+ */
+export type CardTransferFailure = {
+    code: string;
+    message?: string | null;
+};
+
+export type CardTransferStatus = 'PENDING' | 'COMPLETED' | 'FAILED';
+
+/**
+ * A card's type. The seed also writes `PHISYCAL` (assign and SPEI answers): it is read as
+ * PHYSICAL and written correctly.
+ */
+export type CardType = 'PHYSICAL' | 'VIRTUAL' | 'VIRTUAL_WITH_PHYSICAL';
+
+/**
+ * A cardholder as partners see it.
+ */
+export type Cardholder = CardholderProfile & {
+    created_at: string;
+    id: string;
+};
+
+/**
+ * A cardholder's address, as given at creation.
+ */
+export type CardholderAddress = {
+    city?: string;
+    ext_street_number?: string;
+    int_street_number?: string | null;
+    postal_code?: string;
+    /**
+     * A value of NeCIPCo's states catalog.
+     */
+    state?: string;
+    street?: string;
+    suburb?: string;
+    township?: string | null;
+};
+
+/**
+ * What Flux keeps of a cardholder: the identity as given. Stored as this JSON, so the stored
+ * row and the answer have one definition.
+ */
+export type CardholderProfile = {
+    address: CardholderAddress;
+    /**
+     * YYYY-MM-DD.
+     */
+    birthdate: string;
+    curp: string;
+    email: string;
+    external_id?: string | null;
+    first_name: string;
+    gender: string;
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    gross_monthly_income?: string;
+    has_kids: boolean;
+    marital_status: string;
+    mobile_phone: string;
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    net_monthly_income?: string;
+    observations?: string | null;
+    primary_phone: string;
+    rfc: string;
+    second_name: string;
+    second_surname: string;
+    surname: string;
+};
+
+/**
  * Banxico's electronic payment receipt (CEP) for a transfer, as Fincore reports it.
  */
 export type Cep = {
@@ -112,6 +333,16 @@ export type Cep = {
      * PENDING, DELAYED, COMPLETED or FAILED.
      */
     status: string;
+};
+
+/**
+ * `PUT …/pin`: the current and the new PIN, each ciphered on the end user's device.
+ */
+export type ChangePin = {
+    latitude: string;
+    longitude: string;
+    new_pin_ciphertext: string;
+    old_pin_ciphertext: string;
 };
 
 export type ClabeDetail = {
@@ -317,6 +548,11 @@ export type DebitCardIn = {
     destination_bank_id: string;
     holder_name: string;
 };
+
+/**
+ * Why the sandbox declined a purchase.
+ */
+export type DeclineReason = 'insufficient_funds' | 'card_not_active' | 'incorrect_pin' | 'pin_blocked' | 'pin_not_set';
 
 /**
  * One outbound webhook message and its attempts.
@@ -646,6 +882,36 @@ export type NewRemittance = {
 };
 
 /**
+ * `POST …/reveal`: what to show the end user.
+ */
+export type NewReveal = {
+    latitude: string;
+    longitude: string;
+    /**
+     * `cvc` only for a virtual card (a physical card's is printed on it).
+     */
+    show: RevealShow;
+};
+
+/**
+ * `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a merchant's terminal sends it.
+ * `latitude` and `longitude` come together or not at all (then a terminal in Mexico City).
+ */
+export type NewSandboxPurchase = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+     */
+    amount: string;
+    latitude?: string | null;
+    longitude?: string | null;
+    merchant: string;
+    /**
+     * A card-present purchase: the PIN, RSA-OAEP ciphered with NeCIPCo's key, base64.
+     */
+    pin_ciphertext?: string | null;
+};
+
+/**
  * A top-up as the partner asks for it.
  */
 export type NewTopUp = {
@@ -715,6 +981,62 @@ export type PageBank = {
         code: string;
         id: string;
         name: string;
+    }>;
+    pagination: Pagination;
+};
+
+export type PageCard = {
+    data: Array<{
+        cardholder_id: string;
+        created_at: string;
+        /**
+         * `MM/YY`; null when NeCIPCo gave none.
+         */
+        expiry?: string | null;
+        id: string;
+        /**
+         * The card number's last four digits.
+         */
+        last4: string;
+        /**
+         * `************1234`: the card number is never shown.
+         */
+        masked_number: string;
+        status: CardStatus;
+        type: CardType;
+        updated_at: string;
+    }>;
+    pagination: Pagination;
+};
+
+export type PageCardTransfer = {
+    data: Array<{
+        /**
+         * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+         */
+        amount: string;
+        authorization_code?: string | null;
+        card_id: string;
+        client_id: string;
+        created_at: string;
+        currency: 'MXN';
+        direction: CardTransferDirection;
+        failure?: null | CardTransferFailure;
+        id: string;
+        provider_operation_id?: string | null;
+        status: CardTransferStatus;
+        updated_at: string;
+    }>;
+    pagination: Pagination;
+};
+
+export type PageCardholder = {
+    /**
+     * A cardholder as partners see it.
+     */
+    data: Array<CardholderProfile & {
+        created_at: string;
+        id: string;
     }>;
     pagination: Pagination;
 };
@@ -814,6 +1136,30 @@ export type PageRemittance = {
          * CREATED, STARTED, CONFIRMED, IN_PROGRESS, COMPLETED, FAILED, CANCELLED or REFUNDED.
          */
         status: string;
+        updated_at: string;
+    }>;
+    pagination: Pagination;
+};
+
+export type PageTopUp = {
+    data: Array<{
+        /**
+         * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+         */
+        amount: string;
+        client_id: string;
+        created_at: string;
+        currency: 'MXN';
+        id: string;
+        /**
+         * Why it failed, or why it waits.
+         */
+        note?: string | null;
+        /**
+         * The Flux transaction (a money-out) carrying the money.
+         */
+        payment_transaction_id: string;
+        status: TopUpStatus;
         updated_at: string;
     }>;
     pagination: Pagination;
@@ -936,6 +1282,33 @@ export type PersonResponse = {
 };
 
 /**
+ * The padding partners cipher with, by its WebCrypto / JOSE name.
+ */
+export type PinAlgorithm = 'RSA-OAEP-256' | 'RSA-OAEP' | 'RSA1_5';
+
+/**
+ * NeCIPCo's public key, with which partners cipher PINs and plastics' numbers.
+ */
+export type PinEncryptionKey = {
+    algorithm: PinAlgorithm;
+    encoding: 'base64';
+    format: 'SPKI PEM';
+    hash: 'SHA-256';
+    public_key: string;
+    usage: string;
+};
+
+/**
+ * What a PIN call did.
+ */
+export type PinOutcome = 'SET' | 'CHANGED';
+
+export type PinResult = {
+    card_id: string;
+    pin: PinOutcome;
+};
+
+/**
  * An RFC 9457 problem document.
  */
 export type Problem = {
@@ -959,6 +1332,40 @@ export type Problem = {
      */
     type: string;
 };
+
+/**
+ * The program as NeCIPCo reports it.
+ */
+export type ProgramAtProvider = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    available: string;
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    collection: string;
+    name: 'necipco';
+};
+
+/**
+ * Money in Flux's books for a card program.
+ */
+export type ProgramBalance = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    available: string;
+    /**
+     * Decimal string such as "100.00" (never a JSON number); may be zero or negative
+     */
+    posted: string;
+};
+
+/**
+ * What the sandbox terminal was told.
+ */
+export type PurchaseStatus = 'APPROVED' | 'DECLINED';
 
 /**
  * Body of POST …/transactions/{transactionId}/refund.
@@ -1069,6 +1476,29 @@ export type RemittanceBeneficiary = {
 };
 
 /**
+ * Why a card is reported.
+ */
+export type ReportReason = 'LOST' | 'STOLEN';
+
+/**
+ * A single-use link to the page that shows the end user the value.
+ */
+export type RevealLink = {
+    expires_at: string;
+    /**
+     * Open it in the end user's browser; it is a credential while it lives.
+     */
+    reveal_url: string;
+    show: RevealShow;
+    single_use: boolean;
+};
+
+/**
+ * What a reveal link shows.
+ */
+export type RevealShow = 'pan' | 'cvc' | 'pin';
+
+/**
  * Answer of a secret rotation.
  */
 export type RotatedSecret = {
@@ -1080,6 +1510,42 @@ export type RotatedSecret = {
      * The new `whsec_…` secret; shown only here.
      */
     secret: string;
+};
+
+/**
+ * A sandbox purchase's answer: APPROVED with NeCIPCo's operation, or DECLINED with why. One
+ * flat object rather than a tagged union, so every generator reads it.
+ */
+export type SandboxPurchase = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+     */
+    amount: string;
+    /**
+     * APPROVED: NeCIPCo's authorization code, when it gave one.
+     */
+    authorization?: string | null;
+    card_id: string;
+    merchant: string;
+    /**
+     * APPROVED: NeCIPCo's operation id.
+     */
+    operation_id?: string | null;
+    reason?: null | DeclineReason;
+    status: PurchaseStatus;
+};
+
+/**
+ * `POST …/pin`: the first PIN, ciphered on the end user's device with
+ * `GET /api/partners/cards/pin-encryption-key`.
+ */
+export type SetPin = {
+    latitude: string;
+    longitude: string;
+    /**
+     * Base64 RSA-OAEP ciphertext of the PIN (at least a 1024-bit block).
+     */
+    pin_ciphertext: string;
 };
 
 /**
@@ -1126,6 +1592,35 @@ export type StatusChange = {
      */
     source: string;
 };
+
+/**
+ * A card-program top-up as partners see it.
+ */
+export type TopUp = {
+    /**
+     * Decimal string such as "100.00" (never a JSON number): greater than 0, at most 100000000, with no more decimals than the currency allows (2)
+     */
+    amount: string;
+    client_id: string;
+    created_at: string;
+    currency: 'MXN';
+    id: string;
+    /**
+     * Why it failed, or why it waits.
+     */
+    note?: string | null;
+    /**
+     * The Flux transaction (a money-out) carrying the money.
+     */
+    payment_transaction_id: string;
+    status: TopUpStatus;
+    updated_at: string;
+};
+
+/**
+ * Where a card-program top-up stands.
+ */
+export type TopUpStatus = 'SENDING' | 'FUNDING' | 'COMPLETED' | 'FAILED' | 'NEEDS_REVIEW';
 
 export type Transaction = {
     amount: string;
@@ -1360,9 +1855,7 @@ export type GetPinEncryptionKeyErrors = {
 export type GetPinEncryptionKeyError = GetPinEncryptionKeyErrors[keyof GetPinEncryptionKeyErrors];
 
 export type GetPinEncryptionKeyResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PinEncryptionKey;
 };
 
 export type GetPinEncryptionKeyResponse = GetPinEncryptionKeyResponses[keyof GetPinEncryptionKeyResponses];
@@ -1474,9 +1967,7 @@ export type GetCardProgramErrors = {
 export type GetCardProgramError = GetCardProgramErrors[keyof GetCardProgramErrors];
 
 export type GetCardProgramResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: CardProgram;
 };
 
 export type GetCardProgramResponse = GetCardProgramResponses[keyof GetCardProgramResponses];
@@ -1539,9 +2030,7 @@ export type ListCardProgramTopUpsErrors = {
 export type ListCardProgramTopUpsError = ListCardProgramTopUpsErrors[keyof ListCardProgramTopUpsErrors];
 
 export type ListCardProgramTopUpsResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PageTopUp;
 };
 
 export type ListCardProgramTopUpsResponse = ListCardProgramTopUpsResponses[keyof ListCardProgramTopUpsResponses];
@@ -1619,9 +2108,7 @@ export type CreateCardProgramTopUpErrors = {
 export type CreateCardProgramTopUpError = CreateCardProgramTopUpErrors[keyof CreateCardProgramTopUpErrors];
 
 export type CreateCardProgramTopUpResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: TopUp;
 };
 
 export type CreateCardProgramTopUpResponse = CreateCardProgramTopUpResponses[keyof CreateCardProgramTopUpResponses];
@@ -1672,9 +2159,7 @@ export type GetCardProgramTopUpErrors = {
 export type GetCardProgramTopUpError = GetCardProgramTopUpErrors[keyof GetCardProgramTopUpErrors];
 
 export type GetCardProgramTopUpResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: TopUp;
 };
 
 export type GetCardProgramTopUpResponse = GetCardProgramTopUpResponses[keyof GetCardProgramTopUpResponses];
@@ -1737,9 +2222,7 @@ export type ListCardholdersErrors = {
 export type ListCardholdersError = ListCardholdersErrors[keyof ListCardholdersErrors];
 
 export type ListCardholdersResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PageCardholder;
 };
 
 export type ListCardholdersResponse = ListCardholdersResponses[keyof ListCardholdersResponses];
@@ -1813,9 +2296,7 @@ export type CreateCardholderErrors = {
 export type CreateCardholderError = CreateCardholderErrors[keyof CreateCardholderErrors];
 
 export type CreateCardholderResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: Cardholder;
 };
 
 export type CreateCardholderResponse = CreateCardholderResponses[keyof CreateCardholderResponses];
@@ -1866,9 +2347,7 @@ export type GetCardholderErrors = {
 export type GetCardholderError = GetCardholderErrors[keyof GetCardholderErrors];
 
 export type GetCardholderResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Cardholder;
 };
 
 export type GetCardholderResponse = GetCardholderResponses[keyof GetCardholderResponses];
@@ -1932,9 +2411,7 @@ export type ListCardsErrors = {
 export type ListCardsError = ListCardsErrors[keyof ListCardsErrors];
 
 export type ListCardsResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PageCard;
 };
 
 export type ListCardsResponse = ListCardsResponses[keyof ListCardsResponses];
@@ -2008,9 +2485,7 @@ export type IssueCardErrors = {
 export type IssueCardError = IssueCardErrors[keyof IssueCardErrors];
 
 export type IssueCardResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: Card;
 };
 
 export type IssueCardResponse = IssueCardResponses[keyof IssueCardResponses];
@@ -2061,17 +2536,13 @@ export type GetCardErrors = {
 export type GetCardError = GetCardErrors[keyof GetCardErrors];
 
 export type GetCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type GetCardResponse = GetCardResponses[keyof GetCardResponses];
 
 export type ActivateCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: CardLocation;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2132,9 +2603,7 @@ export type ActivateCardErrors = {
 export type ActivateCardError = ActivateCardErrors[keyof ActivateCardErrors];
 
 export type ActivateCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type ActivateCardResponse = ActivateCardResponses[keyof ActivateCardResponses];
@@ -2185,17 +2654,13 @@ export type GetCardBalanceErrors = {
 export type GetCardBalanceError = GetCardBalanceErrors[keyof GetCardBalanceErrors];
 
 export type GetCardBalanceResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: CardBalance;
 };
 
 export type GetCardBalanceResponse = GetCardBalanceResponses[keyof GetCardBalanceResponses];
 
 export type CloseCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: CardLocation;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2256,17 +2721,13 @@ export type CloseCardErrors = {
 export type CloseCardError = CloseCardErrors[keyof CloseCardErrors];
 
 export type CloseCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type CloseCardResponse = CloseCardResponses[keyof CloseCardResponses];
 
 export type FreezeCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: CardLocation;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2327,9 +2788,7 @@ export type FreezeCardErrors = {
 export type FreezeCardError = FreezeCardErrors[keyof FreezeCardErrors];
 
 export type FreezeCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type FreezeCardResponse = FreezeCardResponses[keyof FreezeCardResponses];
@@ -2408,9 +2867,7 @@ export type FundCardErrors = {
 export type FundCardError = FundCardErrors[keyof FundCardErrors];
 
 export type FundCardResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: CardTransfer;
 };
 
 export type FundCardResponse = FundCardResponses[keyof FundCardResponses];
@@ -2482,17 +2939,13 @@ export type ListCardMovementsErrors = {
 export type ListCardMovementsError = ListCardMovementsErrors[keyof ListCardMovementsErrors];
 
 export type ListCardMovementsResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: CardMovementPage;
 };
 
 export type ListCardMovementsResponse = ListCardMovementsResponses[keyof ListCardMovementsResponses];
 
 export type SetCardPinData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: SetPin;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2549,17 +3002,13 @@ export type SetCardPinErrors = {
 export type SetCardPinError = SetCardPinErrors[keyof SetCardPinErrors];
 
 export type SetCardPinResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PinResult;
 };
 
 export type SetCardPinResponse = SetCardPinResponses[keyof SetCardPinResponses];
 
 export type ChangeCardPinData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: ChangePin;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2616,17 +3065,13 @@ export type ChangeCardPinErrors = {
 export type ChangeCardPinError = ChangeCardPinErrors[keyof ChangeCardPinErrors];
 
 export type ChangeCardPinResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PinResult;
 };
 
 export type ChangeCardPinResponse = ChangeCardPinResponses[keyof ChangeCardPinResponses];
 
 export type ReportCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: CardReport;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2687,9 +3132,7 @@ export type ReportCardErrors = {
 export type ReportCardError = ReportCardErrors[keyof ReportCardErrors];
 
 export type ReportCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type ReportCardResponse = ReportCardResponses[keyof ReportCardResponses];
@@ -2768,17 +3211,13 @@ export type ReturnCardMoneyErrors = {
 export type ReturnCardMoneyError = ReturnCardMoneyErrors[keyof ReturnCardMoneyErrors];
 
 export type ReturnCardMoneyResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: CardTransfer;
 };
 
 export type ReturnCardMoneyResponse = ReturnCardMoneyResponses[keyof ReturnCardMoneyResponses];
 
 export type RevealCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: NewReveal;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -2839,9 +3278,7 @@ export type RevealCardErrors = {
 export type RevealCardError = RevealCardErrors[keyof RevealCardErrors];
 
 export type RevealCardResponses = {
-    201: {
-        [key: string]: unknown;
-    };
+    201: RevealLink;
 };
 
 export type RevealCardResponse = RevealCardResponses[keyof RevealCardResponses];
@@ -2905,9 +3342,7 @@ export type ListCardTransfersErrors = {
 export type ListCardTransfersError = ListCardTransfersErrors[keyof ListCardTransfersErrors];
 
 export type ListCardTransfersResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: PageCardTransfer;
 };
 
 export type ListCardTransfersResponse = ListCardTransfersResponses[keyof ListCardTransfersResponses];
@@ -2959,17 +3394,13 @@ export type GetCardTransferErrors = {
 export type GetCardTransferError = GetCardTransferErrors[keyof GetCardTransferErrors];
 
 export type GetCardTransferResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: CardTransfer;
 };
 
 export type GetCardTransferResponse = GetCardTransferResponses[keyof GetCardTransferResponses];
 
 export type UnfreezeCardData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: CardLocation;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -3030,9 +3461,7 @@ export type UnfreezeCardErrors = {
 export type UnfreezeCardError = UnfreezeCardErrors[keyof UnfreezeCardErrors];
 
 export type UnfreezeCardResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: Card;
 };
 
 export type UnfreezeCardResponse = UnfreezeCardResponses[keyof UnfreezeCardResponses];
@@ -4793,9 +5222,7 @@ export type CreateMoneyOutResponses = {
 export type CreateMoneyOutResponse = CreateMoneyOutResponses[keyof CreateMoneyOutResponses];
 
 export type SimulateCardPurchaseData = {
-    body: {
-        [key: string]: unknown;
-    };
+    body: NewSandboxPurchase;
     headers?: {
         /**
          * The API version (a date) whose shapes this request and its answer use; without it, the newest (2026-11-30). The answer's `Flux-Version` header says which version served it. See the versioning policy in the description.
@@ -4851,9 +5278,7 @@ export type SimulateCardPurchaseErrors = {
 export type SimulateCardPurchaseError = SimulateCardPurchaseErrors[keyof SimulateCardPurchaseErrors];
 
 export type SimulateCardPurchaseResponses = {
-    200: {
-        [key: string]: unknown;
-    };
+    200: SandboxPurchase;
 };
 
 export type SimulateCardPurchaseResponse = SimulateCardPurchaseResponses[keyof SimulateCardPurchaseResponses];

@@ -3,23 +3,35 @@
 from .account import Account
 from .account_detail_response import AccountDetailResponse
 from .account_response import AccountResponse
-from .activate_card_body import ActivateCardBody
-from .activate_card_response_200 import ActivateCardResponse200
 from .advance_remittance import AdvanceRemittance
 from .advance_remittance_status_type_1 import AdvanceRemittanceStatusType1
 from .advance_remittance_status_type_2_type_1 import AdvanceRemittanceStatusType2Type1
 from .advance_remittance_status_type_3_type_1 import AdvanceRemittanceStatusType3Type1
 from .balance_response import BalanceResponse
 from .bank import Bank
+from .card import Card
+from .card_balance import CardBalance
+from .card_balance_currency import CardBalanceCurrency
+from .card_location import CardLocation
+from .card_movement import CardMovement
+from .card_movement_page import CardMovementPage
+from .card_program import CardProgram
+from .card_program_currency import CardProgramCurrency
+from .card_report import CardReport
+from .card_status import CardStatus
+from .card_transfer import CardTransfer
+from .card_transfer_currency import CardTransferCurrency
+from .card_transfer_direction import CardTransferDirection
+from .card_transfer_failure import CardTransferFailure
+from .card_transfer_status import CardTransferStatus
+from .card_type import CardType
+from .cardholder import Cardholder
+from .cardholder_address import CardholderAddress
+from .cardholder_profile import CardholderProfile
 from .cep import Cep
-from .change_card_pin_body import ChangeCardPinBody
-from .change_card_pin_response_200 import ChangeCardPinResponse200
+from .change_pin import ChangePin
 from .clabe_detail import ClabeDetail
-from .close_card_body import CloseCardBody
-from .close_card_response_200 import CloseCardResponse200
 from .create_account_request import CreateAccountRequest
-from .create_card_program_top_up_response_201 import CreateCardProgramTopUpResponse201
-from .create_cardholder_response_201 import CreateCardholderResponse201
 from .create_ledger_account import CreateLedgerAccount
 from .create_ledger_account_currency import CreateLedgerAccountCurrency
 from .create_ledger_account_metadata import CreateLedgerAccountMetadata
@@ -37,6 +49,7 @@ from .create_webhook import CreateWebhook
 from .create_webhook_webhook_type import CreateWebhookWebhookType
 from .debit_card_detail import DebitCardDetail
 from .debit_card_in import DebitCardIn
+from .decline_reason import DeclineReason
 from .delivery import Delivery
 from .delivery_attempt import DeliveryAttempt
 from .delivery_payload import DeliveryPayload
@@ -47,27 +60,11 @@ from .field_error import FieldError
 from .fincore_event import FincoreEvent
 from .fincore_event_body import FincoreEventBody
 from .flux_version import FluxVersion
-from .freeze_card_body import FreezeCardBody
-from .freeze_card_response_200 import FreezeCardResponse200
-from .fund_card_response_201 import FundCardResponse201
-from .get_card_balance_response_200 import GetCardBalanceResponse200
-from .get_card_program_response_200 import GetCardProgramResponse200
-from .get_card_program_top_up_response_200 import GetCardProgramTopUpResponse200
-from .get_card_response_200 import GetCardResponse200
-from .get_card_transfer_response_200 import GetCardTransferResponse200
-from .get_cardholder_response_200 import GetCardholderResponse200
-from .get_pin_encryption_key_response_200 import GetPinEncryptionKeyResponse200
 from .inbound_ack import InboundAck
 from .instrument import Instrument
-from .issue_card_response_201 import IssueCardResponse201
 from .ledger_balance import LedgerBalance
 from .ledger_operation import LedgerOperation
 from .ledger_operation_direction import LedgerOperationDirection
-from .list_card_movements_response_200 import ListCardMovementsResponse200
-from .list_card_program_top_ups_response_200 import ListCardProgramTopUpsResponse200
-from .list_card_transfers_response_200 import ListCardTransfersResponse200
-from .list_cardholders_response_200 import ListCardholdersResponse200
-from .list_cards_response_200 import ListCardsResponse200
 from .list_remittances_status import ListRemittancesStatus
 from .list_transactions_kind import ListTransactionsKind
 from .list_transactions_status import ListTransactionsStatus
@@ -81,12 +78,21 @@ from .new_cardholder import NewCardholder
 from .new_remittance import NewRemittance
 from .new_remittance_currency import NewRemittanceCurrency
 from .new_remittance_metadata_type_0 import NewRemittanceMetadataType0
+from .new_reveal import NewReveal
+from .new_sandbox_purchase import NewSandboxPurchase
 from .new_top_up import NewTopUp
 from .new_top_up_currency import NewTopUpCurrency
 from .page_account import PageAccount
 from .page_account_data_item import PageAccountDataItem
 from .page_bank import PageBank
 from .page_bank_data_item import PageBankDataItem
+from .page_card import PageCard
+from .page_card_data_item import PageCardDataItem
+from .page_card_transfer import PageCardTransfer
+from .page_card_transfer_data_item import PageCardTransferDataItem
+from .page_card_transfer_data_item_currency import PageCardTransferDataItemCurrency
+from .page_cardholder import PageCardholder
+from .page_cardholder_data_item import PageCardholderDataItem
 from .page_delivery import PageDelivery
 from .page_delivery_data_item import PageDeliveryDataItem
 from .page_delivery_data_item_payload import PageDeliveryDataItemPayload
@@ -96,6 +102,9 @@ from .page_remittance import PageRemittance
 from .page_remittance_data_item import PageRemittanceDataItem
 from .page_remittance_data_item_masked_beneficiary import PageRemittanceDataItemMaskedBeneficiary
 from .page_remittance_data_item_metadata_type_0 import PageRemittanceDataItemMetadataType0
+from .page_top_up import PageTopUp
+from .page_top_up_data_item import PageTopUpDataItem
+from .page_top_up_data_item_currency import PageTopUpDataItemCurrency
 from .page_transaction import PageTransaction
 from .page_transaction_data_item import PageTransactionDataItem
 from .page_transaction_data_item_counterparty_type_0 import PageTransactionDataItemCounterpartyType0
@@ -105,8 +114,19 @@ from .pagination import Pagination
 from .person_data_response import PersonDataResponse
 from .person_list_response import PersonListResponse
 from .person_response import PersonResponse
+from .pin_algorithm import PinAlgorithm
+from .pin_encryption_key import PinEncryptionKey
+from .pin_encryption_key_encoding import PinEncryptionKeyEncoding
+from .pin_encryption_key_format import PinEncryptionKeyFormat
+from .pin_encryption_key_hash import PinEncryptionKeyHash
+from .pin_outcome import PinOutcome
+from .pin_result import PinResult
 from .problem import Problem
 from .problem_code import ProblemCode
+from .program_at_provider import ProgramAtProvider
+from .program_at_provider_name import ProgramAtProviderName
+from .program_balance import ProgramBalance
+from .purchase_status import PurchaseStatus
 from .receive_felix_callback_body_type_0 import ReceiveFelixCallbackBodyType0
 from .receive_felix_callback_response_200 import ReceiveFelixCallbackResponse200
 from .refund import Refund
@@ -122,26 +142,23 @@ from .remittance_account_type import RemittanceAccountType
 from .remittance_beneficiary import RemittanceBeneficiary
 from .remittance_masked_beneficiary import RemittanceMaskedBeneficiary
 from .remittance_metadata_type_0 import RemittanceMetadataType0
-from .report_card_body import ReportCardBody
-from .report_card_response_200 import ReportCardResponse200
-from .return_card_money_response_201 import ReturnCardMoneyResponse201
-from .reveal_card_body import RevealCardBody
-from .reveal_card_response_201 import RevealCardResponse201
+from .report_reason import ReportReason
+from .reveal_link import RevealLink
+from .reveal_show import RevealShow
 from .rotated_secret import RotatedSecret
 from .sandbox_advance_remittance_response_202 import SandboxAdvanceRemittanceResponse202
-from .set_card_pin_body import SetCardPinBody
-from .set_card_pin_response_200 import SetCardPinResponse200
+from .sandbox_purchase import SandboxPurchase
+from .set_pin import SetPin
 from .settlement import Settlement
-from .simulate_card_purchase_body import SimulateCardPurchaseBody
-from .simulate_card_purchase_response_200 import SimulateCardPurchaseResponse200
 from .simulate_money_in import SimulateMoneyIn
 from .status_change import StatusChange
+from .top_up import TopUp
+from .top_up_currency import TopUpCurrency
+from .top_up_status import TopUpStatus
 from .transaction import Transaction
 from .transaction_counterparty_type_0 import TransactionCounterpartyType0
 from .transaction_operation import TransactionOperation
 from .transaction_response import TransactionResponse
-from .unfreeze_card_body import UnfreezeCardBody
-from .unfreeze_card_response_200 import UnfreezeCardResponse200
 from .update_webhook import UpdateWebhook
 from .update_webhook_webhook_status_type_1 import UpdateWebhookWebhookStatusType1
 from .update_webhook_webhook_status_type_2_type_1 import UpdateWebhookWebhookStatusType2Type1
@@ -156,23 +173,35 @@ __all__ = (
     "Account",
     "AccountDetailResponse",
     "AccountResponse",
-    "ActivateCardBody",
-    "ActivateCardResponse200",
     "AdvanceRemittance",
     "AdvanceRemittanceStatusType1",
     "AdvanceRemittanceStatusType2Type1",
     "AdvanceRemittanceStatusType3Type1",
     "BalanceResponse",
     "Bank",
+    "Card",
+    "CardBalance",
+    "CardBalanceCurrency",
+    "Cardholder",
+    "CardholderAddress",
+    "CardholderProfile",
+    "CardLocation",
+    "CardMovement",
+    "CardMovementPage",
+    "CardProgram",
+    "CardProgramCurrency",
+    "CardReport",
+    "CardStatus",
+    "CardTransfer",
+    "CardTransferCurrency",
+    "CardTransferDirection",
+    "CardTransferFailure",
+    "CardTransferStatus",
+    "CardType",
     "Cep",
-    "ChangeCardPinBody",
-    "ChangeCardPinResponse200",
+    "ChangePin",
     "ClabeDetail",
-    "CloseCardBody",
-    "CloseCardResponse200",
     "CreateAccountRequest",
-    "CreateCardholderResponse201",
-    "CreateCardProgramTopUpResponse201",
     "CreateLedgerAccount",
     "CreateLedgerAccountCurrency",
     "CreateLedgerAccountMetadata",
@@ -190,6 +219,7 @@ __all__ = (
     "CreateWebhookWebhookType",
     "DebitCardDetail",
     "DebitCardIn",
+    "DeclineReason",
     "Delivery",
     "DeliveryAttempt",
     "DeliveryPayload",
@@ -200,27 +230,11 @@ __all__ = (
     "FincoreEvent",
     "FincoreEventBody",
     "FluxVersion",
-    "FreezeCardBody",
-    "FreezeCardResponse200",
-    "FundCardResponse201",
-    "GetCardBalanceResponse200",
-    "GetCardholderResponse200",
-    "GetCardProgramResponse200",
-    "GetCardProgramTopUpResponse200",
-    "GetCardResponse200",
-    "GetCardTransferResponse200",
-    "GetPinEncryptionKeyResponse200",
     "InboundAck",
     "Instrument",
-    "IssueCardResponse201",
     "LedgerBalance",
     "LedgerOperation",
     "LedgerOperationDirection",
-    "ListCardholdersResponse200",
-    "ListCardMovementsResponse200",
-    "ListCardProgramTopUpsResponse200",
-    "ListCardsResponse200",
-    "ListCardTransfersResponse200",
     "ListRemittancesStatus",
     "ListTransactionsKind",
     "ListTransactionsStatus",
@@ -234,12 +248,21 @@ __all__ = (
     "NewRemittance",
     "NewRemittanceCurrency",
     "NewRemittanceMetadataType0",
+    "NewReveal",
+    "NewSandboxPurchase",
     "NewTopUp",
     "NewTopUpCurrency",
     "PageAccount",
     "PageAccountDataItem",
     "PageBank",
     "PageBankDataItem",
+    "PageCard",
+    "PageCardDataItem",
+    "PageCardholder",
+    "PageCardholderDataItem",
+    "PageCardTransfer",
+    "PageCardTransferDataItem",
+    "PageCardTransferDataItemCurrency",
     "PageDelivery",
     "PageDeliveryDataItem",
     "PageDeliveryDataItemPayload",
@@ -249,6 +272,9 @@ __all__ = (
     "PageRemittanceDataItem",
     "PageRemittanceDataItemMaskedBeneficiary",
     "PageRemittanceDataItemMetadataType0",
+    "PageTopUp",
+    "PageTopUpDataItem",
+    "PageTopUpDataItemCurrency",
     "PageTransaction",
     "PageTransactionDataItem",
     "PageTransactionDataItemCounterpartyType0",
@@ -258,8 +284,19 @@ __all__ = (
     "PersonDataResponse",
     "PersonListResponse",
     "PersonResponse",
+    "PinAlgorithm",
+    "PinEncryptionKey",
+    "PinEncryptionKeyEncoding",
+    "PinEncryptionKeyFormat",
+    "PinEncryptionKeyHash",
+    "PinOutcome",
+    "PinResult",
     "Problem",
     "ProblemCode",
+    "ProgramAtProvider",
+    "ProgramAtProviderName",
+    "ProgramBalance",
+    "PurchaseStatus",
     "ReceiveFelixCallbackBodyType0",
     "ReceiveFelixCallbackResponse200",
     "Refund",
@@ -275,26 +312,23 @@ __all__ = (
     "RemittanceBeneficiary",
     "RemittanceMaskedBeneficiary",
     "RemittanceMetadataType0",
-    "ReportCardBody",
-    "ReportCardResponse200",
-    "ReturnCardMoneyResponse201",
-    "RevealCardBody",
-    "RevealCardResponse201",
+    "ReportReason",
+    "RevealLink",
+    "RevealShow",
     "RotatedSecret",
     "SandboxAdvanceRemittanceResponse202",
-    "SetCardPinBody",
-    "SetCardPinResponse200",
+    "SandboxPurchase",
+    "SetPin",
     "Settlement",
-    "SimulateCardPurchaseBody",
-    "SimulateCardPurchaseResponse200",
     "SimulateMoneyIn",
     "StatusChange",
+    "TopUp",
+    "TopUpCurrency",
+    "TopUpStatus",
     "Transaction",
     "TransactionCounterpartyType0",
     "TransactionOperation",
     "TransactionResponse",
-    "UnfreezeCardBody",
-    "UnfreezeCardResponse200",
     "UpdateWebhook",
     "UpdateWebhookWebhookStatusType1",
     "UpdateWebhookWebhookStatusType2Type1",

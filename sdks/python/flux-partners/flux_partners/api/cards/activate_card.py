@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.activate_card_body import ActivateCardBody
-from ...models.activate_card_response_200 import ActivateCardResponse200
+from ...models.card import Card
+from ...models.card_location import CardLocation
 from ...models.flux_version import FluxVersion
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: ActivateCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ActivateCardResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 200:
-        response_200 = ActivateCardResponse200.from_dict(response.json())
+        response_200 = Card.from_dict(response.json())
 
         return response_200
 
@@ -105,9 +103,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ActivateCardResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,23 +117,25 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ActivateCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ActivateCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Activate a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ActivateCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivateCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -159,23 +157,25 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ActivateCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ActivateCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Activate a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ActivateCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivateCardResponse200 | Problem
+        Card | Problem
     """
 
     return sync_detailed(
@@ -192,23 +192,25 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ActivateCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ActivateCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Activate a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ActivateCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivateCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -228,23 +230,25 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ActivateCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ActivateCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Activate a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ActivateCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivateCardResponse200 | Problem
+        Card | Problem
     """
 
     return (

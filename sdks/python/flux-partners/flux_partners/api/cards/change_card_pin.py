@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.change_card_pin_body import ChangeCardPinBody
-from ...models.change_card_pin_response_200 import ChangeCardPinResponse200
+from ...models.change_pin import ChangePin
 from ...models.flux_version import FluxVersion
+from ...models.pin_result import PinResult
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: ChangeCardPinBody,
+    body: ChangePin,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ChangeCardPinResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PinResult | Problem | None:
     if response.status_code == 200:
-        response_200 = ChangeCardPinResponse200.from_dict(response.json())
+        response_200 = PinResult.from_dict(response.json())
 
         return response_200
 
@@ -100,9 +98,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ChangeCardPinResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PinResult | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,23 +112,24 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ChangeCardPinBody,
+    body: ChangePin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ChangeCardPinResponse200 | Problem]:
+) -> Response[PinResult | Problem]:
     """Change a card's PIN
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ChangeCardPinBody):
+        body (ChangePin): `PUT …/pin`: the current and the new PIN, each ciphered on the end
+            user's device.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChangeCardPinResponse200 | Problem]
+        Response[PinResult | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -154,23 +151,24 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ChangeCardPinBody,
+    body: ChangePin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ChangeCardPinResponse200 | Problem | None:
+) -> PinResult | Problem | None:
     """Change a card's PIN
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ChangeCardPinBody):
+        body (ChangePin): `PUT …/pin`: the current and the new PIN, each ciphered on the end
+            user's device.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChangeCardPinResponse200 | Problem
+        PinResult | Problem
     """
 
     return sync_detailed(
@@ -187,23 +185,24 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ChangeCardPinBody,
+    body: ChangePin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ChangeCardPinResponse200 | Problem]:
+) -> Response[PinResult | Problem]:
     """Change a card's PIN
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ChangeCardPinBody):
+        body (ChangePin): `PUT …/pin`: the current and the new PIN, each ciphered on the end
+            user's device.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ChangeCardPinResponse200 | Problem]
+        Response[PinResult | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -223,23 +222,24 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ChangeCardPinBody,
+    body: ChangePin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ChangeCardPinResponse200 | Problem | None:
+) -> PinResult | Problem | None:
     """Change a card's PIN
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ChangeCardPinBody):
+        body (ChangePin): `PUT …/pin`: the current and the new PIN, each ciphered on the end
+            user's device.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ChangeCardPinResponse200 | Problem
+        PinResult | Problem
     """
 
     return (

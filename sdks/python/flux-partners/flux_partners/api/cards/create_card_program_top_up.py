@@ -7,10 +7,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.create_card_program_top_up_response_201 import CreateCardProgramTopUpResponse201
 from ...models.flux_version import FluxVersion
 from ...models.new_top_up import NewTopUp
 from ...models.problem import Problem
+from ...models.top_up import TopUp
 from ...types import UNSET, Response, Unset
 
 
@@ -42,11 +42,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CreateCardProgramTopUpResponse201 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TopUp | None:
     if response.status_code == 201:
-        response_201 = CreateCardProgramTopUpResponse201.from_dict(response.json())
+        response_201 = TopUp.from_dict(response.json())
 
         return response_201
 
@@ -116,9 +114,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CreateCardProgramTopUpResponse201 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TopUp]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -134,7 +130,7 @@ def sync_detailed(
     body: NewTopUp,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[CreateCardProgramTopUpResponse201 | Problem]:
+) -> Response[Problem | TopUp]:
     """Top up the card program
 
      Pays the program from the client's SPEI funds, then credits it at NeCIPCo once the payment
@@ -151,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateCardProgramTopUpResponse201 | Problem]
+        Response[Problem | TopUp]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +171,7 @@ def sync(
     body: NewTopUp,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> CreateCardProgramTopUpResponse201 | Problem | None:
+) -> Problem | TopUp | None:
     """Top up the card program
 
      Pays the program from the client's SPEI funds, then credits it at NeCIPCo once the payment
@@ -192,7 +188,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateCardProgramTopUpResponse201 | Problem
+        Problem | TopUp
     """
 
     return sync_detailed(
@@ -211,7 +207,7 @@ async def asyncio_detailed(
     body: NewTopUp,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[CreateCardProgramTopUpResponse201 | Problem]:
+) -> Response[Problem | TopUp]:
     """Top up the card program
 
      Pays the program from the client's SPEI funds, then credits it at NeCIPCo once the payment
@@ -228,7 +224,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateCardProgramTopUpResponse201 | Problem]
+        Response[Problem | TopUp]
     """
 
     kwargs = _get_kwargs(
@@ -250,7 +246,7 @@ async def asyncio(
     body: NewTopUp,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> CreateCardProgramTopUpResponse201 | Problem | None:
+) -> Problem | TopUp | None:
     """Top up the card program
 
      Pays the program from the client's SPEI funds, then credits it at NeCIPCo once the payment
@@ -267,7 +263,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateCardProgramTopUpResponse201 | Problem
+        Problem | TopUp
     """
 
     return (

@@ -7,7 +7,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.create_cardholder_response_201 import CreateCardholderResponse201
+from ...models.cardholder import Cardholder
 from ...models.flux_version import FluxVersion
 from ...models.new_cardholder import NewCardholder
 from ...models.problem import Problem
@@ -43,11 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CreateCardholderResponse201 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Cardholder | Problem | None:
     if response.status_code == 201:
-        response_201 = CreateCardholderResponse201.from_dict(response.json())
+        response_201 = Cardholder.from_dict(response.json())
 
         return response_201
 
@@ -114,7 +112,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CreateCardholderResponse201 | Problem]:
+) -> Response[Cardholder | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,7 +128,7 @@ def sync_detailed(
     body: NewCardholder,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[CreateCardholderResponse201 | Problem]:
+) -> Response[Cardholder | Problem]:
     """Create a cardholder
 
      The person a card is issued to. RFC and CURP check digits are verified; state, gender and marital
@@ -149,7 +147,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateCardholderResponse201 | Problem]
+        Response[Cardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +171,7 @@ def sync(
     body: NewCardholder,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> CreateCardholderResponse201 | Problem | None:
+) -> Cardholder | Problem | None:
     """Create a cardholder
 
      The person a card is issued to. RFC and CURP check digits are verified; state, gender and marital
@@ -192,7 +190,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateCardholderResponse201 | Problem
+        Cardholder | Problem
     """
 
     return sync_detailed(
@@ -211,7 +209,7 @@ async def asyncio_detailed(
     body: NewCardholder,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[CreateCardholderResponse201 | Problem]:
+) -> Response[Cardholder | Problem]:
     """Create a cardholder
 
      The person a card is issued to. RFC and CURP check digits are verified; state, gender and marital
@@ -230,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CreateCardholderResponse201 | Problem]
+        Response[Cardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -252,7 +250,7 @@ async def asyncio(
     body: NewCardholder,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> CreateCardholderResponse201 | Problem | None:
+) -> Cardholder | Problem | None:
     """Create a cardholder
 
      The person a card is issued to. RFC and CURP check digits are verified; state, gender and marital
@@ -271,7 +269,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CreateCardholderResponse201 | Problem
+        Cardholder | Problem
     """
 
     return (

@@ -7,9 +7,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card import Card
+from ...models.card_location import CardLocation
 from ...models.flux_version import FluxVersion
-from ...models.freeze_card_body import FreezeCardBody
-from ...models.freeze_card_response_200 import FreezeCardResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: FreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> FreezeCardResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 200:
-        response_200 = FreezeCardResponse200.from_dict(response.json())
+        response_200 = Card.from_dict(response.json())
 
         return response_200
 
@@ -105,9 +103,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[FreezeCardResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,9 +117,9 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: FreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[FreezeCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Freeze a card
 
      Declines new purchases until the card is unfrozen.
@@ -132,14 +128,16 @@ def sync_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (FreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FreezeCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,9 +159,9 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: FreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> FreezeCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Freeze a card
 
      Declines new purchases until the card is unfrozen.
@@ -172,14 +170,16 @@ def sync(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (FreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FreezeCardResponse200 | Problem
+        Card | Problem
     """
 
     return sync_detailed(
@@ -196,9 +196,9 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: FreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[FreezeCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Freeze a card
 
      Declines new purchases until the card is unfrozen.
@@ -207,14 +207,16 @@ async def asyncio_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (FreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FreezeCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -234,9 +236,9 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: FreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> FreezeCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Freeze a card
 
      Declines new purchases until the card is unfrozen.
@@ -245,14 +247,16 @@ async def asyncio(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (FreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FreezeCardResponse200 | Problem
+        Card | Problem
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_transfer import CardTransfer
 from ...models.flux_version import FluxVersion
-from ...models.fund_card_response_201 import FundCardResponse201
 from ...models.new_card_transfer import NewCardTransfer
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -44,11 +44,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> FundCardResponse201 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CardTransfer | Problem | None:
     if response.status_code == 201:
-        response_201 = FundCardResponse201.from_dict(response.json())
+        response_201 = CardTransfer.from_dict(response.json())
 
         return response_201
 
@@ -120,7 +118,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[FundCardResponse201 | Problem]:
+) -> Response[CardTransfer | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -137,7 +135,7 @@ def sync_detailed(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[FundCardResponse201 | Problem]:
+) -> Response[CardTransfer | Problem]:
     """Fund a card from the card program
 
      Needs an `Idempotency-Key`. NeCIPCo is called at most once per transfer; a lost answer is decided
@@ -155,7 +153,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FundCardResponse201 | Problem]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +179,7 @@ def sync(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> FundCardResponse201 | Problem | None:
+) -> CardTransfer | Problem | None:
     """Fund a card from the card program
 
      Needs an `Idempotency-Key`. NeCIPCo is called at most once per transfer; a lost answer is decided
@@ -199,7 +197,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FundCardResponse201 | Problem
+        CardTransfer | Problem
     """
 
     return sync_detailed(
@@ -220,7 +218,7 @@ async def asyncio_detailed(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[FundCardResponse201 | Problem]:
+) -> Response[CardTransfer | Problem]:
     """Fund a card from the card program
 
      Needs an `Idempotency-Key`. NeCIPCo is called at most once per transfer; a lost answer is decided
@@ -238,7 +236,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[FundCardResponse201 | Problem]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -262,7 +260,7 @@ async def asyncio(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> FundCardResponse201 | Problem | None:
+) -> CardTransfer | Problem | None:
     """Fund a card from the card program
 
      Needs an `Idempotency-Key`. NeCIPCo is called at most once per transfer; a lost answer is decided
@@ -280,7 +278,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        FundCardResponse201 | Problem
+        CardTransfer | Problem
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card import Card
 from ...models.flux_version import FluxVersion
-from ...models.get_card_response_200 import GetCardResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -35,11 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 200:
-        response_200 = GetCardResponse200.from_dict(response.json())
+        response_200 = Card.from_dict(response.json())
 
         return response_200
 
@@ -79,9 +77,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Get a card
 
     Args:
@@ -109,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Get a card
 
     Args:
@@ -144,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardResponse200 | Problem
+        Card | Problem
     """
 
     return sync_detailed(
@@ -161,7 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardResponse200 | Problem]:
+) -> Response[Card | Problem]:
     """Get a card
 
     Args:
@@ -174,7 +170,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardResponse200 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +190,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardResponse200 | Problem | None:
+) -> Card | Problem | None:
     """Get a card
 
     Args:
@@ -207,7 +203,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardResponse200 | Problem
+        Card | Problem
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_balance import CardBalance
 from ...models.flux_version import FluxVersion
-from ...models.get_card_balance_response_200 import GetCardBalanceResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -35,11 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardBalanceResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CardBalance | Problem | None:
     if response.status_code == 200:
-        response_200 = GetCardBalanceResponse200.from_dict(response.json())
+        response_200 = CardBalance.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +79,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardBalanceResponse200 | Problem]:
+) -> Response[CardBalance | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardBalanceResponse200 | Problem]:
+) -> Response[CardBalance | Problem]:
     """Get a card's balance
 
     Args:
@@ -109,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardBalanceResponse200 | Problem]
+        Response[CardBalance | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardBalanceResponse200 | Problem | None:
+) -> CardBalance | Problem | None:
     """Get a card's balance
 
     Args:
@@ -144,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardBalanceResponse200 | Problem
+        CardBalance | Problem
     """
 
     return sync_detailed(
@@ -161,7 +159,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardBalanceResponse200 | Problem]:
+) -> Response[CardBalance | Problem]:
     """Get a card's balance
 
     Args:
@@ -174,7 +172,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardBalanceResponse200 | Problem]
+        Response[CardBalance | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardBalanceResponse200 | Problem | None:
+) -> CardBalance | Problem | None:
     """Get a card's balance
 
     Args:
@@ -207,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardBalanceResponse200 | Problem
+        CardBalance | Problem
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_program import CardProgram
 from ...models.flux_version import FluxVersion
-from ...models.get_card_program_response_200 import GetCardProgramResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -33,11 +33,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardProgramResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CardProgram | Problem | None:
     if response.status_code == 200:
-        response_200 = GetCardProgramResponse200.from_dict(response.json())
+        response_200 = CardProgram.from_dict(response.json())
 
         return response_200
 
@@ -84,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardProgramResponse200 | Problem]:
+) -> Response[CardProgram | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -98,7 +96,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardProgramResponse200 | Problem]:
+) -> Response[CardProgram | Problem]:
     """Get the card program
 
      The client's card program: what it can fund cards with and what card money came back, in
@@ -113,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardProgramResponse200 | Problem]
+        Response[CardProgram | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +131,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardProgramResponse200 | Problem | None:
+) -> CardProgram | Problem | None:
     """Get the card program
 
      The client's card program: what it can fund cards with and what card money came back, in
@@ -148,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardProgramResponse200 | Problem
+        CardProgram | Problem
     """
 
     return sync_detailed(
@@ -163,7 +161,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardProgramResponse200 | Problem]:
+) -> Response[CardProgram | Problem]:
     """Get the card program
 
      The client's card program: what it can fund cards with and what card money came back, in
@@ -178,7 +176,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardProgramResponse200 | Problem]
+        Response[CardProgram | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -196,7 +194,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardProgramResponse200 | Problem | None:
+) -> CardProgram | Problem | None:
     """Get the card program
 
      The client's card program: what it can fund cards with and what card money came back, in
@@ -211,7 +209,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardProgramResponse200 | Problem
+        CardProgram | Problem
     """
 
     return (

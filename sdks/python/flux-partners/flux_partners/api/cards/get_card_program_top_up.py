@@ -8,8 +8,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.get_card_program_top_up_response_200 import GetCardProgramTopUpResponse200
 from ...models.problem import Problem
+from ...models.top_up import TopUp
 from ...types import UNSET, Response, Unset
 
 
@@ -35,11 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardProgramTopUpResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TopUp | None:
     if response.status_code == 200:
-        response_200 = GetCardProgramTopUpResponse200.from_dict(response.json())
+        response_200 = TopUp.from_dict(response.json())
 
         return response_200
 
@@ -79,9 +77,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardProgramTopUpResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | TopUp]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardProgramTopUpResponse200 | Problem]:
+) -> Response[Problem | TopUp]:
     """Get a card program top-up
 
     Args:
@@ -109,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardProgramTopUpResponse200 | Problem]
+        Response[Problem | TopUp]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardProgramTopUpResponse200 | Problem | None:
+) -> Problem | TopUp | None:
     """Get a card program top-up
 
     Args:
@@ -144,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardProgramTopUpResponse200 | Problem
+        Problem | TopUp
     """
 
     return sync_detailed(
@@ -161,7 +157,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardProgramTopUpResponse200 | Problem]:
+) -> Response[Problem | TopUp]:
     """Get a card program top-up
 
     Args:
@@ -174,7 +170,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardProgramTopUpResponse200 | Problem]
+        Response[Problem | TopUp]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +190,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardProgramTopUpResponse200 | Problem | None:
+) -> Problem | TopUp | None:
     """Get a card program top-up
 
     Args:
@@ -207,7 +203,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardProgramTopUpResponse200 | Problem
+        Problem | TopUp
     """
 
     return (

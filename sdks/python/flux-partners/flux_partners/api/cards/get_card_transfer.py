@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_transfer import CardTransfer
 from ...models.flux_version import FluxVersion
-from ...models.get_card_transfer_response_200 import GetCardTransferResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -37,11 +37,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardTransferResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CardTransfer | Problem | None:
     if response.status_code == 200:
-        response_200 = GetCardTransferResponse200.from_dict(response.json())
+        response_200 = CardTransfer.from_dict(response.json())
 
         return response_200
 
@@ -83,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardTransferResponse200 | Problem]:
+) -> Response[CardTransfer | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -99,7 +97,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardTransferResponse200 | Problem]:
+) -> Response[CardTransfer | Problem]:
     """Get a card funding or return
 
     Args:
@@ -113,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardTransferResponse200 | Problem]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -137,7 +135,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardTransferResponse200 | Problem | None:
+) -> CardTransfer | Problem | None:
     """Get a card funding or return
 
     Args:
@@ -151,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardTransferResponse200 | Problem
+        CardTransfer | Problem
     """
 
     return sync_detailed(
@@ -170,7 +168,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardTransferResponse200 | Problem]:
+) -> Response[CardTransfer | Problem]:
     """Get a card funding or return
 
     Args:
@@ -184,7 +182,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardTransferResponse200 | Problem]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -206,7 +204,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardTransferResponse200 | Problem | None:
+) -> CardTransfer | Problem | None:
     """Get a card funding or return
 
     Args:
@@ -220,7 +218,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardTransferResponse200 | Problem
+        CardTransfer | Problem
     """
 
     return (

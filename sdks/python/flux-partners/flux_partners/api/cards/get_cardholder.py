@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.cardholder import Cardholder
 from ...models.flux_version import FluxVersion
-from ...models.get_cardholder_response_200 import GetCardholderResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -35,11 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetCardholderResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Cardholder | Problem | None:
     if response.status_code == 200:
-        response_200 = GetCardholderResponse200.from_dict(response.json())
+        response_200 = Cardholder.from_dict(response.json())
 
         return response_200
 
@@ -81,7 +79,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetCardholderResponse200 | Problem]:
+) -> Response[Cardholder | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardholderResponse200 | Problem]:
+) -> Response[Cardholder | Problem]:
     """Get a cardholder
 
     Args:
@@ -109,7 +107,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardholderResponse200 | Problem]
+        Response[Cardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardholderResponse200 | Problem | None:
+) -> Cardholder | Problem | None:
     """Get a cardholder
 
     Args:
@@ -144,7 +142,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardholderResponse200 | Problem
+        Cardholder | Problem
     """
 
     return sync_detailed(
@@ -161,7 +159,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetCardholderResponse200 | Problem]:
+) -> Response[Cardholder | Problem]:
     """Get a cardholder
 
     Args:
@@ -174,7 +172,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetCardholderResponse200 | Problem]
+        Response[Cardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetCardholderResponse200 | Problem | None:
+) -> Cardholder | Problem | None:
     """Get a cardholder
 
     Args:
@@ -207,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetCardholderResponse200 | Problem
+        Cardholder | Problem
     """
 
     return (

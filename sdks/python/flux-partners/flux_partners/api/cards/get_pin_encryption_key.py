@@ -6,7 +6,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.get_pin_encryption_key_response_200 import GetPinEncryptionKeyResponse200
+from ...models.pin_encryption_key import PinEncryptionKey
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -30,9 +30,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> GetPinEncryptionKeyResponse200 | Problem | None:
+) -> PinEncryptionKey | Problem | None:
     if response.status_code == 200:
-        response_200 = GetPinEncryptionKeyResponse200.from_dict(response.json())
+        response_200 = PinEncryptionKey.from_dict(response.json())
 
         return response_200
 
@@ -74,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[GetPinEncryptionKeyResponse200 | Problem]:
+) -> Response[PinEncryptionKey | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +87,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetPinEncryptionKeyResponse200 | Problem]:
+) -> Response[PinEncryptionKey | Problem]:
     """Get the PIN encryption key
 
      The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in
@@ -101,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetPinEncryptionKeyResponse200 | Problem]
+        Response[PinEncryptionKey | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -119,7 +119,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetPinEncryptionKeyResponse200 | Problem | None:
+) -> PinEncryptionKey | Problem | None:
     """Get the PIN encryption key
 
      The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in
@@ -133,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetPinEncryptionKeyResponse200 | Problem
+        PinEncryptionKey | Problem
     """
 
     return sync_detailed(
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[GetPinEncryptionKeyResponse200 | Problem]:
+) -> Response[PinEncryptionKey | Problem]:
     """Get the PIN encryption key
 
      The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in
@@ -160,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[GetPinEncryptionKeyResponse200 | Problem]
+        Response[PinEncryptionKey | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +176,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     flux_version: FluxVersion | Unset = UNSET,
-) -> GetPinEncryptionKeyResponse200 | Problem | None:
+) -> PinEncryptionKey | Problem | None:
     """Get the PIN encryption key
 
      The RSA public key a PIN must be encrypted with before it is sent: Flux never receives a PIN in
@@ -190,7 +190,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        GetPinEncryptionKeyResponse200 | Problem
+        PinEncryptionKey | Problem
     """
 
     return (

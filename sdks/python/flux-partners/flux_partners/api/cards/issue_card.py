@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card import Card
 from ...models.flux_version import FluxVersion
-from ...models.issue_card_response_201 import IssueCardResponse201
 from ...models.new_card import NewCard
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
@@ -43,11 +43,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> IssueCardResponse201 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 201:
-        response_201 = IssueCardResponse201.from_dict(response.json())
+        response_201 = Card.from_dict(response.json())
 
         return response_201
 
@@ -112,9 +110,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[IssueCardResponse201 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -130,7 +126,7 @@ def sync_detailed(
     body: NewCard,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[IssueCardResponse201 | Problem]:
+) -> Response[Card | Problem]:
     """Issue a card
 
      A virtual card, or a physical one with its number encrypted with NeCIPCo's key. The end user's
@@ -149,7 +145,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[IssueCardResponse201 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -173,7 +169,7 @@ def sync(
     body: NewCard,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> IssueCardResponse201 | Problem | None:
+) -> Card | Problem | None:
     """Issue a card
 
      A virtual card, or a physical one with its number encrypted with NeCIPCo's key. The end user's
@@ -192,7 +188,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        IssueCardResponse201 | Problem
+        Card | Problem
     """
 
     return sync_detailed(
@@ -211,7 +207,7 @@ async def asyncio_detailed(
     body: NewCard,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[IssueCardResponse201 | Problem]:
+) -> Response[Card | Problem]:
     """Issue a card
 
      A virtual card, or a physical one with its number encrypted with NeCIPCo's key. The end user's
@@ -230,7 +226,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[IssueCardResponse201 | Problem]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -252,7 +248,7 @@ async def asyncio(
     body: NewCard,
     idempotency_key: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> IssueCardResponse201 | Problem | None:
+) -> Card | Problem | None:
     """Issue a card
 
      A virtual card, or a physical one with its number encrypted with NeCIPCo's key. The end user's
@@ -271,7 +267,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        IssueCardResponse201 | Problem
+        Card | Problem
     """
 
     return (

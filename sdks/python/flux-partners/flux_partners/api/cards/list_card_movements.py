@@ -7,8 +7,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_movement_page import CardMovementPage
 from ...models.flux_version import FluxVersion
-from ...models.list_card_movements_response_200 import ListCardMovementsResponse200
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -54,9 +54,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListCardMovementsResponse200 | Problem | None:
+) -> CardMovementPage | Problem | None:
     if response.status_code == 200:
-        response_200 = ListCardMovementsResponse200.from_dict(response.json())
+        response_200 = CardMovementPage.from_dict(response.json())
 
         return response_200
 
@@ -103,7 +103,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListCardMovementsResponse200 | Problem]:
+) -> Response[CardMovementPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -122,7 +122,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardMovementsResponse200 | Problem]:
+) -> Response[CardMovementPage | Problem]:
     """List a card's movements
 
     Args:
@@ -139,7 +139,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardMovementsResponse200 | Problem]
+        Response[CardMovementPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +169,7 @@ def sync(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardMovementsResponse200 | Problem | None:
+) -> CardMovementPage | Problem | None:
     """List a card's movements
 
     Args:
@@ -186,7 +186,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardMovementsResponse200 | Problem
+        CardMovementPage | Problem
     """
 
     return sync_detailed(
@@ -211,7 +211,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardMovementsResponse200 | Problem]:
+) -> Response[CardMovementPage | Problem]:
     """List a card's movements
 
     Args:
@@ -228,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardMovementsResponse200 | Problem]
+        Response[CardMovementPage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -256,7 +256,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardMovementsResponse200 | Problem | None:
+) -> CardMovementPage | Problem | None:
     """List a card's movements
 
     Args:
@@ -273,7 +273,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardMovementsResponse200 | Problem
+        CardMovementPage | Problem
     """
 
     return (

@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.list_card_program_top_ups_response_200 import ListCardProgramTopUpsResponse200
+from ...models.page_top_up import PageTopUp
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -44,11 +44,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListCardProgramTopUpsResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageTopUp | Problem | None:
     if response.status_code == 200:
-        response_200 = ListCardProgramTopUpsResponse200.from_dict(response.json())
+        response_200 = PageTopUp.from_dict(response.json())
 
         return response_200
 
@@ -93,9 +91,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListCardProgramTopUpsResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageTopUp | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,7 +107,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardProgramTopUpsResponse200 | Problem]:
+) -> Response[PageTopUp | Problem]:
     """List card program top-ups
 
     Args:
@@ -125,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardProgramTopUpsResponse200 | Problem]
+        Response[PageTopUp | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +145,7 @@ def sync(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardProgramTopUpsResponse200 | Problem | None:
+) -> PageTopUp | Problem | None:
     """List card program top-ups
 
     Args:
@@ -163,7 +159,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardProgramTopUpsResponse200 | Problem
+        PageTopUp | Problem
     """
 
     return sync_detailed(
@@ -182,7 +178,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardProgramTopUpsResponse200 | Problem]:
+) -> Response[PageTopUp | Problem]:
     """List card program top-ups
 
     Args:
@@ -196,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardProgramTopUpsResponse200 | Problem]
+        Response[PageTopUp | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -218,7 +214,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardProgramTopUpsResponse200 | Problem | None:
+) -> PageTopUp | Problem | None:
     """List card program top-ups
 
     Args:
@@ -232,7 +228,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardProgramTopUpsResponse200 | Problem
+        PageTopUp | Problem
     """
 
     return (

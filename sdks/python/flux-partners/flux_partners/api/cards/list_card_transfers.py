@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.list_card_transfers_response_200 import ListCardTransfersResponse200
+from ...models.page_card_transfer import PageCardTransfer
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -48,9 +48,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListCardTransfersResponse200 | Problem | None:
+) -> PageCardTransfer | Problem | None:
     if response.status_code == 200:
-        response_200 = ListCardTransfersResponse200.from_dict(response.json())
+        response_200 = PageCardTransfer.from_dict(response.json())
 
         return response_200
 
@@ -97,7 +97,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListCardTransfersResponse200 | Problem]:
+) -> Response[PageCardTransfer | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,7 +114,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardTransfersResponse200 | Problem]:
+) -> Response[PageCardTransfer | Problem]:
     """List a card's fundings and returns
 
     Args:
@@ -129,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardTransfersResponse200 | Problem]
+        Response[PageCardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -155,7 +155,7 @@ def sync(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardTransfersResponse200 | Problem | None:
+) -> PageCardTransfer | Problem | None:
     """List a card's fundings and returns
 
     Args:
@@ -170,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardTransfersResponse200 | Problem
+        PageCardTransfer | Problem
     """
 
     return sync_detailed(
@@ -191,7 +191,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardTransfersResponse200 | Problem]:
+) -> Response[PageCardTransfer | Problem]:
     """List a card's fundings and returns
 
     Args:
@@ -206,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardTransfersResponse200 | Problem]
+        Response[PageCardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -230,7 +230,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardTransfersResponse200 | Problem | None:
+) -> PageCardTransfer | Problem | None:
     """List a card's fundings and returns
 
     Args:
@@ -245,7 +245,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardTransfersResponse200 | Problem
+        PageCardTransfer | Problem
     """
 
     return (

@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.list_cardholders_response_200 import ListCardholdersResponse200
+from ...models.page_cardholder import PageCardholder
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -46,9 +46,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListCardholdersResponse200 | Problem | None:
+) -> PageCardholder | Problem | None:
     if response.status_code == 200:
-        response_200 = ListCardholdersResponse200.from_dict(response.json())
+        response_200 = PageCardholder.from_dict(response.json())
 
         return response_200
 
@@ -95,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListCardholdersResponse200 | Problem]:
+) -> Response[PageCardholder | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -111,7 +111,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardholdersResponse200 | Problem]:
+) -> Response[PageCardholder | Problem]:
     """List cardholders
 
     Args:
@@ -125,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardholdersResponse200 | Problem]
+        Response[PageCardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -149,7 +149,7 @@ def sync(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardholdersResponse200 | Problem | None:
+) -> PageCardholder | Problem | None:
     """List cardholders
 
     Args:
@@ -163,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardholdersResponse200 | Problem
+        PageCardholder | Problem
     """
 
     return sync_detailed(
@@ -182,7 +182,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardholdersResponse200 | Problem]:
+) -> Response[PageCardholder | Problem]:
     """List cardholders
 
     Args:
@@ -196,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardholdersResponse200 | Problem]
+        Response[PageCardholder | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -218,7 +218,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardholdersResponse200 | Problem | None:
+) -> PageCardholder | Problem | None:
     """List cardholders
 
     Args:
@@ -232,7 +232,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardholdersResponse200 | Problem
+        PageCardholder | Problem
     """
 
     return (

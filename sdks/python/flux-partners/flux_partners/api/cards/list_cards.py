@@ -8,7 +8,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
-from ...models.list_cards_response_200 import ListCardsResponse200
+from ...models.page_card import PageCard
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -50,11 +50,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ListCardsResponse200 | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageCard | Problem | None:
     if response.status_code == 200:
-        response_200 = ListCardsResponse200.from_dict(response.json())
+        response_200 = PageCard.from_dict(response.json())
 
         return response_200
 
@@ -99,9 +97,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ListCardsResponse200 | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageCard | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,7 +114,7 @@ def sync_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardsResponse200 | Problem]:
+) -> Response[PageCard | Problem]:
     """List cards
 
     Args:
@@ -133,7 +129,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardsResponse200 | Problem]
+        Response[PageCard | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -159,7 +155,7 @@ def sync(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardsResponse200 | Problem | None:
+) -> PageCard | Problem | None:
     """List cards
 
     Args:
@@ -174,7 +170,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardsResponse200 | Problem
+        PageCard | Problem
     """
 
     return sync_detailed(
@@ -195,7 +191,7 @@ async def asyncio_detailed(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[ListCardsResponse200 | Problem]:
+) -> Response[PageCard | Problem]:
     """List cards
 
     Args:
@@ -210,7 +206,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ListCardsResponse200 | Problem]
+        Response[PageCard | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -234,7 +230,7 @@ async def asyncio(
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
-) -> ListCardsResponse200 | Problem | None:
+) -> PageCard | Problem | None:
     """List cards
 
     Args:
@@ -249,7 +245,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ListCardsResponse200 | Problem
+        PageCard | Problem
     """
 
     return (

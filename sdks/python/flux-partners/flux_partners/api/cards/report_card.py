@@ -7,10 +7,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card import Card
+from ...models.card_report import CardReport
 from ...models.flux_version import FluxVersion
 from ...models.problem import Problem
-from ...models.report_card_body import ReportCardBody
-from ...models.report_card_response_200 import ReportCardResponse200
 from ...types import UNSET, Response, Unset
 
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: ReportCardBody,
+    body: CardReport,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | ReportCardResponse200 | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 200:
-        response_200 = ReportCardResponse200.from_dict(response.json())
+        response_200 = Card.from_dict(response.json())
 
         return response_200
 
@@ -105,9 +103,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | ReportCardResponse200]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,9 +117,9 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ReportCardBody,
+    body: CardReport,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | ReportCardResponse200]:
+) -> Response[Card | Problem]:
     """Report a card lost or stolen
 
      `{"reason": "LOST" | "STOLEN", latitude, longitude}`. Final: the card stops working and is
@@ -133,14 +129,14 @@ def sync_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ReportCardBody):
+        body (CardReport): `POST …/report`: final, the card is replaced by a new one.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportCardResponse200]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,9 +158,9 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ReportCardBody,
+    body: CardReport,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | ReportCardResponse200 | None:
+) -> Card | Problem | None:
     """Report a card lost or stolen
 
      `{"reason": "LOST" | "STOLEN", latitude, longitude}`. Final: the card stops working and is
@@ -174,14 +170,14 @@ def sync(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ReportCardBody):
+        body (CardReport): `POST …/report`: final, the card is replaced by a new one.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportCardResponse200
+        Card | Problem
     """
 
     return sync_detailed(
@@ -198,9 +194,9 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ReportCardBody,
+    body: CardReport,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | ReportCardResponse200]:
+) -> Response[Card | Problem]:
     """Report a card lost or stolen
 
      `{"reason": "LOST" | "STOLEN", latitude, longitude}`. Final: the card stops working and is
@@ -210,14 +206,14 @@ async def asyncio_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ReportCardBody):
+        body (CardReport): `POST …/report`: final, the card is replaced by a new one.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReportCardResponse200]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -237,9 +233,9 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: ReportCardBody,
+    body: CardReport,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | ReportCardResponse200 | None:
+) -> Card | Problem | None:
     """Report a card lost or stolen
 
      `{"reason": "LOST" | "STOLEN", latitude, longitude}`. Final: the card stops working and is
@@ -249,14 +245,14 @@ async def asyncio(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (ReportCardBody):
+        body (CardReport): `POST …/report`: final, the card is replaced by a new one.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReportCardResponse200
+        Card | Problem
     """
 
     return (

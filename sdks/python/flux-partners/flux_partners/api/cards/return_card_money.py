@@ -7,10 +7,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card_transfer import CardTransfer
 from ...models.flux_version import FluxVersion
 from ...models.new_card_transfer import NewCardTransfer
 from ...models.problem import Problem
-from ...models.return_card_money_response_201 import ReturnCardMoneyResponse201
 from ...types import UNSET, Response, Unset
 
 
@@ -44,11 +44,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | ReturnCardMoneyResponse201 | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CardTransfer | Problem | None:
     if response.status_code == 201:
-        response_201 = ReturnCardMoneyResponse201.from_dict(response.json())
+        response_201 = CardTransfer.from_dict(response.json())
 
         return response_201
 
@@ -120,7 +118,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | ReturnCardMoneyResponse201]:
+) -> Response[CardTransfer | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -137,7 +135,7 @@ def sync_detailed(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | ReturnCardMoneyResponse201]:
+) -> Response[CardTransfer | Problem]:
     """Return a card's money to the program
 
      Needs an `Idempotency-Key`; decided as fundings are.
@@ -154,7 +152,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReturnCardMoneyResponse201]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -180,7 +178,7 @@ def sync(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | ReturnCardMoneyResponse201 | None:
+) -> CardTransfer | Problem | None:
     """Return a card's money to the program
 
      Needs an `Idempotency-Key`; decided as fundings are.
@@ -197,7 +195,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReturnCardMoneyResponse201
+        CardTransfer | Problem
     """
 
     return sync_detailed(
@@ -218,7 +216,7 @@ async def asyncio_detailed(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | ReturnCardMoneyResponse201]:
+) -> Response[CardTransfer | Problem]:
     """Return a card's money to the program
 
      Needs an `Idempotency-Key`; decided as fundings are.
@@ -235,7 +233,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReturnCardMoneyResponse201]
+        Response[CardTransfer | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -259,7 +257,7 @@ async def asyncio(
     body: NewCardTransfer,
     idempotency_key: str,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | ReturnCardMoneyResponse201 | None:
+) -> CardTransfer | Problem | None:
     """Return a card's money to the program
 
      Needs an `Idempotency-Key`; decided as fundings are.
@@ -276,7 +274,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReturnCardMoneyResponse201
+        CardTransfer | Problem
     """
 
     return (

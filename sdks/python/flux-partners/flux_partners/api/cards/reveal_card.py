@@ -8,9 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
+from ...models.new_reveal import NewReveal
 from ...models.problem import Problem
-from ...models.reveal_card_body import RevealCardBody
-from ...models.reveal_card_response_201 import RevealCardResponse201
+from ...models.reveal_link import RevealLink
 from ...types import UNSET, Response, Unset
 
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: RevealCardBody,
+    body: NewReveal,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | RevealCardResponse201 | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RevealLink | None:
     if response.status_code == 201:
-        response_201 = RevealCardResponse201.from_dict(response.json())
+        response_201 = RevealLink.from_dict(response.json())
 
         return response_201
 
@@ -107,7 +105,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | RevealCardResponse201]:
+) -> Response[Problem | RevealLink]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,9 +119,9 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RevealCardBody,
+    body: NewReveal,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | RevealCardResponse201]:
+) -> Response[Problem | RevealLink]:
     """Create a one-time reveal link
 
      A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
@@ -132,14 +130,14 @@ def sync_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (RevealCardBody):
+        body (NewReveal): `POST …/reveal`: what to show the end user.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevealCardResponse201]
+        Response[Problem | RevealLink]
     """
 
     kwargs = _get_kwargs(
@@ -161,9 +159,9 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RevealCardBody,
+    body: NewReveal,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | RevealCardResponse201 | None:
+) -> Problem | RevealLink | None:
     """Create a one-time reveal link
 
      A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
@@ -172,14 +170,14 @@ def sync(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (RevealCardBody):
+        body (NewReveal): `POST …/reveal`: what to show the end user.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevealCardResponse201
+        Problem | RevealLink
     """
 
     return sync_detailed(
@@ -196,9 +194,9 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RevealCardBody,
+    body: NewReveal,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | RevealCardResponse201]:
+) -> Response[Problem | RevealLink]:
     """Create a one-time reveal link
 
      A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
@@ -207,14 +205,14 @@ async def asyncio_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (RevealCardBody):
+        body (NewReveal): `POST …/reveal`: what to show the end user.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | RevealCardResponse201]
+        Response[Problem | RevealLink]
     """
 
     kwargs = _get_kwargs(
@@ -234,9 +232,9 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: RevealCardBody,
+    body: NewReveal,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | RevealCardResponse201 | None:
+) -> Problem | RevealLink | None:
     """Create a one-time reveal link
 
      A link the end user opens to see the card number or CVC once; Flux's answers never carry them.
@@ -245,14 +243,14 @@ async def asyncio(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (RevealCardBody):
+        body (NewReveal): `POST …/reveal`: what to show the end user.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | RevealCardResponse201
+        Problem | RevealLink
     """
 
     return (

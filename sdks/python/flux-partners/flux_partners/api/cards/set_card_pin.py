@@ -8,9 +8,9 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
+from ...models.pin_result import PinResult
 from ...models.problem import Problem
-from ...models.set_card_pin_body import SetCardPinBody
-from ...models.set_card_pin_response_200 import SetCardPinResponse200
+from ...models.set_pin import SetPin
 from ...types import UNSET, Response, Unset
 
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: SetCardPinBody,
+    body: SetPin,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | SetCardPinResponse200 | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PinResult | Problem | None:
     if response.status_code == 200:
-        response_200 = SetCardPinResponse200.from_dict(response.json())
+        response_200 = PinResult.from_dict(response.json())
 
         return response_200
 
@@ -100,9 +98,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SetCardPinResponse200]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PinResult | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,9 +112,9 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SetCardPinBody,
+    body: SetPin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | SetCardPinResponse200]:
+) -> Response[PinResult | Problem]:
     """Set a card's PIN
 
      The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
@@ -127,14 +123,15 @@ def sync_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SetCardPinBody):
+        body (SetPin): `POST …/pin`: the first PIN, ciphered on the end user's device with
+            `GET /api/partners/cards/pin-encryption-key`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SetCardPinResponse200]
+        Response[PinResult | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,9 +153,9 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SetCardPinBody,
+    body: SetPin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | SetCardPinResponse200 | None:
+) -> PinResult | Problem | None:
     """Set a card's PIN
 
      The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
@@ -167,14 +164,15 @@ def sync(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SetCardPinBody):
+        body (SetPin): `POST …/pin`: the first PIN, ciphered on the end user's device with
+            `GET /api/partners/cards/pin-encryption-key`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SetCardPinResponse200
+        PinResult | Problem
     """
 
     return sync_detailed(
@@ -191,9 +189,9 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SetCardPinBody,
+    body: SetPin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | SetCardPinResponse200]:
+) -> Response[PinResult | Problem]:
     """Set a card's PIN
 
      The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
@@ -202,14 +200,15 @@ async def asyncio_detailed(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SetCardPinBody):
+        body (SetPin): `POST …/pin`: the first PIN, ciphered on the end user's device with
+            `GET /api/partners/cards/pin-encryption-key`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SetCardPinResponse200]
+        Response[PinResult | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -229,9 +228,9 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SetCardPinBody,
+    body: SetPin,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | SetCardPinResponse200 | None:
+) -> PinResult | Problem | None:
     """Set a card's PIN
 
      The PIN encrypted with the key from `GET /api/partners/cards/pin-encryption-key`.
@@ -240,14 +239,15 @@ async def asyncio(
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SetCardPinBody):
+        body (SetPin): `POST …/pin`: the first PIN, ciphered on the end user's device with
+            `GET /api/partners/cards/pin-encryption-key`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SetCardPinResponse200
+        PinResult | Problem
     """
 
     return (

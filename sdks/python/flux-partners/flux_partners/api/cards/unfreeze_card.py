@@ -7,10 +7,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.card import Card
+from ...models.card_location import CardLocation
 from ...models.flux_version import FluxVersion
 from ...models.problem import Problem
-from ...models.unfreeze_card_body import UnfreezeCardBody
-from ...models.unfreeze_card_response_200 import UnfreezeCardResponse200
 from ...types import UNSET, Response, Unset
 
 
@@ -18,7 +18,7 @@ def _get_kwargs(
     client_id: UUID,
     card_id: UUID,
     *,
-    body: UnfreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,11 +41,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | UnfreezeCardResponse200 | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Card | Problem | None:
     if response.status_code == 200:
-        response_200 = UnfreezeCardResponse200.from_dict(response.json())
+        response_200 = Card.from_dict(response.json())
 
         return response_200
 
@@ -105,9 +103,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | UnfreezeCardResponse200]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Card | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -121,23 +117,25 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: UnfreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | UnfreezeCardResponse200]:
+) -> Response[Card | Problem]:
     """Unfreeze a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (UnfreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UnfreezeCardResponse200]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -159,23 +157,25 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: UnfreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | UnfreezeCardResponse200 | None:
+) -> Card | Problem | None:
     """Unfreeze a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (UnfreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UnfreezeCardResponse200
+        Card | Problem
     """
 
     return sync_detailed(
@@ -192,23 +192,25 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: UnfreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | UnfreezeCardResponse200]:
+) -> Response[Card | Problem]:
     """Unfreeze a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (UnfreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | UnfreezeCardResponse200]
+        Response[Card | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -228,23 +230,25 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: UnfreezeCardBody,
+    body: CardLocation,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | UnfreezeCardResponse200 | None:
+) -> Card | Problem | None:
     """Unfreeze a card
 
     Args:
         client_id (UUID):
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (UnfreezeCardBody):
+        body (CardLocation): The end user's location, the body of the lifecycle actions (activate,
+            freeze, unfreeze,
+            close). Read by [`location`]; this states the same rules for the document.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | UnfreezeCardResponse200
+        Card | Problem
     """
 
     return (

@@ -8,16 +8,16 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flux_version import FluxVersion
+from ...models.new_sandbox_purchase import NewSandboxPurchase
 from ...models.problem import Problem
-from ...models.simulate_card_purchase_body import SimulateCardPurchaseBody
-from ...models.simulate_card_purchase_response_200 import SimulateCardPurchaseResponse200
+from ...models.sandbox_purchase import SandboxPurchase
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     card_id: UUID,
     *,
-    body: SimulateCardPurchaseBody,
+    body: NewSandboxPurchase,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -41,9 +41,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | SimulateCardPurchaseResponse200 | None:
+) -> Problem | SandboxPurchase | None:
     if response.status_code == 200:
-        response_200 = SimulateCardPurchaseResponse200.from_dict(response.json())
+        response_200 = SandboxPurchase.from_dict(response.json())
 
         return response_200
 
@@ -100,7 +100,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | SimulateCardPurchaseResponse200]:
+) -> Response[Problem | SandboxPurchase]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -113,9 +113,9 @@ def sync_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SimulateCardPurchaseBody,
+    body: NewSandboxPurchase,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | SimulateCardPurchaseResponse200]:
+) -> Response[Problem | SandboxPurchase]:
     """Simulate a card purchase (sandbox)
 
      Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
@@ -123,14 +123,16 @@ def sync_detailed(
     Args:
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SimulateCardPurchaseBody):
+        body (NewSandboxPurchase): `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a
+            merchant's terminal sends it.
+            `latitude` and `longitude` come together or not at all (then a terminal in Mexico City).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SimulateCardPurchaseResponse200]
+        Response[Problem | SandboxPurchase]
     """
 
     kwargs = _get_kwargs(
@@ -150,9 +152,9 @@ def sync(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SimulateCardPurchaseBody,
+    body: NewSandboxPurchase,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | SimulateCardPurchaseResponse200 | None:
+) -> Problem | SandboxPurchase | None:
     """Simulate a card purchase (sandbox)
 
      Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
@@ -160,14 +162,16 @@ def sync(
     Args:
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SimulateCardPurchaseBody):
+        body (NewSandboxPurchase): `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a
+            merchant's terminal sends it.
+            `latitude` and `longitude` come together or not at all (then a terminal in Mexico City).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SimulateCardPurchaseResponse200
+        Problem | SandboxPurchase
     """
 
     return sync_detailed(
@@ -182,9 +186,9 @@ async def asyncio_detailed(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SimulateCardPurchaseBody,
+    body: NewSandboxPurchase,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Response[Problem | SimulateCardPurchaseResponse200]:
+) -> Response[Problem | SandboxPurchase]:
     """Simulate a card purchase (sandbox)
 
      Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
@@ -192,14 +196,16 @@ async def asyncio_detailed(
     Args:
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SimulateCardPurchaseBody):
+        body (NewSandboxPurchase): `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a
+            merchant's terminal sends it.
+            `latitude` and `longitude` come together or not at all (then a terminal in Mexico City).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | SimulateCardPurchaseResponse200]
+        Response[Problem | SandboxPurchase]
     """
 
     kwargs = _get_kwargs(
@@ -217,9 +223,9 @@ async def asyncio(
     card_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: SimulateCardPurchaseBody,
+    body: NewSandboxPurchase,
     flux_version: FluxVersion | Unset = UNSET,
-) -> Problem | SimulateCardPurchaseResponse200 | None:
+) -> Problem | SandboxPurchase | None:
     """Simulate a card purchase (sandbox)
 
      Makes the NeCIPCo emulator record a purchase on the card, as a merchant would.
@@ -227,14 +233,16 @@ async def asyncio(
     Args:
         card_id (UUID):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
-        body (SimulateCardPurchaseBody):
+        body (NewSandboxPurchase): `POST /api/sandbox/cards/{cardId}/purchase`: a purchase as a
+            merchant's terminal sends it.
+            `latitude` and `longitude` come together or not at all (then a terminal in Mexico City).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | SimulateCardPurchaseResponse200
+        Problem | SandboxPurchase
     """
 
     return (
