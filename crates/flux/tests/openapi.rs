@@ -456,3 +456,43 @@ async fn the_docs_page_renders_every_operation_in_a_browser() {
     assert!(source.contains("Pago proveedor"), "no seed example");
     browser.quit().await;
 }
+
+/// The document says PATCH's `client_id` is a UUID (Schemathesis sent `""`, which was
+/// accepted): anything else is 422, and so is another client's id; the path's own is fine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_update_names_its_own_client_or_none() {
+    let flux = TestFlux::start(Options::default()).await;
+    let hooks = format!("/api/partners/clients/{DEMO_CLIENT}/webhooks");
+    let hook = flux.post(&hooks, &fixture("webhook_create")).await;
+    assert_eq!(hook.status, 201, "{}", hook.text);
+    let one = format!("{hooks}/{}", hook.body["id"].as_str().unwrap());
+    let patch = |body: serde_json::Value| {
+        let flux = &flux;
+        let one = one.clone();
+        async move {
+            flux.send(
+                Method::PATCH,
+                &one,
+                Some(&flux.key),
+                Some(serde_json::to_vec(&body).unwrap()),
+                &[],
+            )
+            .await
+        }
+    };
+    for bad in [
+        serde_json::json!({"client_id": "", "webhook_status": "ACTIVE"}),
+        serde_json::json!({"client_id": "not-a-uuid", "webhook_status": "ACTIVE"}),
+        serde_json::json!({"client_id": uuid::Uuid::new_v4(), "webhook_status": "ACTIVE"}),
+    ] {
+        let r = patch(bad.clone()).await;
+        assert_eq!(r.status, 422, "{bad}: {}", r.text);
+        assert_eq!(r.body["errors"][0]["field"], "client_id", "{}", r.text);
+    }
+    let r =
+        patch(serde_json::json!({"client_id": DEMO_CLIENT, "webhook_status": "INACTIVE"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["webhook_status"], "INACTIVE");
+    let r = patch(serde_json::json!({"client_id": null, "webhook_status": "ACTIVE"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}

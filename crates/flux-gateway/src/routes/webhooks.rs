@@ -185,7 +185,8 @@ async fn owned_webhook(
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UpdateWebhook {
-    /// Accepted and ignored: a webhook stays with its client.
+    /// Optional; when sent, the clientId in the path (422 otherwise): a webhook stays with
+    /// its client.
     client_id: Option<Uuid>,
     #[schema(
         min_length = 1,
@@ -228,8 +229,9 @@ pub async fn update(
     let status = f.opt_one_of("webhook_status", STATUSES);
     let token = f.opt_string("token", 8, 256);
     let kind = f.opt_one_of("webhook_type", TYPES);
-    f.allow("client_id");
+    let body_client = f.opt_uuid("client_id");
     f.finish()?;
+    same_client(body_client, hook.client_id)?;
     if obj.is_empty() {
         return Err(ApiError::field(
             "body",

@@ -1704,7 +1704,8 @@ export type TransactionResponse = {
  */
 export type UpdateWebhook = {
     /**
-     * Accepted and ignored: a webhook stays with its client.
+     * Optional; when sent, the clientId in the path (422 otherwise): a webhook stays with
+     * its client.
      */
     client_id?: string | null;
     token?: string | null;

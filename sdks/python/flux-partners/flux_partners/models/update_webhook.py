@@ -23,7 +23,9 @@ class UpdateWebhook:
     same as absent.
 
         Attributes:
-            client_id (None | Unset | UUID): Accepted and ignored: a webhook stays with its client.
+            client_id (None | Unset | UUID): Optional; when sent, the clientId in the path (422 otherwise): a webhook stays
+                with
+                its client.
             token (None | str | Unset):
             url (None | str | Unset):
             webhook_status (None | Unset | UpdateWebhookWebhookStatusType1 | UpdateWebhookWebhookStatusType2Type1 |
