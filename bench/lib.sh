@@ -7,8 +7,16 @@ CONNS=${CONNS:-32}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }
 ./scripts/services
-cargo build --release -p flux -q --bin flux --example webhook_sink
-FLUX=$PWD/target/release/flux
+# BENCH_PROFILE=dev benchmarks the debug build (quicker to build; slower, so compare only runs
+# of one profile).
+if [ "${BENCH_PROFILE:-release}" = release ]; then
+  cargo build --release -p flux -q --bin flux --example webhook_sink
+  BIN=$PWD/target/release
+else
+  cargo build -p flux -q --bin flux --example webhook_sink
+  BIN=$PWD/target/debug
+fi
+FLUX=$BIN/flux
 WORK=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"; }

@@ -183,6 +183,7 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
             if deep {
                 last_deep = Some(Instant::now());
             }
+            let clock = Instant::now();
             let claimed = engine
                 .store
                 .claim_deliveries(
@@ -197,6 +198,11 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
             match claimed {
                 Ok(batch) => {
                     let n = batch.len();
+                    // Deliveries per claim and the claim's latency bound the pace of a busy
+                    // endpoint (per_endpoint slots, each waiting for a claim to refill it).
+                    metrics::histogram!("flux_webhook_claim_duration_seconds")
+                        .record(clock.elapsed().as_secs_f64());
+                    metrics::histogram!("flux_webhook_claim_size").record(n as f64);
                     if deep {
                         deep_every = if n == 0 {
                             (deep_every * 2).min(DEEP_CLAIM_MAX)
