@@ -466,12 +466,20 @@ impl Store {
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
                 let window = (limit * 4).clamp(64, 1024) as i64;
+                // Both checks are per-row subqueries, not joins, on purpose. As a join and an
+                // anti-join, PostgreSQL's estimates (an unanalyzed `webhooks` table, the
+                // ordering check on mostly NULL keys) came to "1 row", so it read and sorted
+                // the whole backlog on every claim: 200 ms at 30,000 pending, growing with the
+                // backlog. As filters they leave the planner one plan: walk the due index in
+                // order and stop at the window.
                 let mut sql = String::from(
-                    "SELECT d.seq, d.webhook_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                    "SELECT d.seq, d.webhook_id FROM webhook_deliveries d
                      WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-                       AND w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
-                       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.webhook_id = d.webhook_id
-                           AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq AND p.status IN ('pending', 'delivering'))",
+                       AND (SELECT w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
+                            FROM webhooks w WHERE w.id = d.webhook_id)
+                       AND (d.coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                           WHERE p.webhook_id = d.webhook_id AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq
+                             AND p.status IN ('pending', 'delivering')))",
                 );
                 let mut params: Vec<Value> = vec![micros(now), window.into()];
                 if deep {
