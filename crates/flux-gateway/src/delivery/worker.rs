@@ -60,6 +60,11 @@ const RESPONSE_BODY_LIMIT: usize = 1024;
 /// Kept beyond the timeout before another worker may take a delivery over.
 const LEASE_SLACK: Duration = Duration::from_secs(30);
 const CLAIM_BATCH: usize = 256;
+/// How long a dispatcher woken by a finishing attempt waits for the others in flight before it
+/// claims. A busy endpoint's slots are then refilled together, by one claim, rather than half
+/// of them per claim: a claim started right after the previous one sees that one's attempts
+/// still in flight, so without the wait the slots split into two groups taking turns.
+const CLAIM_GATHER: Duration = Duration::from_millis(2);
 /// How often a claim may look past endpoints at their limit, through their whole backlog.
 const DEEP_CLAIM_MIN: Duration = Duration::from_millis(250);
 const DEEP_CLAIM_MAX: Duration = Duration::from_secs(4);
@@ -246,9 +251,21 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
             }
         }
         tokio::select! {
-            _ = engine.wake.notified() => {}
+            _ = engine.wake.notified() => gather(&engine).await,
             _ = tokio::time::sleep(pause) => {}
             _ = stopped.changed() => {}
+        }
+    }
+}
+
+/// After a wake: waits up to CLAIM_GATHER while attempts are still in flight, so that the
+/// next claim fills every slot freed meanwhile at once.
+async fn gather(engine: &Engine) {
+    let until = tokio::time::Instant::now() + CLAIM_GATHER;
+    while engine.permits.available_permits() < engine.config.workers {
+        tokio::select! {
+            _ = engine.wake.notified() => {}
+            _ = tokio::time::sleep_until(until) => return,
         }
     }
 }
