@@ -2,9 +2,17 @@
 # waits until it is ready (its demo key written, /readyz answering), and stops it on exit.
 # Sets `base` (its address), `data` (the directory, with demo-api-key) and `flux_pid`. The
 # caller's environment (FLUX_…) reaches the server. Used by scripts/schemathesis and scripts/sdks.
-cargo build --locked -p flux
+# FLUX_BIN names a binary already built (.ci/run passes the one `cargo test` left, whose
+# dependencies a plain `cargo build` would compile again with other features); without it, build.
+if [ -n "${FLUX_BIN:-}" ]; then
+    [ -x "$FLUX_BIN" ] || { echo "no flux binary at $FLUX_BIN" >&2; exit 1; }
+    flux_bin=$FLUX_BIN
+else
+    cargo build --locked -p flux
+    flux_bin=./target/debug/flux
+fi
 data=$(mktemp -d)
-./target/debug/flux serve --data-dir "$data" --addr 127.0.0.1:0 >"$data/serve.log" 2>&1 &
+"$flux_bin" serve --data-dir "$data" --addr 127.0.0.1:0 >"$data/serve.log" 2>&1 &
 flux_pid=$!
 trap 'kill "$flux_pid" 2>/dev/null; wait "$flux_pid" 2>/dev/null; rm -rf "$data"' EXIT
 base=""

@@ -92,6 +92,22 @@ impl RateLimits {
         }
     }
 
+    /// For `/readyz`: asks Redis now, when one is configured, and says what it found:
+    /// `reachable`, or `unreachable, per-instance limits` (failing open, see
+    /// [`crate::shared_limits`]). None without Redis.
+    pub async fn redis_state(&self) -> Option<&'static str> {
+        let reachable = match self.shared.get() {
+            Some(s) => s.probe().await,
+            None if self.expect_shared => false,
+            None => return None,
+        };
+        Some(if reachable {
+            "reachable"
+        } else {
+            "unreachable, per-instance limits"
+        })
+    }
+
     /// The decision for one request of `key`: shared when Redis answers, else local.
     pub async fn check(&self, key: Uuid) -> Decision {
         if let Some(shared) = self.shared.get() {

@@ -78,6 +78,23 @@ impl SharedLimits {
         self.healthy.load(Ordering::Relaxed)
     }
 
+    /// Asks Redis for a PING (at most [`TIMEOUT`]) and records the answer like a request's:
+    /// `/readyz` calls it, so that it tells Redis's state by itself rather than only after a
+    /// rate-limited request noticed. Shared limits resume on the next request after a PONG.
+    pub async fn probe(&self) -> bool {
+        let mut conn = self.redis.clone();
+        let ping = redis::cmd("PING");
+        let answer = tokio::time::timeout(TIMEOUT, ping.query_async::<String>(&mut conn)).await;
+        match answer {
+            Ok(Ok(_)) => {
+                self.mark(true, None);
+                true
+            }
+            Ok(Err(e)) => self.mark(false, Some(e.to_string())).is_some(),
+            Err(_) => self.mark(false, Some("timed out".into())).is_some(),
+        }
+    }
+
     /// The shared decision for `key`, or None when Redis cannot give one now (the caller
     /// limits locally).
     pub async fn check(&self, key: Uuid) -> Option<Decision> {

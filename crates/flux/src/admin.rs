@@ -420,13 +420,25 @@ pub async fn review_list(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Records an operator's decision on a review item; with `status`, first moves the item's
-/// transaction to that status (as checked at the provider) through the state machine.
+/// What an operator checked at the provider for a review item's transaction.
+#[derive(Default, Clone, Copy)]
+pub struct Decision<'a> {
+    /// Its final status there.
+    pub status: Option<&'a str>,
+    /// Its id there, for a movement whose answer never came.
+    pub provider_reference: Option<&'a str>,
+}
+
+/// Records an operator's decision on a review item. With a provider reference, first records
+/// it on the item's transaction, so the provider's events held for it apply (a refund whose
+/// answer was lost is otherwise never matched with Fincore's status updates for it); with
+/// `status`, then moves the transaction to that status (as checked at the provider) through
+/// the state machine.
 pub async fn review_resolve(
     config: &Config,
     id: &str,
     operator: &Operator,
-    status: Option<&str>,
+    decision: Decision<'_>,
 ) -> anyhow::Result<()> {
     let note = operator.reason.as_str();
     let store = boot::open_store(config).await?;
@@ -436,7 +448,14 @@ pub async fn review_resolve(
         .await?
         .filter(|r| r.resolved_at.is_none())
         .ok_or_else(|| anyhow::anyhow!("no open review item {id}"))?;
-    if let Some(text) = status {
+    if let Some(reference) = decision.provider_reference {
+        let txn = item
+            .item
+            .transaction_id
+            .ok_or_else(|| anyhow::anyhow!("item {id} concerns no transaction"))?;
+        record_reference(&store, txn, reference, operator).await?;
+    }
+    if let Some(text) = decision.status {
         let status: flux_core::TxStatus = text
             .parse()
             .map_err(|_| anyhow::anyhow!("--status must be COMPLETED, REJECTED or FAILED"))?;
@@ -482,11 +501,58 @@ pub async fn review_resolve(
         &store,
         operator,
         "flux review resolve",
-        serde_json::json!({"id": id, "note": note, "status": status}),
+        serde_json::json!({"id": id, "note": note, "status": decision.status, "provider_reference": decision.provider_reference}),
         "resolved",
     )
     .await?;
     println!("review item {id} resolved by {}: {note}", operator.name);
+    Ok(())
+}
+
+/// Records the provider's id of a transaction that had none, and applies the events the
+/// provider sent for it meanwhile (held until then), as an answer would have.
+async fn record_reference(
+    store: &flux_store::Store,
+    txn: Uuid,
+    reference: &str,
+    operator: &Operator,
+) -> anyhow::Result<()> {
+    let reference = reference.trim();
+    anyhow::ensure!(
+        !reference.is_empty() && reference.len() <= 200,
+        "--provider-reference must be the provider's id (1 to 200 characters)"
+    );
+    let t = store
+        .get_transaction(txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("transaction {txn} not found"))?;
+    match t.provider_reference.as_deref() {
+        Some(known) if known == reference => return Ok(()),
+        Some(known) => anyhow::bail!("transaction {txn} already has provider reference {known}"),
+        None => {}
+    }
+    if let Some(other) = store
+        .find_transaction_by_provider_ref(&t.provider, reference)
+        .await?
+    {
+        anyhow::bail!(
+            "provider reference {reference} belongs to transaction {}",
+            other.id
+        );
+    }
+    let mut record = t.clone();
+    record.provider_reference = Some(reference.to_string());
+    let saved = store
+        .save_outcome(flux_store::SaveOutcome {
+            txn: Some(record),
+            notify: Some(flux_gateway::delivery::events::STATUS_UPDATE),
+            announce: true,
+            source: format!("operator {}", operator.name),
+            ..Default::default()
+        })
+        .await?;
+    let status = saved.map(|t| t.status.to_string()).unwrap_or_default();
+    println!("transaction {txn} has provider reference {reference} (now {status})");
     Ok(())
 }
 

@@ -267,6 +267,10 @@ enum ReviewCommand {
         /// (COMPLETED, REJECTED or FAILED); its books and the partner's webhook follow.
         #[arg(long)]
         status: Option<String>,
+        /// For a movement the provider never answered: its id at the provider, as checked
+        /// there. Recorded first, so that the provider's events held for that id apply.
+        #[arg(long)]
+        provider_reference: Option<String>,
     },
 }
 
@@ -506,9 +510,14 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
                     operator,
                     note,
                     status,
+                    provider_reference,
                 } => {
                     let operator = admin::Operator::new(&operator, &note)?;
-                    admin::review_resolve(&config, &id, &operator, status.as_deref()).await?
+                    let decision = admin::Decision {
+                        status: status.as_deref(),
+                        provider_reference: provider_reference.as_deref(),
+                    };
+                    admin::review_resolve(&config, &id, &operator, decision).await?
                 }
             }
             Ok(true)

@@ -79,3 +79,41 @@ async fn server_errors_and_hangs_are_told_apart() {
     let err = client.client_info().await.unwrap_err();
     assert!(matches!(err, NecipcoError::Unavailable(_)), "{err:?}");
 }
+
+/// The stats a chaos run reads: card payments counted, and a description paid twice named
+/// (Flux tags each funding with its transfer's id, so that is a funding executed twice).
+#[tokio::test]
+async fn stats_count_payments_and_name_a_repeated_description() {
+    let (emu, client) = start().await;
+    let (a, _) = active_card(&emu, &client, 1).await;
+    let (b, _) = active_card(&emu, &client, 2).await;
+    let stats = || async {
+        let url = format!("{}/_emulator/stats", emu.base_url().trim_end_matches("/v1"));
+        reqwest::get(url)
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        stats().await,
+        serde_json::json!({"payments_executed": 0, "payment_descriptions_repeated": []})
+    );
+    for (card, tag) in [(&a, "ONCE"), (&a, "TWICE"), (&b, "TWICE")] {
+        client
+            .pay(&PaymentRequest {
+                card_number: card_ref(card),
+                amount: Amount::parse("0.10").unwrap(),
+                payment_description: tag.into(),
+                latitude: lat(),
+                longitude: lon(),
+            })
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        stats().await,
+        serde_json::json!({"payments_executed": 3, "payment_descriptions_repeated": ["TWICE"]})
+    );
+}

@@ -10,9 +10,11 @@ pub async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({"status": "ok"}))
 }
 
-/// Ready when the store answers a query and the instance is not draining. `rate_limits` says
-/// how keys are limited now: `shared` (Redis), `local` (Redis configured but unreachable: per
-/// instance until it answers) or `instance` (no Redis configured). `auth_cache` is `serving`
+/// Ready when the store answers a query and the instance is not draining. With Redis
+/// configured, `redis` says whether it answered a PING just now (`reachable`, or `unreachable,
+/// per-instance limits`: still ready, failing open). `rate_limits` says how keys are limited
+/// now: `shared` (Redis), `local` (Redis configured but unreachable: per instance until it
+/// answers) or `instance` (no Redis configured). `auth_cache` is `serving`
 /// while keys and clients are answered from memory, `bypassed` while every request reads the
 /// store (see [`crate::auth_cache`]). While draining (a stop was asked for) the answer is 503
 /// `draining` whatever the store says, so a load balancer stops sending new requests before
@@ -26,12 +28,16 @@ pub async fn readyz(State(state): State<SharedState>) -> Response {
             .into_response();
     }
     match state.store.ping().await {
-        Ok(()) => Json(
-            serde_json::json!({"status": "ready", "store": state.store.backend_name(),
+        Ok(()) => {
+            let redis = state.rate_limits.redis_state().await;
+            let mut body = serde_json::json!({"status": "ready", "store": state.store.backend_name(),
             "rate_limits": state.rate_limits.mode(),
-            "auth_cache": if state.auth_cache.serving() { "serving" } else { "bypassed" }}),
-        )
-        .into_response(),
+            "auth_cache": if state.auth_cache.serving() { "serving" } else { "bypassed" }});
+            if let Some(redis) = redis {
+                body["redis"] = redis.into();
+            }
+            Json(body).into_response()
+        }
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
             (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable", "store": state.store.backend_name()}))).into_response()

@@ -138,6 +138,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .merge(api)
         .route("/_emulator/faults", put(set_faults).get(get_faults))
         .route("/_emulator/stats", get(stats))
+        .route(
+            "/_emulator/transactions/{transaction_id}",
+            get(emulator_transaction),
+        )
         .with_state(shared)
 }
 
@@ -441,4 +445,26 @@ async fn get_faults(State(s): Shared_) -> Json<Faults> {
 
 async fn stats(State(s): Shared_) -> Json<super::Stats> {
     Json(s.state.lock().stats.clone())
+}
+
+/// What an operator would look up in Fincore's console, for a test acting as one: a
+/// transaction's kind, status and, for a money-in, whether it was refunded. Fincore's API has
+/// no transaction read, so a refund whose answer was lost is settled by hand from this.
+async fn emulator_transaction(
+    State(s): Shared_,
+    Path(transaction_id): Path<Uuid>,
+) -> Result<Json<serde_json::Value>, EmuError> {
+    let state = s.state.lock();
+    let t = state
+        .transactions
+        .get(&transaction_id)
+        .ok_or_else(|| super::state::not_found("transaction"))?;
+    Ok(Json(serde_json::json!({
+        "id": t.txn.id,
+        "kind": t.kind,
+        "transaction_status": t.txn.transaction_status,
+        "amount": t.txn.amount,
+        "refunded": t.refunded,
+        "refund_id": t.refund_id,
+    })))
 }

@@ -26,7 +26,7 @@ pub(crate) fn err(status: StatusCode, code: &'static str, message: impl Into<Str
     }
 }
 
-fn not_found(what: &str) -> EmuError {
+pub(crate) fn not_found(what: &str) -> EmuError {
     err(
         StatusCode::NOT_FOUND,
         "not_found",
@@ -85,6 +85,10 @@ pub(crate) struct EmuTransaction {
     pub amount: Decimal,
     /// For a money-in: whether it was refunded.
     pub refunded: bool,
+    /// For a refunded money-in: the refund's id (what an operator reads in Fincore's console
+    /// when Flux never heard the refund's answer). Absent from states saved before it.
+    #[serde(default)]
+    pub refund_id: Option<Uuid>,
     /// For a transfer: the destination number, which decides rejection in the sandbox.
     pub destination: String,
 }
@@ -626,6 +630,7 @@ impl State {
                 kind: "MONEY_OUT".into(),
                 amount,
                 refunded: false,
+                refund_id: None,
                 destination: destination_number,
             },
         );
@@ -665,11 +670,13 @@ impl State {
         let account_id = original.account_id;
         let payer = original.destination.clone();
         let bank_id = self.debit(account_id, amount)?.account.bank_id;
+        let refund_id = Uuid::new_v4();
         if let Some(o) = self.transactions.get_mut(&transaction_id) {
             o.refunded = true;
+            o.refund_id = Some(refund_id);
         }
         let txn = Transaction {
-            id: Uuid::new_v4(),
+            id: refund_id,
             bank_id,
             client_id,
             external_reference: time::now().format("%y%m%d%H%M%S").to_string(),
@@ -692,6 +699,7 @@ impl State {
                 kind: "REFUND".into(),
                 amount,
                 refunded: false,
+                refund_id: None,
                 destination: payer,
             },
         );
@@ -877,6 +885,7 @@ impl State {
                 kind: "MONEY_IN".into(),
                 amount,
                 refunded: false,
+                refund_id: None,
                 destination: payer_account,
             },
         );

@@ -70,6 +70,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest(VERSION_PREFIX, api)
         .route("/_emulator/faults", put(set_faults))
+        .route("/_emulator/stats", get(stats))
         .fallback(not_found)
         .with_state(shared)
 }
@@ -609,6 +610,33 @@ async fn catalog_gender(_caller: Caller) -> Response {
 }
 
 // ----- sandbox controls ---------------------------------------------------------------------
+
+/// Counters a test reads to prove exactly-once effects, as the other emulators' stats: card
+/// payments (fundings) executed, and each payment description seen on more than one of them.
+/// Flux tags a funding with its transfer's id, so a repeated tag is a funding paid twice.
+#[derive(Serialize)]
+struct Stats {
+    payments_executed: u64,
+    payment_descriptions_repeated: Vec<String>,
+}
+
+async fn stats(axum::extract::State(shared): St) -> Json<Stats> {
+    let state = shared.state.lock();
+    let mut seen = std::collections::BTreeMap::<&str, u32>::new();
+    for m in state.cards.values().flat_map(|c| c.movements.iter()) {
+        if m.kind == super::state::MovementKind::Payment {
+            *seen.entry(m.description.as_str()).or_default() += 1;
+        }
+    }
+    Json(Stats {
+        payments_executed: seen.values().map(|n| u64::from(*n)).sum(),
+        payment_descriptions_repeated: seen
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .map(|(d, _)| d.to_string())
+            .collect(),
+    })
+}
 
 async fn set_faults(axum::extract::State(shared): St, body: Bytes) -> Result<Response, EmuError> {
     let faults: Faults = parse(&body)?;

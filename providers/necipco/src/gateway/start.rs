@@ -10,7 +10,7 @@
 use super::{Connection, NecipcoProvider};
 use crate::crypto::{self, KeyPair, Padding};
 use crate::emulator::{self, EmulatorConfig, EmulatorHandle, SeedClient};
-use crate::{Credentials, NecipcoClient};
+use crate::{Credentials, NecipcoClient, NecipcoError};
 use anyhow::Context;
 use flux_core::Secret;
 use flux_store::Store;
@@ -99,10 +99,8 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Neci
         settings.padding,
         settings.timeout,
     )?;
-    master
-        .register_public_key()
-        .await
-        .context("registering Flux's public key at NeCIPCo")?;
+    let master = Arc::new(master);
+    register_key(&master).await?;
     let connection = Connection {
         url,
         padding: settings.padding,
@@ -110,13 +108,47 @@ pub async fn start(settings: Settings, store: &Store) -> anyhow::Result<Arc<Neci
     };
     let funding_clabe = funding_clabe(&settings)?;
     Ok(Arc::new(NecipcoProvider::new(
-        Arc::new(master),
+        master,
         keys,
         connection,
         emulator,
         settings.public_url.clone(),
         funding_clabe,
     )))
+}
+
+/// Registers Flux's public key for its program. A refusal (wrong credentials, a key NeCIPCo
+/// will not take) stops start-up: it is configuration to fix. NeCIPCo slow or down does not:
+/// an instance restarted during a NeCIPCo outage must still serve everything else, so the
+/// registration goes on in the background until NeCIPCo answers (card calls whose answers
+/// NeCIPCo ciphers for the key fail until then; the key is Flux's own, kept in the store, so
+/// after a restart NeCIPCo usually holds it already).
+async fn register_key(master: &Arc<NecipcoClient>) -> anyhow::Result<()> {
+    match master.register_public_key().await {
+        Ok(_) => Ok(()),
+        Err(e @ (NecipcoError::Timeout(_) | NecipcoError::Unavailable(_))) => {
+            tracing::warn!(error = %e, "registering Flux's public key at NeCIPCo: no answer; retrying in the background");
+            let master = master.clone();
+            tokio::spawn(async move {
+                let mut wait = Duration::from_secs(1);
+                loop {
+                    tokio::time::sleep(wait).await;
+                    match master.register_public_key().await {
+                        Ok(_) => {
+                            tracing::info!("Flux's public key registered at NeCIPCo");
+                            return;
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "registering Flux's public key at NeCIPCo failed; retrying")
+                        }
+                    }
+                    wait = (wait * 2).min(Duration::from_secs(30));
+                }
+            });
+            Ok(())
+        }
+        Err(e) => Err(e).context("registering Flux's public key at NeCIPCo"),
+    }
 }
 
 /// Where the sandbox emulator's URL is kept for admin commands.
