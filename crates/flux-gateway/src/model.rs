@@ -13,20 +13,24 @@ use uuid::Uuid;
 /// are counted, and a deep page costs in proportion to its depth, since the database walks every
 /// row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
 /// page costs the same, whatever its depth, and the totals are not counted: `page`,
-/// `total_items` and `total_pages` are then null).
+/// `total_items` and `total_pages` are then null). Every field is always present.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pagination {
     /// The 1-based page; null when paging by cursor.
+    #[schema(required = true)]
     pub page: Option<u32>,
     pub per_page: u32,
     /// Items that match; null when paging by cursor (counting them costs a full scan).
+    #[schema(required = true)]
     pub total_items: Option<u64>,
     /// Pages of `per_page` items; null when paging by cursor.
+    #[schema(required = true)]
     pub total_pages: Option<u64>,
     /// Whether items follow the last one of this page.
     pub has_more: bool,
     /// The id of this page's last item when `has_more`: pass it as `starting_after` for the
     /// next page. Null on the last page.
+    #[schema(required = true)]
     pub next_starting_after: Option<String>,
 }
 

@@ -1245,7 +1245,7 @@ export type PageWebhook = {
  * are counted, and a deep page costs in proportion to its depth, since the database walks every
  * row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
  * page costs the same, whatever its depth, and the totals are not counted: `page`,
- * `total_items` and `total_pages` are then null).
+ * `total_items` and `total_pages` are then null). Every field is always present.
  */
 export type Pagination = {
     /**
@@ -1256,20 +1256,20 @@ export type Pagination = {
      * The id of this page's last item when `has_more`: pass it as `starting_after` for the
      * next page. Null on the last page.
      */
-    next_starting_after?: string | null;
+    next_starting_after: string | null;
     /**
      * The 1-based page; null when paging by cursor.
      */
-    page?: number | null;
+    page: number | null;
     per_page: number;
     /**
      * Items that match; null when paging by cursor (counting them costs a full scan).
      */
-    total_items?: number | null;
+    total_items: number | null;
     /**
      * Pages of `per_page` items; null when paging by cursor.
      */
-    total_pages?: number | null;
+    total_pages: number | null;
 };
 
 /**

@@ -6,8 +6,6 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 T = TypeVar("T", bound="Pagination")
 
 
@@ -17,73 +15,56 @@ class Pagination:
     are counted, and a deep page costs in proportion to its depth, since the database walks every
     row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
     page costs the same, whatever its depth, and the totals are not counted: `page`,
-    `total_items` and `total_pages` are then null).
+    `total_items` and `total_pages` are then null). Every field is always present.
 
         Attributes:
             has_more (bool): Whether items follow the last one of this page.
-            per_page (int):
-            next_starting_after (None | str | Unset): The id of this page's last item when `has_more`: pass it as
-                `starting_after` for the
+            next_starting_after (None | str): The id of this page's last item when `has_more`: pass it as `starting_after`
+                for the
                 next page. Null on the last page.
-            page (int | None | Unset): The 1-based page; null when paging by cursor.
-            total_items (int | None | Unset): Items that match; null when paging by cursor (counting them costs a full
-                scan).
-            total_pages (int | None | Unset): Pages of `per_page` items; null when paging by cursor.
+            page (int | None): The 1-based page; null when paging by cursor.
+            per_page (int):
+            total_items (int | None): Items that match; null when paging by cursor (counting them costs a full scan).
+            total_pages (int | None): Pages of `per_page` items; null when paging by cursor.
     """
 
     has_more: bool
+    next_starting_after: None | str
+    page: int | None
     per_page: int
-    next_starting_after: None | str | Unset = UNSET
-    page: int | None | Unset = UNSET
-    total_items: int | None | Unset = UNSET
-    total_pages: int | None | Unset = UNSET
+    total_items: int | None
+    total_pages: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         has_more = self.has_more
 
+        next_starting_after: None | str
+        next_starting_after = self.next_starting_after
+
+        page: int | None
+        page = self.page
+
         per_page = self.per_page
 
-        next_starting_after: None | str | Unset
-        if isinstance(self.next_starting_after, Unset):
-            next_starting_after = UNSET
-        else:
-            next_starting_after = self.next_starting_after
+        total_items: int | None
+        total_items = self.total_items
 
-        page: int | None | Unset
-        if isinstance(self.page, Unset):
-            page = UNSET
-        else:
-            page = self.page
-
-        total_items: int | None | Unset
-        if isinstance(self.total_items, Unset):
-            total_items = UNSET
-        else:
-            total_items = self.total_items
-
-        total_pages: int | None | Unset
-        if isinstance(self.total_pages, Unset):
-            total_pages = UNSET
-        else:
-            total_pages = self.total_pages
+        total_pages: int | None
+        total_pages = self.total_pages
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "has_more": has_more,
+                "next_starting_after": next_starting_after,
+                "page": page,
                 "per_page": per_page,
+                "total_items": total_items,
+                "total_pages": total_pages,
             }
         )
-        if next_starting_after is not UNSET:
-            field_dict["next_starting_after"] = next_starting_after
-        if page is not UNSET:
-            field_dict["page"] = page
-        if total_items is not UNSET:
-            field_dict["total_items"] = total_items
-        if total_pages is not UNSET:
-            field_dict["total_pages"] = total_pages
 
         return field_dict
 
@@ -92,49 +73,41 @@ class Pagination:
         d = dict(src_dict)
         has_more = d.pop("has_more")
 
+        def _parse_next_starting_after(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        next_starting_after = _parse_next_starting_after(d.pop("next_starting_after"))
+
+        def _parse_page(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        page = _parse_page(d.pop("page"))
+
         per_page = d.pop("per_page")
 
-        def _parse_next_starting_after(data: object) -> None | str | Unset:
+        def _parse_total_items(data: object) -> int | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(int | None, data)
 
-        next_starting_after = _parse_next_starting_after(d.pop("next_starting_after", UNSET))
+        total_items = _parse_total_items(d.pop("total_items"))
 
-        def _parse_page(data: object) -> int | None | Unset:
+        def _parse_total_pages(data: object) -> int | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+            return cast(int | None, data)
 
-        page = _parse_page(d.pop("page", UNSET))
-
-        def _parse_total_items(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_items = _parse_total_items(d.pop("total_items", UNSET))
-
-        def _parse_total_pages(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        total_pages = _parse_total_pages(d.pop("total_pages", UNSET))
+        total_pages = _parse_total_pages(d.pop("total_pages"))
 
         pagination = cls(
             has_more=has_more,
-            per_page=per_page,
             next_starting_after=next_starting_after,
             page=page,
+            per_page=per_page,
             total_items=total_items,
             total_pages=total_pages,
         )
