@@ -225,6 +225,11 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => ApiError::not_found("resource"),
+            // One answer whether the id exists for another tenant or not at all: a cursor must
+            // not reveal what another partner holds.
+            StoreError::UnknownCursor => {
+                ApiError::query_field("starting_after", "must be the id of an item of this list")
+            }
             StoreError::Conflict(what) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict").detail(what)
             }

@@ -4,39 +4,98 @@
 //! into these (Fincore's in `fincore::gateway::convert`), so no partner sees a provider's shape.
 
 use flux_core::time;
-use flux_store::{TransactionRecord, WebhookRecord};
+use flux_store::{Listed, Slice, TransactionRecord, WebhookRecord};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// One pagination shape for every list.
+/// One pagination shape for every list. A list is read either by `page` (OFFSET: the totals
+/// are counted, and a deep page costs in proportion to its depth, since the database walks every
+/// row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
+/// page costs the same, whatever its depth, and the totals are not counted: `page`,
+/// `total_items` and `total_pages` are then null). Every field is always present.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Pagination {
-    pub page: u32,
+    /// The 1-based page; null when paging by cursor.
+    #[schema(required = true)]
+    pub page: Option<u32>,
     pub per_page: u32,
-    pub total_items: u64,
-    pub total_pages: u64,
+    /// Items that match; null when paging by cursor (counting them costs a full scan).
+    #[schema(required = true)]
+    pub total_items: Option<u64>,
+    /// Pages of `per_page` items; null when paging by cursor.
+    #[schema(required = true)]
+    pub total_pages: Option<u64>,
+    /// Whether items follow the last one of this page.
+    pub has_more: bool,
+    /// The id of this page's last item when `has_more`: pass it as `starting_after` for the
+    /// next page. Null on the last page.
+    #[schema(required = true)]
+    pub next_starting_after: Option<String>,
 }
 
 impl Pagination {
-    /// A list answer: `{"data": [...], "pagination": {...}}`, Flux's one paging envelope.
-    pub fn envelope(
-        data: Vec<serde_json::Value>,
-        page: u32,
-        per_page: u32,
-        total: u64,
-    ) -> serde_json::Value {
-        serde_json::json!({ "data": data, "pagination": Pagination::new(page, per_page, total) })
-    }
-
-    pub fn new(page: u32, per_page: u32, total_items: u64) -> Self {
-        let total_pages = total_items.div_ceil(u64::from(per_page.max(1)));
+    /// The pagination of `listed`, a slice read as `slice` asked; `last` is the id of its last
+    /// item, if any.
+    pub fn of<T>(slice: &Slice, listed: &Listed<T>, last: Option<String>) -> Self {
+        let per_page = slice.per_page();
+        let page = match *slice {
+            Slice::Offset { page, .. } => Some(page),
+            Slice::After { .. } => None,
+        };
+        let total_pages = listed.total.map(|t| t.div_ceil(u64::from(per_page.max(1))));
         Pagination {
             page,
             per_page,
-            total_items,
+            total_items: listed.total,
             total_pages,
+            has_more: listed.has_more,
+            next_starting_after: last.filter(|_| listed.has_more),
         }
+    }
+
+    /// A short list answered whole, in one page (a client's webhooks, its accounts).
+    pub fn whole(len: usize) -> Self {
+        let per_page = (len as u32).max(50);
+        Pagination {
+            page: Some(1),
+            per_page,
+            total_items: Some(len as u64),
+            total_pages: Some(u64::from(len > 0)),
+            has_more: false,
+            next_starting_after: None,
+        }
+    }
+
+    /// One slice of a list held whole in memory (a provider's answer, a static catalogue), in
+    /// its order, with the same rules as the stored lists: an `After` id not in `all` is
+    /// `StoreError::UnknownCursor`.
+    pub fn slice_of<T>(
+        all: Vec<T>,
+        slice: &Slice,
+        id: impl Fn(&T) -> String,
+    ) -> Result<(Vec<T>, Pagination), flux_store::StoreError> {
+        let total = all.len() as u64;
+        let per_page = slice.per_page() as usize;
+        let start = match slice {
+            &Slice::Offset { page, .. } => (page.max(1) as usize - 1).saturating_mul(per_page),
+            Slice::After { id: after, .. } => {
+                all.iter()
+                    .position(|t| id(t) == *after)
+                    .ok_or(flux_store::StoreError::UnknownCursor)?
+                    + 1
+            }
+        };
+        let has_more = start.saturating_add(per_page) < all.len();
+        let items: Vec<T> = all.into_iter().skip(start).take(per_page).collect();
+        let listed = Listed {
+            items,
+            total: matches!(slice, Slice::Offset { .. }).then_some(total),
+            has_more,
+        };
+        let last = listed.items.last().map(&id);
+        let pagination = Pagination::of(slice, &listed, last);
+        Ok((listed.items, pagination))
     }
 }
 
@@ -44,6 +103,21 @@ impl Pagination {
 pub struct Page<T: ToSchema> {
     pub data: Vec<T>,
     pub pagination: Pagination,
+}
+
+impl<T: ToSchema> Page<T> {
+    /// The page of a stored slice: each row as partners see it, the cursor from the last row.
+    pub fn of<R>(
+        slice: &Slice,
+        listed: &Listed<R>,
+        id: impl Fn(&R) -> String,
+        view: impl FnMut(&R) -> T,
+    ) -> Self {
+        Page {
+            data: listed.items.iter().map(view).collect(),
+            pagination: Pagination::of(slice, listed, listed.items.last().map(id)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

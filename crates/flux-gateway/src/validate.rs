@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, FieldError};
 use flux_core::{card, clabe, rfc, Amount, Currency};
+use flux_store::Slice;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -322,16 +323,35 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// [`page_params`] from a handler's query map (`page`, `per_page`).
+/// The slice of a list a handler's query map asks for: `page`/`per_page` (OFFSET, the
+/// default) or `starting_after`/`per_page` (keyset). `starting_after` must be an id, and cannot
+/// be combined with `page`: 422 naming it.
 pub fn page_query(
     q: &std::collections::HashMap<String, String>,
     max: u32,
-) -> Result<(u32, u32), ApiError> {
-    page_params(
+) -> Result<Slice, ApiError> {
+    let (page, per_page) = page_params(
         q.get("page").map(String::as_str),
         q.get("per_page").map(String::as_str),
         max,
-    )
+    )?;
+    match q.get("starting_after") {
+        None => Ok(Slice::Offset { page, per_page }),
+        Some(_) if q.contains_key("page") => Err(ApiError::query_field(
+            "starting_after",
+            "cannot be combined with page: page by number or by cursor, not both",
+        )),
+        // Ids are stored as UUIDs in their hyphenated lowercase form, deliveries' as `msg_…`;
+        // anything else names no item, which the store answers as for any unknown id.
+        Some(s) if s.is_empty() || s.len() > 64 => Err(ApiError::query_field(
+            "starting_after",
+            "must be the id of an item of this list",
+        )),
+        Some(s) => {
+            let id = Uuid::parse_str(s).map_or_else(|_| s.clone(), |u| u.to_string());
+            Ok(Slice::After { id, per_page })
+        }
+    }
 }
 
 /// Pagination query parameters, shared by every list: absent is the default (page 1, 50 per

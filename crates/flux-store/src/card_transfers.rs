@@ -8,6 +8,7 @@
 //! instances race for it. The writes here take the caller's transaction (`&mut dyn Tx`): the
 //! provider crate commits them together with its bookings.
 
+use crate::keyset::Listing;
 use crate::sql::{Row, Tx};
 use crate::*;
 
@@ -253,35 +254,22 @@ impl Store {
             .transpose()
     }
 
-    /// A card's transfers, newest first, and how many there are.
+    /// One slice of a card's transfers, newest first (`created_at DESC, id DESC`).
     pub async fn list_card_transfers(
         &self,
         card_id: Uuid,
-        page: Page,
-    ) -> Result<(Vec<CardTransfer>, u64)> {
-        let per_page = i64::from(page.per_page.clamp(1, 500));
-        let offset = i64::from(page.page.max(1) - 1) * per_page;
-        let sql = concat!(
-            "SELECT ",
-            columns!(),
-            " FROM card_transfers \
-             WHERE card_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"
-        );
-        let rows = self
-            .query(sql, vec![card_id.into(), per_page.into(), offset.into()])
-            .await?;
-        let total = self
-            .query(
-                "SELECT COUNT(*) FROM card_transfers WHERE card_id = $1",
-                vec![card_id.into()],
-            )
-            .await?
-            .first()
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0);
-        let list = rows.iter().map(transfer).collect::<Result<Vec<_>>>()?;
-        Ok((list, u64::try_from(total).unwrap_or(0)))
+        slice: Slice,
+    ) -> Result<Listed<CardTransfer>> {
+        let listing = Listing {
+            table: "card_transfers",
+            columns: columns!(),
+            tenant: "card_id = $1",
+            tenant_params: vec![card_id.into()],
+            filter: "",
+            filter_params: vec![],
+            sort: "created_at",
+        };
+        self.list_slice(listing, slice, transfer).await
     }
 
     /// Claims the call to the provider for a PENDING transfer that had never been called: true

@@ -8,6 +8,7 @@
 //! movement is announced in the transaction that inserts its row, so it is announced once.
 //! Reveal tokens are kept as their SHA-256 only and are burnt by a conditional update.
 
+use crate::keyset::Listing;
 use crate::outbox::{enqueue_subject, Delta, Subject};
 use crate::sql::{tx_fn, Row, Value};
 use crate::*;
@@ -62,20 +63,6 @@ fn grant(r: &Row) -> Result<RevealGrant> {
         latitude: r.text(2)?,
         longitude: r.text(3)?,
     })
-}
-
-/// A page of a client's list.
-#[derive(Debug, Clone, Copy)]
-pub struct Page {
-    pub page: u32,
-    pub per_page: u32,
-}
-
-impl Page {
-    fn limit_offset(&self) -> (i64, i64) {
-        let per_page = i64::from(self.per_page.clamp(1, 500));
-        (per_page, i64::from(self.page.max(1) - 1) * per_page)
-    }
 }
 
 const HOLDER_COLUMNS: &str =
@@ -142,34 +129,22 @@ impl Store {
         rows.first().map(holder).transpose()
     }
 
-    /// A client's cardholders, newest first, and how many there are.
+    /// One slice of a client's cardholders, newest first.
     pub async fn list_cardholders(
         &self,
         client_id: Uuid,
-        page: Page,
-    ) -> Result<(Vec<CardholderRecord>, u64)> {
-        let (limit, offset) = page.limit_offset();
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let total = tx
-                    .query(
-                        "SELECT COUNT(*) FROM cardholders WHERE client_id = $1",
-                        &[client_id.into()],
-                    )
-                    .await?;
-                let total = total.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-                let sql = format!(
-                    "SELECT {HOLDER_COLUMNS} FROM cardholders WHERE client_id = $1 \
-                     ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
-                );
-                let rows = tx
-                    .query(&sql, &[client_id.into(), limit.into(), offset.into()])
-                    .await?;
-                let items = rows.iter().map(holder).collect::<Result<Vec<_>>>()?;
-                Ok((items, total as u64))
-            })
-        }))
-        .await
+        slice: Slice,
+    ) -> Result<Listed<CardholderRecord>> {
+        let listing = Listing {
+            table: "cardholders",
+            columns: HOLDER_COLUMNS,
+            tenant: "client_id = $1",
+            tenant_params: vec![client_id.into()],
+            filter: "",
+            filter_params: vec![],
+            sort: "created_at",
+        };
+        self.list_slice(listing, slice, holder).await
     }
 
     /// Records a card the provider issued or assigned.
@@ -207,35 +182,23 @@ impl Store {
         rows.first().map(card).transpose()
     }
 
-    /// A client's cards (one cardholder's when given), newest first, and how many there are.
+    /// One slice of a client's cards (one cardholder's when given), newest first.
     pub async fn list_cards(
         &self,
         client_id: Uuid,
         cardholder_id: Option<Uuid>,
-        page: Page,
-    ) -> Result<(Vec<CardRecord>, u64)> {
-        let (limit, offset) = page.limit_offset();
-        let filters: Vec<Value> = vec![client_id.into(), cardholder_id.into()];
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let filtered =
-                    " FROM cards WHERE client_id = $1 AND ($2 IS NULL OR cardholder_id = $2)";
-                let total = tx
-                    .query(&format!("SELECT COUNT(*){filtered}"), &filters)
-                    .await?;
-                let total = total.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-                let sql = format!(
-                    "SELECT {CARD_COLUMNS}{filtered} ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
-                );
-                let mut params = filters.clone();
-                params.push(limit.into());
-                params.push(offset.into());
-                let rows = tx.query(&sql, &params).await?;
-                let items = rows.iter().map(card).collect::<Result<Vec<_>>>()?;
-                Ok((items, total as u64))
-            })
-        }))
-        .await
+        slice: Slice,
+    ) -> Result<Listed<CardRecord>> {
+        let listing = Listing {
+            table: "cards",
+            columns: CARD_COLUMNS,
+            tenant: "client_id = $1",
+            tenant_params: vec![client_id.into()],
+            filter: " AND ($2 IS NULL OR cardholder_id = $2)",
+            filter_params: vec![cardholder_id.into()],
+            sort: "created_at",
+        };
+        self.list_slice(listing, slice, card).await
     }
 
     /// Every card of `provider` (what polling walks), oldest first.

@@ -7,6 +7,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("not found")]
     NotFound,
+    /// A list's `starting_after` names no row of the caller's list (or one of another tenant's).
+    #[error("unknown cursor")]
+    UnknownCursor,
     /// The books refused the change (`code` is a problem type, e.g. `insufficient_funds`).
     #[error("{code}: {message}")]
     Refused { code: String, message: String },

@@ -10,6 +10,7 @@ pub mod cards;
 mod error;
 mod idempotency;
 mod inbound;
+pub mod keyset;
 pub mod models;
 pub mod outbox;
 mod partners;
@@ -29,10 +30,11 @@ mod webhooks;
 
 pub use audit::{chain_hash, AuditVerification};
 pub use card_transfers::{CardTransfer, TransferDirection, TransferStatus};
-pub use cards::{CardRecord, CardholderRecord, Page, RevealGrant};
+pub use cards::{CardRecord, CardholderRecord, RevealGrant};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
 pub use inbound::{InboundEffect, InboundOutcome};
+pub use keyset::{Listed, Slice};
 pub use models::*;
 pub use outbox::{
     AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, NextStep, OutboundEvent,
@@ -124,6 +126,10 @@ const MIGRATIONS_SQLITE: &[(&str, &str)] = &[
         "0014_drop_old_client_secrets",
         include_str!("../migrations/sqlite/0014_drop_old_client_secrets.sql"),
     ),
+    (
+        "0015_keyset_indexes",
+        include_str!("../migrations/sqlite/0015_keyset_indexes.sql"),
+    ),
 ];
 const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
@@ -181,6 +187,10 @@ const MIGRATIONS_POSTGRES: &[(&str, &str)] = &[
     (
         "0014_drop_old_client_secrets",
         include_str!("../migrations/postgres/0014_drop_old_client_secrets.sql"),
+    ),
+    (
+        "0015_keyset_indexes",
+        include_str!("../migrations/postgres/0015_keyset_indexes.sql"),
     ),
 ];
 

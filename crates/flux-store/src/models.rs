@@ -128,8 +128,7 @@ pub struct TransactionFilter {
     pub status: Option<TxStatus>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
-    pub page: u32,
-    pub per_page: u32,
+    pub slice: crate::Slice,
 }
 
 #[derive(Debug, Clone, PartialEq)]

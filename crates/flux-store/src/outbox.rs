@@ -18,6 +18,7 @@
 //! attempted keeps its body (the partner may have received it) and is superseded by a new message
 //! carrying every delta since the last delivered one.
 
+use crate::keyset::Listing;
 use crate::sql::{tx_fn, Row, Tx, Value};
 use crate::*;
 use flux_core::Secret;
@@ -655,42 +656,23 @@ impl Store {
         .await
     }
 
-    /// One page of a subscription's deliveries, newest first, and the total.
+    /// One slice of a subscription's deliveries, newest first (`seq DESC`; `seq` is unique,
+    /// `id` only completes the keyset).
     pub async fn list_deliveries(
         &self,
         webhook_id: Uuid,
-        page: u32,
-        per_page: u32,
-    ) -> Result<(Vec<DeliveryRecord>, u64)> {
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let total = tx
-                    .query_opt(
-                        "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = $1",
-                        &[webhook_id.into()],
-                    )
-                    .await?
-                    .map(|r| r.int(0))
-                    .transpose()?
-                    .unwrap_or(0);
-                let sql = format!(
-                    "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
-                );
-                let rows = tx
-                    .query(
-                        &sql,
-                        &[
-                            webhook_id.into(),
-                            i64::from(per_page).into(),
-                            (i64::from(page.saturating_sub(1)) * i64::from(per_page)).into(),
-                        ],
-                    )
-                    .await?;
-                let list = rows.iter().map(delivery).collect::<Result<Vec<_>>>()?;
-                Ok((list, total as u64))
-            })
-        }))
-        .await
+        slice: Slice,
+    ) -> Result<Listed<DeliveryRecord>> {
+        let listing = Listing {
+            table: "webhook_deliveries",
+            columns: DELIVERY_COLUMNS,
+            tenant: "webhook_id = $1",
+            tenant_params: vec![webhook_id.into()],
+            filter: "",
+            filter_params: vec![],
+            sort: "seq",
+        };
+        self.list_slice(listing, slice, delivery).await
     }
 
     /// The attempts of these deliveries, in order.

@@ -8,6 +8,7 @@
 //! Flux that dies mid-call still knows what it asked for.
 
 use crate::idempotency::{complete, IdempotencyCompletion};
+use crate::keyset::Listing;
 use crate::outbox::{enqueue_subject, Delta, Subject};
 use crate::settlement;
 use crate::sql::{tx_fn, Row, Tx, Value};
@@ -79,8 +80,7 @@ pub struct RemittanceFilter {
     pub status: Option<RemittanceStatus>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
-    pub page: u32,
-    pub per_page: u32,
+    pub slice: crate::Slice,
 }
 
 macro_rules! columns {
@@ -396,39 +396,23 @@ impl Store {
         rows.iter().map(event).collect()
     }
 
-    /// One page of a client's remittances, newest first, and the total that match.
-    pub async fn list_remittances(
-        &self,
-        f: &RemittanceFilter,
-    ) -> Result<(Vec<RemittanceRecord>, u64)> {
-        let per_page = i64::from(f.per_page.clamp(1, 500));
-        let offset = i64::from(f.page.max(1) - 1) * per_page;
-        let filters: Vec<Value> = vec![
-            f.client_id.into(),
-            f.status.map(|s| s.as_str()).into(),
-            opt_micros(f.created_from),
-            opt_micros(f.created_to),
-        ];
-        let mut page = filters.clone();
-        page.push(per_page.into());
-        page.push(offset.into());
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let filtered = " FROM remittances WHERE client_id = $1 AND ($2 IS NULL OR status = $2) \
-                     AND ($3 IS NULL OR created_at >= $3) AND ($4 IS NULL OR created_at < $4)";
-                let total = tx
-                    .query(&format!("SELECT COUNT(*){filtered}"), &filters)
-                    .await?;
-                let total = total.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-                let sql = format!(
-                    "SELECT {COLUMNS}{filtered} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6"
-                );
-                let rows = tx.query(&sql, &page).await?;
-                let items = rows.iter().map(remittance).collect::<Result<Vec<_>>>()?;
-                Ok((items, total as u64))
-            })
-        }))
-        .await
+    /// One slice of a client's remittances, newest first (`created_at DESC, id DESC`).
+    pub async fn list_remittances(&self, f: &RemittanceFilter) -> Result<Listed<RemittanceRecord>> {
+        let listing = Listing {
+            table: "remittances",
+            columns: COLUMNS,
+            tenant: "client_id = $1",
+            tenant_params: vec![f.client_id.into()],
+            filter: " AND ($2 IS NULL OR status = $2) \
+                     AND ($3 IS NULL OR created_at >= $3) AND ($4 IS NULL OR created_at < $4)",
+            filter_params: vec![
+                f.status.map(|s| s.as_str()).into(),
+                opt_micros(f.created_from),
+                opt_micros(f.created_to),
+            ],
+            sort: "created_at",
+        };
+        self.list_slice(listing, f.slice.clone(), remittance).await
     }
 
     /// Notes that polling asked about a remittance now, whatever the answer, so the ones the

@@ -7,6 +7,7 @@
 //! outcome cannot be decided. Each step is a conditional update from the
 //! step before, so racing pollers, requests or instances take it once.
 
+use crate::keyset::Listing;
 use crate::sql::{Row, Tx};
 use crate::*;
 
@@ -147,29 +148,19 @@ impl Store {
             .transpose()
     }
 
-    /// A client's top-ups, newest first, and how many there are.
-    pub async fn list_top_ups(&self, client_id: Uuid, page: Page) -> Result<(Vec<TopUp>, u64)> {
-        let per_page = i64::from(page.per_page.clamp(1, 500));
-        let offset = i64::from(page.page.max(1) - 1) * per_page;
-        let sql = "SELECT id, partner_id, client_id, provider, amount, status, payment_id, \
-             fund_before, fund_attempted_at, note, created_at, updated_at \
-             FROM card_program_top_ups WHERE client_id = $1 \
-             ORDER BY created_at DESC, id LIMIT $2 OFFSET $3";
-        let rows = self
-            .query(sql, vec![client_id.into(), per_page.into(), offset.into()])
-            .await?;
-        let total = self
-            .query(
-                "SELECT COUNT(*) FROM card_program_top_ups WHERE client_id = $1",
-                vec![client_id.into()],
-            )
-            .await?
-            .first()
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0);
-        let list = rows.iter().map(top_up).collect::<Result<Vec<_>>>()?;
-        Ok((list, u64::try_from(total).unwrap_or(0)))
+    /// One slice of a client's top-ups, newest first (`created_at DESC, id DESC`).
+    pub async fn list_top_ups(&self, client_id: Uuid, slice: Slice) -> Result<Listed<TopUp>> {
+        let listing = Listing {
+            table: "card_program_top_ups",
+            columns: "id, partner_id, client_id, provider, amount, status, payment_id, \
+                      fund_before, fund_attempted_at, note, created_at, updated_at",
+            tenant: "client_id = $1",
+            tenant_params: vec![client_id.into()],
+            filter: "",
+            filter_params: vec![],
+            sort: "created_at",
+        };
+        self.list_slice(listing, slice, top_up).await
     }
 
     /// Top-ups still SENDING or FUNDING, oldest first.

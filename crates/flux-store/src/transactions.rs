@@ -2,6 +2,7 @@
 //! Flux's id and unique on (provider, provider_reference) so that a webhook and an API
 //! response describing the same provider transaction land on the same row.
 
+use crate::keyset::Listing;
 use crate::sql::{tx_fn, Row, Tx, Value};
 use crate::*;
 use flux_core::TxStatus;
@@ -17,26 +18,11 @@ macro_rules! columns {
 
 pub(crate) use columns;
 
-macro_rules! where_filtered {
-    () => {
-        " WHERE client_id = $1 AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR status = $3) \
-          AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)"
-    };
-}
-
 const SELECT_BY_ID: &str = concat!("SELECT ", columns!(), " FROM transactions WHERE id = $1");
 const SELECT_BY_PROVIDER_REF: &str = concat!(
     "SELECT ",
     columns!(),
     " FROM transactions WHERE provider = $1 AND provider_reference = $2"
-);
-const COUNT_FILTERED: &str = concat!("SELECT COUNT(*) FROM transactions", where_filtered!());
-const SELECT_FILTERED: &str = concat!(
-    "SELECT ",
-    columns!(),
-    " FROM transactions",
-    where_filtered!(),
-    " ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7"
 );
 
 pub(crate) fn transaction(row: &Row) -> Result<TransactionRecord> {
@@ -220,33 +206,27 @@ impl Store {
         .await
     }
 
-    /// One page of a client's transactions, newest first, and the total that match.
+    /// One slice of a client's transactions, newest first (`created_at DESC, id DESC`).
     pub async fn list_transactions(
         &self,
         f: &TransactionFilter,
-    ) -> Result<(Vec<TransactionRecord>, u64)> {
-        let per_page = i64::from(f.per_page.clamp(1, 500));
-        let offset = i64::from(f.page.max(1) - 1) * per_page;
-        let filters: Vec<Value> = vec![
-            f.client_id.into(),
-            f.kind.map(|k| k.as_str()).into(),
-            f.status.map(|s| s.as_str()).into(),
-            opt_micros(f.created_from),
-            opt_micros(f.created_to),
-        ];
-        let mut page_params = filters.clone();
-        page_params.push(per_page.into());
-        page_params.push(offset.into());
-        self.read(tx_fn(move |tx| {
-            Box::pin(async move {
-                let total = tx.query(COUNT_FILTERED, &filters).await?;
-                let total = total.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-                let rows = tx.query(SELECT_FILTERED, &page_params).await?;
-                let items = rows.iter().map(transaction).collect::<Result<Vec<_>>>()?;
-                Ok((items, total as u64))
-            })
-        }))
-        .await
+    ) -> Result<Listed<TransactionRecord>> {
+        let listing = Listing {
+            table: "transactions",
+            columns: columns!(),
+            tenant: "client_id = $1",
+            tenant_params: vec![f.client_id.into()],
+            filter: " AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR status = $3) \
+                     AND ($4 IS NULL OR created_at >= $4) AND ($5 IS NULL OR created_at < $5)",
+            filter_params: vec![
+                f.kind.map(|k| k.as_str()).into(),
+                f.status.map(|s| s.as_str()).into(),
+                opt_micros(f.created_from),
+                opt_micros(f.created_to),
+            ],
+            sort: "created_at",
+        };
+        self.list_slice(listing, f.slice.clone(), transaction).await
     }
 }
 

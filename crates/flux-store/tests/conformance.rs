@@ -321,40 +321,74 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
     assert_eq!(by_ref.id, c.id);
     let all = TransactionFilter {
         client_id: client,
-        page: 1,
-        per_page: 2,
+        slice: Slice::Offset {
+            page: 1,
+            per_page: 2,
+        },
         ..Default::default()
     };
-    let (page, total) = store.list_transactions(&all).await.unwrap();
-    assert_eq!(total, 3);
+    let page = store.list_transactions(&all).await.unwrap();
+    assert_eq!(page.total, Some(3));
+    assert!(page.has_more);
     assert_eq!(
-        page.iter().map(|t| t.id).collect::<Vec<_>>(),
+        page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
         vec![c.id, b.id]
     );
-    let (page2, _) = store
+    let page2 = store
         .list_transactions(&TransactionFilter {
-            page: 2,
+            slice: Slice::Offset {
+                page: 2,
+                per_page: 2,
+            },
             ..all.clone()
         })
         .await
         .unwrap();
-    assert_eq!(page2[0].id, a.id);
+    assert_eq!(page2.items[0].id, a.id);
+    assert!(!page2.has_more);
+    // By cursor: the rows after b, without a count; a cursor of another client is unknown.
+    let after = |id: Uuid, client_id: Uuid| TransactionFilter {
+        client_id,
+        slice: Slice::After {
+            id: id.to_string(),
+            per_page: 2,
+        },
+        ..Default::default()
+    };
+    let next = store.list_transactions(&after(b.id, client)).await.unwrap();
+    assert_eq!(
+        next.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![a.id]
+    );
+    assert_eq!((next.total, next.has_more), (None, false));
+    let first = store.list_transactions(&after(c.id, client)).await.unwrap();
+    assert_eq!(first.items.len(), 2);
+    assert!(!first.has_more);
+    for wrong in [after(b.id, Uuid::new_v4()), after(Uuid::new_v4(), client)] {
+        assert!(matches!(
+            store.list_transactions(&wrong).await,
+            Err(StoreError::UnknownCursor)
+        ));
+    }
     let outs = TransactionFilter {
         kind: Some("MONEY_OUT".parse().unwrap()),
         ..all.clone()
     };
-    assert_eq!(store.list_transactions(&outs).await.unwrap().1, 2);
+    assert_eq!(store.list_transactions(&outs).await.unwrap().total, Some(2));
     let recent = TransactionFilter {
         created_from: Some(Utc::now() - Duration::minutes(15)),
         ..all.clone()
     };
-    assert_eq!(store.list_transactions(&recent).await.unwrap().1, 1);
+    assert_eq!(
+        store.list_transactions(&recent).await.unwrap().total,
+        Some(1)
+    );
     let completed = TransactionFilter {
         status: Some("COMPLETED".parse().unwrap()),
         ..all
     };
     assert_eq!(
-        store.list_transactions(&completed).await.unwrap().0[0].id,
+        store.list_transactions(&completed).await.unwrap().items[0].id,
         a.id
     );
 }
@@ -730,8 +764,12 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
         status_change(store, "ob-m2", "ob-1", "COMPLETED").await,
         InboundOutcome::Duplicate
     );
-    let (list, total) = store.list_deliveries(status_hook.id, 1, 50).await.unwrap();
-    assert_eq!(total, 1);
+    let listed = store
+        .list_deliveries(status_hook.id, Slice::default())
+        .await
+        .unwrap();
+    let list = listed.items;
+    assert_eq!(listed.total, Some(1));
     assert_eq!(
         deltas(&list[0].payload),
         vec![
@@ -744,8 +782,12 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
         "the body carries its webhook-id"
     );
     assert_eq!(
-        store.list_deliveries(other_type.id, 1, 50).await.unwrap().1,
-        0
+        store
+            .list_deliveries(other_type.id, Slice::default())
+            .await
+            .unwrap()
+            .total,
+        Some(0)
     );
 
     // Claimed once, with the secret; a second claimer gets nothing.
@@ -795,7 +837,11 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
         .await
         .unwrap();
     status_change(store, "ob2-m2", "ob-2", "COMPLETED").await;
-    let (list, _) = store.list_deliveries(status_hook.id, 1, 50).await.unwrap();
+    let list = store
+        .list_deliveries(status_hook.id, Slice::default())
+        .await
+        .unwrap()
+        .items;
     assert_eq!(list.len(), 4);
     assert_eq!(list[1].status, "superseded");
     assert_eq!(list[0].status, "pending");

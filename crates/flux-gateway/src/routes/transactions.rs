@@ -42,11 +42,11 @@ fn parse_instant(
 
 /// List the client's transactions
 ///
-/// Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds, with their status and deltas. Filter by `kind`, `status` and creation time; page with `page`/`per_page`.
+/// Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds, with their status and deltas. Filter by `kind`, `status` and creation time; page with `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/transactions", operation_id = "list_transactions", tag = "transactions",
     params(("clientId" = Uuid, Path), ("kind" = Option<String>, Query, description = "MONEY_IN, MONEY_OUT or REFUND"), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = Page<Transaction>), (status = 401, body = crate::error::Problem), (status = 404, body = crate::error::Problem), (status = 422, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -56,7 +56,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Transaction>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 200)?;
+    let slice = page_query(&q, 200)?;
     let kind = match q.get("kind") {
         Some(k) => Some(k.parse::<TxKind>().map_err(|_| {
             ApiError::query_field("kind", "must be one of MONEY_IN, MONEY_OUT, REFUND")
@@ -76,13 +76,14 @@ pub async fn list(
         status,
         created_from: parse_instant("created_from", q.get("created_from"))?,
         created_to: parse_instant("created_to", q.get("created_to"))?,
-        page,
-        per_page,
+        slice,
     };
-    let (rows, total) = state.store.list_transactions(&filter).await?;
+    let listed = state.store.list_transactions(&filter).await?;
+    let last = listed.items.last().map(|t| t.id.to_string());
+    let pagination = Pagination::of(&filter.slice, &listed, last);
     Ok(Json(Page {
-        data: rows.iter().map(Transaction::from).collect(),
-        pagination: Pagination::new(page, per_page, total),
+        data: listed.items.iter().map(Transaction::from).collect(),
+        pagination,
     }))
 }
 

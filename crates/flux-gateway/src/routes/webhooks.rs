@@ -46,11 +46,9 @@ pub async fn list(
 ) -> Result<Json<Page<Webhook>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let hooks = state.store.list_webhooks(client.client_id).await?;
-    let total = hooks.len() as u64;
-    let per_page = (hooks.len() as u32).max(50);
     Ok(Json(Page {
         data: hooks.iter().map(Webhook::from).collect(),
-        pagination: Pagination::new(1, per_page, total),
+        pagination: Pagination::whole(hooks.len()),
     }))
 }
 
@@ -281,7 +279,7 @@ pub async fn delete(
 ///
 /// Each message Flux sent or will send, with its attempts and the endpoint's answers.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/webhooks/{id}/deliveries", operation_id = "list_webhook_deliveries", tag = "webhooks",
-    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+    params(("clientId" = Uuid, Path), ("id" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<String>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = Page<Delivery>), (status = 400, body = crate::error::Problem), (status = 404, body = crate::error::Problem)),
     security(("api_key" = [])))]
 pub async fn deliveries(
@@ -291,15 +289,20 @@ pub async fn deliveries(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Delivery>>, ApiError> {
     let hook = owned_webhook(&state, &caller, &client_id, &id).await?;
-    let (page, per_page) = page_query(&q, 200)?;
-    let (list, total) = state.store.list_deliveries(hook.id, page, per_page).await?;
+    let slice = page_query(&q, 200)?;
+    let listed = state.store.list_deliveries(hook.id, slice.clone()).await?;
     let attempts = state
         .store
-        .list_attempts(list.iter().map(|d| d.id.clone()).collect())
+        .list_attempts(listed.items.iter().map(|d| d.id.clone()).collect())
         .await?;
+    let last = listed.items.last().map(|d| d.id.clone());
     Ok(Json(Page {
-        data: list.iter().map(|d| Delivery::new(d, &attempts)).collect(),
-        pagination: Pagination::new(page, per_page, total),
+        data: listed
+            .items
+            .iter()
+            .map(|d| Delivery::new(d, &attempts))
+            .collect(),
+        pagination: Pagination::of(&slice, &listed, last),
     }))
 }
 

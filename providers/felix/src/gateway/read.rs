@@ -47,7 +47,7 @@ fn parse_status(v: Option<&String>) -> Result<Option<RemittanceStatus>, ApiError
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/remittances", operation_id = "list_remittances", tag = "remittances",
     params(("clientId" = Uuid, Path), ("status" = Option<String>, Query),
         ("created_from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("created_to" = Option<String>, Query, description = "RFC 3339, exclusive"),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = flux_gateway::model::Page<model::Remittance>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -57,20 +57,20 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 200)?;
+    let slice = page_query(&q, 200)?;
     let filter = RemittanceFilter {
         client_id: client.client_id,
         status: parse_status(q.get("status"))?,
         created_from: parse_instant("created_from", q.get("created_from"))?,
         created_to: parse_instant("created_to", q.get("created_to"))?,
-        page,
-        per_page,
+        slice,
     };
-    let (rows, total) = state.store.list_remittances(&filter).await?;
-    let data: Vec<Value> = rows.iter().map(model::render).collect();
+    let listed = state.store.list_remittances(&filter).await?;
+    let data: Vec<Value> = listed.items.iter().map(model::render).collect();
+    let last = listed.items.last().map(|r| r.id.to_string());
     Ok(Json(json!({
         "data": data,
-        "pagination": Pagination::new(page, per_page, total),
+        "pagination": Pagination::of(&filter.slice, &listed, last),
     })))
 }
 

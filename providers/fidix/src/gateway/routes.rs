@@ -385,7 +385,12 @@ pub async fn list_persons(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<PersonListResponse>, ApiError> {
     let (_, ledger) = client_of(&state, &caller, &client_id).await?;
-    let (page, per_page) = flux_gateway::validate::page_query(&q, 100)?;
+    // Fidi X's own list, passed on in its own shape: it pages by number only.
+    let (page, per_page) = flux_gateway::validate::page_params(
+        q.get("page").map(String::as_str),
+        q.get("per_page").map(String::as_str),
+        100,
+    )?;
     let list = super::backend_of(&state)?
         .list_persons(
             ledger,

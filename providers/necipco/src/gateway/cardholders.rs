@@ -15,11 +15,12 @@ use axum::response::Response;
 use axum::{Extension, Json};
 use flux_gateway::error::ApiError;
 use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::model::Pagination;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
-use flux_store::{CardholderRecord, Page};
+use flux_store::CardholderRecord;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -325,7 +326,7 @@ pub async fn owned(
 
 /// List cardholders
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cardholders", operation_id = "list_cardholders", tag = "cards",
-    params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+    params(("clientId" = Uuid, Path), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = flux_gateway::model::Page<model::Cardholder>), (status = 404, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -335,16 +336,21 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<flux_gateway::model::Page<model::Cardholder>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 200)?;
-    let (rows, total) = state
+    let slice = page_query(&q, 200)?;
+    let listed = state
         .store
-        .list_cardholders(client.client_id, Page { page, per_page })
+        .list_cardholders(client.client_id, slice.clone())
         .await?;
-    let data = rows
+    let data = listed
+        .items
         .iter()
         .map(model::Cardholder::of)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(model::page(data, page, per_page, total)))
+    let last = listed.items.last().map(|h| h.id.to_string());
+    Ok(Json(flux_gateway::model::Page {
+        data,
+        pagination: Pagination::of(&slice, &listed, last),
+    }))
 }
 
 /// Get a cardholder

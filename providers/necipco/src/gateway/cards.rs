@@ -34,7 +34,7 @@ use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
 use flux_store::outbox::Subject;
-use flux_store::{CardRecord, ClientRecord, Page as StorePage};
+use flux_store::{CardRecord, ClientRecord};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -324,7 +324,7 @@ pub async fn owned_card(
 
 /// List cards
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards", operation_id = "list_cards", tag = "cards",
-    params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+    params(("clientId" = Uuid, Path), ("cardholder_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = Page<model::Card>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -334,7 +334,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<model::Card>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 200)?;
+    let slice = page_query(&q, 200)?;
     // Absent, or a UUID: an empty value is refused like any invalid one, never read as "all".
     let holder =
         match q.get("cardholder_id") {
@@ -343,12 +343,16 @@ pub async fn list(
                 ApiError::query_field("cardholder_id", "must be a UUID (hyphenated)")
             })?),
         };
-    let (rows, total) = state
+    let listed = state
         .store
-        .list_cards(client.client_id, holder, StorePage { page, per_page })
+        .list_cards(client.client_id, holder, slice.clone())
         .await?;
-    let data = rows.iter().map(model::Card::from).collect();
-    Ok(Json(model::page(data, page, per_page, total)))
+    Ok(Json(Page::of(
+        &slice,
+        &listed,
+        |c| c.id.to_string(),
+        |c| model::Card::from(c),
+    )))
 }
 
 /// Get a card
@@ -598,7 +602,7 @@ fn date_param(
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
         ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default 30 days before `to`"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, inclusive; default today (Mexico City)"),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<String>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = model::CardMovementPage), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn movements(
@@ -622,7 +626,7 @@ pub async fn movements(
             format!("the range may span at most {MAX_RANGE_DAYS} days"),
         ));
     }
-    let (page, per_page) = page_query(&q, 200)?;
+    let slice = page_query(&q, 200)?;
     let (api, reference) = for_card(&state, &client, &card).await?;
     let data = api
         .movements(&reference, &from.to_string(), &to.to_string())
@@ -631,18 +635,12 @@ pub async fn movements(
     let mut all: Vec<model::CardMovement> = data.movements.detail.iter().map(movement).collect();
     // Newest first, as every Flux list.
     all.reverse();
-    let total = all.len() as u64;
-    let start = ((page - 1) as usize).saturating_mul(per_page as usize);
-    let items: Vec<model::CardMovement> = all
-        .into_iter()
-        .skip(start)
-        .take(per_page as usize)
-        .collect();
+    let (items, pagination) = Pagination::slice_of(all, &slice, |m| m.id.clone())?;
     Ok(Json(model::CardMovementPage {
         data: items,
         from: from.to_string(),
         to: to.to_string(),
-        pagination: Pagination::new(page, per_page, total),
+        pagination,
     }))
 }
 

@@ -6,7 +6,7 @@
 use crate::wire::CardType;
 use crate::wire::{CardStatus, Coordinate, COORDINATE_SCALE};
 use flux_gateway::error::ApiError;
-use flux_gateway::model::{Page, Pagination};
+use flux_gateway::model::Pagination;
 use flux_gateway::validate::Fields;
 use flux_store::{CardRecord, CardholderRecord};
 use serde::{Deserialize, Serialize};
@@ -402,14 +402,6 @@ impl From<&flux_store::TopUp> for TopUp {
             created_at: flux_core::time::to_rfc3339(t.created_at),
             updated_at: flux_core::time::to_rfc3339(t.updated_at),
         }
-    }
-}
-
-/// A list page: Flux's `{data, pagination}` envelope.
-pub fn page<T: ToSchema>(data: Vec<T>, page: u32, per_page: u32, total: u64) -> Page<T> {
-    Page {
-        data,
-        pagination: Pagination::new(page, per_page, total),
     }
 }
 

@@ -41,7 +41,7 @@ use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::sql::tx_fn;
 use flux_store::top_ups::advance_top_up;
-use flux_store::{ClientRecord, NewReview, Page, ReviewKind, Store, TopUp, TopUpStatus};
+use flux_store::{ClientRecord, NewReview, ReviewKind, Store, TopUp, TopUpStatus};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::collections::HashMap;
@@ -423,8 +423,8 @@ pub async fn advance_open(
 /// List card program top-ups
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/card-program/top-ups", operation_id = "list_card_program_top_ups", tag = "cards",
     params(("clientId" = Uuid, Path),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
-        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = flux_gateway::model::Page<model::TopUp>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -434,13 +434,17 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<flux_gateway::model::Page<model::TopUp>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 200)?;
-    let (rows, total) = state
+    let slice = page_query(&q, 200)?;
+    let listed = state
         .store
-        .list_top_ups(client.client_id, Page { page, per_page })
+        .list_top_ups(client.client_id, slice.clone())
         .await?;
-    let data = rows.iter().map(view).collect();
-    Ok(Json(model::page(data, page, per_page, total)))
+    Ok(Json(flux_gateway::model::Page::of(
+        &slice,
+        &listed,
+        |t| t.id.to_string(),
+        view,
+    )))
 }
 
 /// Get a card program top-up

@@ -45,7 +45,7 @@ use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::card_transfers::{self as store_transfers, TransferEnd};
 use flux_store::sql::tx_fn;
-use flux_store::{CardRecord, CardTransfer, Page, Store, TransferDirection, TransferStatus};
+use flux_store::{CardRecord, CardTransfer, Store, TransferDirection, TransferStatus};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -555,8 +555,8 @@ async fn claimed(store: &Store, operation: &str) -> Result<bool, ApiError> {
 /// List a card's fundings and returns
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/cards/{cardId}/transfers", operation_id = "list_card_transfers", tag = "cards",
     params(("clientId" = Uuid, Path), ("cardId" = Uuid, Path),
-        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"),
-        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50")),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200, description = "1 to 200, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = flux_gateway::model::Page<model::CardTransfer>), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -566,13 +566,17 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<flux_gateway::model::Page<model::CardTransfer>>, ApiError> {
     let (_, card) = owned_card(&state, &caller, &client_id, &card_id).await?;
-    let (page, per_page) = page_query(&q, 200)?;
-    let (rows, total) = state
+    let slice = page_query(&q, 200)?;
+    let listed = state
         .store
-        .list_card_transfers(card.id, Page { page, per_page })
+        .list_card_transfers(card.id, slice.clone())
         .await?;
-    let data = rows.iter().map(view).collect();
-    Ok(Json(model::page(data, page, per_page, total)))
+    Ok(Json(flux_gateway::model::Page::of(
+        &slice,
+        &listed,
+        |t| t.id.to_string(),
+        view,
+    )))
 }
 
 /// Get a card funding or return

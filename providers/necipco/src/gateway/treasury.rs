@@ -16,7 +16,7 @@ use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::SharedState;
 use flux_ledger::card_books;
 use flux_store::sql::tx_fn;
-use flux_store::{CardRecord, ClientRecord, Page, Store};
+use flux_store::{CardRecord, ClientRecord, Slice, Store};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -213,23 +213,23 @@ async fn client_lines(
 }
 
 async fn all_cards(store: &Store, client_id: Uuid) -> anyhow::Result<Vec<CardRecord>> {
-    let mut cards = Vec::new();
-    for page in 1.. {
-        let (rows, total) = store
-            .list_cards(
-                client_id,
-                None,
-                Page {
-                    page,
+    // By cursor: each batch costs the same however many cards came before.
+    let mut cards: Vec<CardRecord> = Vec::new();
+    let mut slice = Slice::Offset {
+        page: 1,
+        per_page: 500,
+    };
+    loop {
+        let listed = store.list_cards(client_id, None, slice).await?;
+        cards.extend(listed.items);
+        match cards.last() {
+            Some(last) if listed.has_more => {
+                slice = Slice::After {
+                    id: last.id.to_string(),
                     per_page: 500,
-                },
-            )
-            .await?;
-        let done = rows.is_empty() || cards.len() + rows.len() >= total as usize;
-        cards.extend(rows);
-        if done {
-            break;
+                }
+            }
+            _ => return Ok(cards),
         }
     }
-    Ok(cards)
 }

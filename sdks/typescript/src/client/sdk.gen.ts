@@ -345,6 +345,8 @@ export const unfreezeCard = <ThrowOnError extends boolean = false>(options: Opti
 
 /**
  * List the client's instruments
+ *
+ * Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a walk over Fincore's pages up to the cursor.
  */
 export const listInstruments = <ThrowOnError extends boolean = false>(options: Options<ListInstrumentsData, ThrowOnError>) => (options.client ?? client).get<ListInstrumentsResponses, ListInstrumentsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],
@@ -515,7 +517,7 @@ export const getRemittance = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * List the client's transactions
  *
- * Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds, with their status and deltas. Filter by `kind`, `status` and creation time; page with `page`/`per_page`.
+ * Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds, with their status and deltas. Filter by `kind`, `status` and creation time; page with `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
  */
 export const listTransactions = <ThrowOnError extends boolean = false>(options: Options<ListTransactionsData, ThrowOnError>) => (options.client ?? client).get<ListTransactionsResponses, ListTransactionsErrors, ThrowOnError>({
     security: [{ name: 'X-API-Key', type: 'apiKey' }],

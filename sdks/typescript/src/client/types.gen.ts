@@ -1241,13 +1241,35 @@ export type PageWebhook = {
 };
 
 /**
- * One pagination shape for every list.
+ * One pagination shape for every list. A list is read either by `page` (OFFSET: the totals
+ * are counted, and a deep page costs in proportion to its depth, since the database walks every
+ * row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
+ * page costs the same, whatever its depth, and the totals are not counted: `page`,
+ * `total_items` and `total_pages` are then null). Every field is always present.
  */
 export type Pagination = {
-    page: number;
+    /**
+     * Whether items follow the last one of this page.
+     */
+    has_more: boolean;
+    /**
+     * The id of this page's last item when `has_more`: pass it as `starting_after` for the
+     * next page. Null on the last page.
+     */
+    next_starting_after: string | null;
+    /**
+     * The 1-based page; null when paging by cursor.
+     */
+    page: number | null;
     per_page: number;
-    total_items: number;
-    total_pages: number;
+    /**
+     * Items that match; null when paging by cursor (counting them costs a full scan).
+     */
+    total_items: number | null;
+    /**
+     * Pages of `per_page` items; null when paging by cursor.
+     */
+    total_pages: number | null;
 };
 
 /**
@@ -1763,13 +1785,17 @@ export type ListBanksData = {
     path?: never;
     query?: {
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 500, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/banks';
 };
@@ -1986,13 +2012,17 @@ export type ListCardProgramTopUpsData = {
     };
     query?: {
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/card-program/top-ups';
 };
@@ -2178,13 +2208,17 @@ export type ListCardholdersData = {
     };
     query?: {
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/cardholders';
 };
@@ -2367,13 +2401,17 @@ export type ListCardsData = {
     query?: {
         cardholder_id?: string;
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/cards';
 };
@@ -2895,13 +2933,17 @@ export type ListCardMovementsData = {
          */
         to?: string;
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/cards/{cardId}/movements';
 };
@@ -3298,13 +3340,17 @@ export type ListCardTransfersData = {
     };
     query?: {
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/cards/{cardId}/transfers';
 };
@@ -3481,13 +3527,17 @@ export type ListInstrumentsData = {
     query?: {
         customer_id?: string;
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 100, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/instruments';
 };
@@ -4248,13 +4298,17 @@ export type ListRemittancesData = {
          */
         created_to?: string;
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/remittances';
 };
@@ -4453,13 +4507,17 @@ export type ListTransactionsData = {
          */
         created_to?: string;
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/transactions';
 };
@@ -4938,13 +4996,17 @@ export type ListWebhookDeliveriesData = {
     };
     query?: {
         /**
-         * 1-based page, default 1
+         * 1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages
          */
         page?: number;
         /**
          * 1 to 200, default 50
          */
         per_page?: number;
+        /**
+         * Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422
+         */
+        starting_after?: string;
     };
     url: '/api/partners/clients/{clientId}/webhooks/{id}/deliveries';
 };

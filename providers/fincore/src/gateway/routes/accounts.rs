@@ -71,7 +71,6 @@ pub async fn list(
 ) -> Result<Json<Page<Account>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
     let accounts = sync_accounts(&state, &client, &ctx.call()).await?;
-    let total = accounts.len() as u64;
     let mut data: Vec<Account> = accounts.into_iter().map(Account::from).collect();
     // One funds account per client and currency: read each once, however many accounts.
     let mut books: std::collections::HashMap<String, Option<flux_gateway::model::LedgerBalance>> =
@@ -89,10 +88,9 @@ pub async fn list(
         }
         account.ledger = books.get(&account.currency).cloned().flatten();
     }
-    let per_page = (data.len() as u32).max(50);
     Ok(Json(Page {
+        pagination: Pagination::whole(data.len()),
         data,
-        pagination: Pagination::new(1, per_page, total),
     }))
 }
 

@@ -65,7 +65,7 @@ async fn catalog(
 ///
 /// The banks and institutions a CLABE or card can belong to, with the ids the other operations take.
 #[utoipa::path(get, path = "/api/partners/banks", operation_id = "list_banks", tag = "banks",
-    params(("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1 to 500, default 50")),
+    params(("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1 to 500, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = Page<Bank>), (status = 401, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -74,16 +74,8 @@ pub async fn list(
     Extension(ctx): Extension<RequestCtx>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Bank>>, ApiError> {
-    let (page, per_page) = page_query(&q, 500)?;
+    let slice = page_query(&q, 500)?;
     let all = catalog(&state, &caller, &ctx).await?;
-    let total = all.len() as u64;
-    let data = all
-        .into_iter()
-        .skip(((page - 1) * per_page) as usize)
-        .take(per_page as usize)
-        .collect();
-    Ok(Json(Page {
-        data,
-        pagination: Pagination::new(page, per_page, total),
-    }))
+    let (data, pagination) = Pagination::slice_of(all, &slice, |b| b.id.to_string())?;
+    Ok(Json(Page { data, pagination }))
 }

@@ -17,12 +17,15 @@ use flux_gateway::pipeline::RequestCtx;
 use flux_gateway::routes::{owned_client, path_id, same_client};
 use flux_gateway::validate::{json_object, page_query, Fields};
 use flux_gateway::SharedState;
+use flux_store::{Listed, Slice};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 /// List the client's instruments
+///
+/// Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a walk over Fincore's pages up to the cursor.
 #[utoipa::path(get, path = "/api/partners/clients/{clientId}/instruments", operation_id = "list_instruments", tag = "instruments",
-    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50")),
+    params(("clientId" = Uuid, Path), ("customer_id" = Option<Uuid>, Query), ("page" = Option<u32>, Query, minimum = 1, maximum = 1000000, description = "1-based page, default 1. Its cost grows with its depth (every item before it is skipped and all are counted): prefer `starting_after` beyond the first pages"), ("per_page" = Option<u32>, Query, minimum = 1, maximum = 100, description = "1 to 100, default 50"), ("starting_after" = Option<Uuid>, Query, description = "Cursor: the id of the last item already seen (the previous page's `pagination.next_starting_after`); answers the items after it, without totals. Every page costs the same at any depth. Not with `page`; an id that is not an item of this list is 422")),
     responses((status = 200, body = Page<Instrument>), (status = 401, body = flux_gateway::error::Problem), (status = 404, body = flux_gateway::error::Problem), (status = 422, body = flux_gateway::error::Problem), (status = 502, body = flux_gateway::error::Problem)),
     security(("api_key" = [])))]
 pub async fn list(
@@ -33,7 +36,7 @@ pub async fn list(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Page<Instrument>>, ApiError> {
     let client = owned_client(&state, &caller, path_id(&client_id, "client")?).await?;
-    let (page, per_page) = page_query(&q, 100)?;
+    let slice = page_query(&q, 100)?;
     let customer_id = match q.get("customer_id").map(String::as_str) {
         None => None,
         Some(s) => Some(
@@ -41,21 +44,51 @@ pub async fn list(
                 .map_err(|_| ApiError::query_field("customer_id", "must be a UUID"))?,
         ),
     };
-    let got = fincore(&state)?
-        .client
-        .list_instruments(
-            &credentials(&client),
+    let (api, credentials, call) = (&fincore(&state)?.client, credentials(&client), ctx.call());
+    let fetch = |page: u32, per_page: u32| {
+        api.list_instruments(
+            &credentials,
             customer_id,
             u64::from(page),
             u64::from(per_page),
-            &ctx.call(),
+            &call,
         )
-        .await?;
-    let data = got.data.into_iter().map(Instrument::from).collect();
-    Ok(Json(Page {
-        data,
-        pagination: Pagination::new(page, per_page, got.total_items),
-    }))
+    };
+    match slice {
+        Slice::Offset { page, per_page } => {
+            let got = fetch(page, per_page).await?;
+            let listed = Listed {
+                items: got.data.into_iter().map(Instrument::from).collect(),
+                total: Some(got.total_items),
+                has_more: u64::from(page) * u64::from(per_page) < got.total_items,
+            };
+            let last = listed.items.last().map(|i| i.id.to_string());
+            Ok(Json(Page {
+                pagination: Pagination::of(&slice, &listed, last),
+                data: listed.items,
+            }))
+        }
+        Slice::After { ref id, per_page } => {
+            // Fincore pages by number only: walk its pages until the cursor and the page after
+            // it are in hand. The cost grows with the depth, as Fincore's own does.
+            let mut seen: Vec<Instrument> = Vec::new();
+            for page in 1.. {
+                let got = fetch(page, 100).await?;
+                let fetched = got.data.len();
+                seen.extend(got.data.into_iter().map(Instrument::from));
+                let after = seen
+                    .iter()
+                    .position(|i| i.id.to_string() == *id)
+                    .map(|at| seen.len() - at - 1);
+                let exhausted = fetched == 0 || seen.len() as u64 >= got.total_items;
+                if exhausted || after.is_some_and(|n| n > per_page as usize) {
+                    break;
+                }
+            }
+            let (data, pagination) = Pagination::slice_of(seen, &slice, |i| i.id.to_string())?;
+            Ok(Json(Page { data, pagination }))
+        }
+    }
 }
 
 /// Get an instrument

@@ -19,7 +19,12 @@ class PageInstrument:
     """
     Attributes:
         data (list[PageInstrumentDataItem]):
-        pagination (Pagination): One pagination shape for every list.
+        pagination (Pagination): One pagination shape for every list. A list is read either by `page` (OFFSET: the
+            totals
+            are counted, and a deep page costs in proportion to its depth, since the database walks every
+            row it skips) or after a cursor, `starting_after=<id of the last item seen>` (keyset: every
+            page costs the same, whatever its depth, and the totals are not counted: `page`,
+            `total_items` and `total_pages` are then null). Every field is always present.
     """
 
     data: list[PageInstrumentDataItem]

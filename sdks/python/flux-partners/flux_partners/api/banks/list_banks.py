@@ -1,5 +1,6 @@
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -15,6 +16,7 @@ def _get_kwargs(
     *,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -26,6 +28,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -100,6 +107,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageBank | Problem]:
     """List SPEI participants
@@ -109,6 +117,7 @@ def sync_detailed(
     Args:
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -122,6 +131,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -137,6 +147,7 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageBank | Problem | None:
     """List SPEI participants
@@ -146,6 +157,7 @@ def sync(
     Args:
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -160,6 +172,7 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -169,6 +182,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageBank | Problem]:
     """List SPEI participants
@@ -178,6 +192,7 @@ async def asyncio_detailed(
     Args:
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -191,6 +206,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -204,6 +220,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageBank | Problem | None:
     """List SPEI participants
@@ -213,6 +230,7 @@ async def asyncio(
     Args:
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -228,6 +246,7 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

@@ -21,6 +21,7 @@ def _get_kwargs(
     to: str | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -36,6 +37,8 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    params["starting_after"] = starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -121,6 +124,7 @@ def sync_detailed(
     to: str | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[CardMovementPage | Problem]:
     """List a card's movements
@@ -132,6 +136,7 @@ def sync_detailed(
         to (str | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -149,6 +154,7 @@ def sync_detailed(
         to=to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -168,6 +174,7 @@ def sync(
     to: str | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> CardMovementPage | Problem | None:
     """List a card's movements
@@ -179,6 +186,7 @@ def sync(
         to (str | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -197,6 +205,7 @@ def sync(
         to=to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -210,6 +219,7 @@ async def asyncio_detailed(
     to: str | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[CardMovementPage | Problem]:
     """List a card's movements
@@ -221,6 +231,7 @@ async def asyncio_detailed(
         to (str | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -238,6 +249,7 @@ async def asyncio_detailed(
         to=to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -255,6 +267,7 @@ async def asyncio(
     to: str | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> CardMovementPage | Problem | None:
     """List a card's movements
@@ -266,6 +279,7 @@ async def asyncio(
         to (str | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -285,6 +299,7 @@ async def asyncio(
             to=to,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

@@ -18,6 +18,7 @@ def _get_kwargs(
     *,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -29,6 +30,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -106,6 +112,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageTopUp | Problem]:
     """List card program top-ups
@@ -114,6 +121,7 @@ def sync_detailed(
         client_id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -128,6 +136,7 @@ def sync_detailed(
         client_id=client_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -144,6 +153,7 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageTopUp | Problem | None:
     """List card program top-ups
@@ -152,6 +162,7 @@ def sync(
         client_id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -167,6 +178,7 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -177,6 +189,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageTopUp | Problem]:
     """List card program top-ups
@@ -185,6 +198,7 @@ async def asyncio_detailed(
         client_id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -199,6 +213,7 @@ async def asyncio_detailed(
         client_id=client_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -213,6 +228,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageTopUp | Problem | None:
     """List card program top-ups
@@ -221,6 +237,7 @@ async def asyncio(
         client_id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -237,6 +254,7 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

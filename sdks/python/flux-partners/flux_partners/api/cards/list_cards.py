@@ -19,6 +19,7 @@ def _get_kwargs(
     cardholder_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -35,6 +36,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -113,6 +119,7 @@ def sync_detailed(
     cardholder_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageCard | Problem]:
     """List cards
@@ -122,6 +129,7 @@ def sync_detailed(
         cardholder_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -137,6 +145,7 @@ def sync_detailed(
         cardholder_id=cardholder_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -154,6 +163,7 @@ def sync(
     cardholder_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageCard | Problem | None:
     """List cards
@@ -163,6 +173,7 @@ def sync(
         cardholder_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -179,6 +190,7 @@ def sync(
         cardholder_id=cardholder_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -190,6 +202,7 @@ async def asyncio_detailed(
     cardholder_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageCard | Problem]:
     """List cards
@@ -199,6 +212,7 @@ async def asyncio_detailed(
         cardholder_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -214,6 +228,7 @@ async def asyncio_detailed(
         cardholder_id=cardholder_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -229,6 +244,7 @@ async def asyncio(
     cardholder_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageCard | Problem | None:
     """List cards
@@ -238,6 +254,7 @@ async def asyncio(
         cardholder_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -255,6 +272,7 @@ async def asyncio(
             cardholder_id=cardholder_id,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

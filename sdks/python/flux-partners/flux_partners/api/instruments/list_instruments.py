@@ -19,6 +19,7 @@ def _get_kwargs(
     customer_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -35,6 +36,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -122,15 +128,20 @@ def sync_detailed(
     customer_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageInstrument | Problem]:
     """List the client's instruments
+
+     Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a
+    walk over Fincore's pages up to the cursor.
 
     Args:
         client_id (UUID):
         customer_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -146,6 +157,7 @@ def sync_detailed(
         customer_id=customer_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -163,15 +175,20 @@ def sync(
     customer_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageInstrument | Problem | None:
     """List the client's instruments
+
+     Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a
+    walk over Fincore's pages up to the cursor.
 
     Args:
         client_id (UUID):
         customer_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -188,6 +205,7 @@ def sync(
         customer_id=customer_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -199,15 +217,20 @@ async def asyncio_detailed(
     customer_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageInstrument | Problem]:
     """List the client's instruments
+
+     Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a
+    walk over Fincore's pages up to the cursor.
 
     Args:
         client_id (UUID):
         customer_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -223,6 +246,7 @@ async def asyncio_detailed(
         customer_id=customer_id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -238,15 +262,20 @@ async def asyncio(
     customer_id: UUID | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageInstrument | Problem | None:
     """List the client's instruments
+
+     Fincore pages its instruments by number only, so a page reached by `starting_after` costs Flux a
+    walk over Fincore's pages up to the cursor.
 
     Args:
         client_id (UUID):
         customer_id (UUID | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -264,6 +293,7 @@ async def asyncio(
             customer_id=customer_id,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

@@ -23,6 +23,7 @@ def _get_kwargs(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -50,6 +51,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -134,6 +140,7 @@ def sync_detailed(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageRemittance | Problem]:
     """List the client's remittances
@@ -145,6 +152,7 @@ def sync_detailed(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -162,6 +170,7 @@ def sync_detailed(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -181,6 +190,7 @@ def sync(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageRemittance | Problem | None:
     """List the client's remittances
@@ -192,6 +202,7 @@ def sync(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -210,6 +221,7 @@ def sync(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -223,6 +235,7 @@ async def asyncio_detailed(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageRemittance | Problem]:
     """List the client's remittances
@@ -234,6 +247,7 @@ async def asyncio_detailed(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -251,6 +265,7 @@ async def asyncio_detailed(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -268,6 +283,7 @@ async def asyncio(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageRemittance | Problem | None:
     """List the client's remittances
@@ -279,6 +295,7 @@ async def asyncio(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -298,6 +315,7 @@ async def asyncio(
             created_to=created_to,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

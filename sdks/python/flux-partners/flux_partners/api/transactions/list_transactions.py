@@ -25,6 +25,7 @@ def _get_kwargs(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -58,6 +59,11 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    json_starting_after: str | Unset = UNSET
+    if not isinstance(starting_after, Unset):
+        json_starting_after = str(starting_after)
+    params["starting_after"] = json_starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -143,13 +149,14 @@ def sync_detailed(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageTransaction | Problem]:
     """List the client's transactions
 
      Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds,
     with their status and deltas. Filter by `kind`, `status` and creation time; page with
-    `page`/`per_page`.
+    `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
 
     Args:
         client_id (UUID):
@@ -159,6 +166,7 @@ def sync_detailed(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -177,6 +185,7 @@ def sync_detailed(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -197,13 +206,14 @@ def sync(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageTransaction | Problem | None:
     """List the client's transactions
 
      Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds,
     with their status and deltas. Filter by `kind`, `status` and creation time; page with
-    `page`/`per_page`.
+    `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
 
     Args:
         client_id (UUID):
@@ -213,6 +223,7 @@ def sync(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -232,6 +243,7 @@ def sync(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -246,13 +258,14 @@ async def asyncio_detailed(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageTransaction | Problem]:
     """List the client's transactions
 
      Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds,
     with their status and deltas. Filter by `kind`, `status` and creation time; page with
-    `page`/`per_page`.
+    `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
 
     Args:
         client_id (UUID):
@@ -262,6 +275,7 @@ async def asyncio_detailed(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -280,6 +294,7 @@ async def asyncio_detailed(
         created_to=created_to,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -298,13 +313,14 @@ async def asyncio(
     created_to: datetime.datetime | Unset = UNSET,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: UUID | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageTransaction | Problem | None:
     """List the client's transactions
 
      Every money movement Flux recorded for the client, newest first: money-outs, money-ins and refunds,
     with their status and deltas. Filter by `kind`, `status` and creation time; page with
-    `page`/`per_page`.
+    `page`/`per_page`, or, at any depth for the same cost, with `starting_after`/`per_page`.
 
     Args:
         client_id (UUID):
@@ -314,6 +330,7 @@ async def asyncio(
         created_to (datetime.datetime | Unset):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (UUID | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -334,6 +351,7 @@ async def asyncio(
             created_to=created_to,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed

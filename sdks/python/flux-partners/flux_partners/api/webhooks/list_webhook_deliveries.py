@@ -19,6 +19,7 @@ def _get_kwargs(
     *,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -30,6 +31,8 @@ def _get_kwargs(
     params["page"] = page
 
     params["per_page"] = per_page
+
+    params["starting_after"] = starting_after
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -111,6 +114,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageDelivery | Problem]:
     """List a subscription's deliveries
@@ -122,6 +126,7 @@ def sync_detailed(
         id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -137,6 +142,7 @@ def sync_detailed(
         id=id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -154,6 +160,7 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageDelivery | Problem | None:
     """List a subscription's deliveries
@@ -165,6 +172,7 @@ def sync(
         id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -181,6 +189,7 @@ def sync(
         client=client,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     ).parsed
 
@@ -192,6 +201,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> Response[PageDelivery | Problem]:
     """List a subscription's deliveries
@@ -203,6 +213,7 @@ async def asyncio_detailed(
         id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -218,6 +229,7 @@ async def asyncio_detailed(
         id=id,
         page=page,
         per_page=per_page,
+        starting_after=starting_after,
         flux_version=flux_version,
     )
 
@@ -233,6 +245,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = UNSET,
     per_page: int | Unset = UNSET,
+    starting_after: str | Unset = UNSET,
     flux_version: FluxVersion | Unset = UNSET,
 ) -> PageDelivery | Problem | None:
     """List a subscription's deliveries
@@ -244,6 +257,7 @@ async def asyncio(
         id (UUID):
         page (int | Unset):
         per_page (int | Unset):
+        starting_after (str | Unset):
         flux_version (FluxVersion | Unset): An API version: the date its shapes were fixed
 
     Raises:
@@ -261,6 +275,7 @@ async def asyncio(
             client=client,
             page=page,
             per_page=per_page,
+            starting_after=starting_after,
             flux_version=flux_version,
         )
     ).parsed
