@@ -22,11 +22,7 @@ wrk_summary "(a') GET accounts, emulator +20 ms, direct" -H "Authorization: Bear
 wrk_summary "(a') GET accounts, emulator +20 ms, through Flux" -H "X-API-Key: $KEY" "$BASE/api/partners/clients/$CLIENT/accounts"
 curl -sf -X PUT "http://$EMU/_emulator/faults" -H 'content-type: application/json' -d '{}' >/dev/null
 
-DB=flux_bench_$$
-psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $DB" >/dev/null
-start_flux "postgres://postgres@127.0.0.1:5432/$DB" 18002
+fresh_database flux_bench_$$
+start_flux "$DB_URL" 18002
 wrk_summary "(b) money-out, unique keys, Flux on PostgreSQL" -s bench/money_out.lua "$BASE/api/partners/transactions/money-out"
-for p in "${PIDS[@]:1}"; do kill "$p" 2>/dev/null || true; done
-sleep 1
-psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE $DB WITH (FORCE)" >/dev/null
 echo "raw wrk output was in $WORK (removed on exit)"

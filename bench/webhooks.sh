@@ -16,42 +16,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-SINK=127.0.0.1:18200
-"$BIN/examples/webhook_sink" $SINK >"$WORK/sink.log" 2>&1 &
-PIDS+=($!)
-until curl -sf -o /dev/null "http://$SINK/stats"; do sleep 0.1; done
-export INBOUND_TOKEN=bench-inbound-token
-
-webhooks_bench() { # label, database url, port
-  FLUX_WEBHOOK_WORKERS=0 FLUX_FINCORE_WEBHOOK_TOKEN=$INBOUND_TOKEN FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS=127.0.0.1 \
-    start_flux "$2" "$3"
-  CLABE=$(curl -s "$BASE/api/partners/clients/$CLIENT/accounts" -H "X-API-Key: $KEY" | jq -r '.data[0].clabe')
-  export CLABE
-  curl -sf -o /dev/null -X POST "$BASE/api/partners/clients/$CLIENT/webhooks" -H "X-API-Key: $KEY" -H 'content-type: application/json' \
-    -d "{\"client_id\":\"$CLIENT\",\"url\":\"http://$SINK/hooks\",\"token\":\"bench-partner-token\",\"webhook_type\":\"MONEY_IN\"}"
-  wrk_summary "(c) inbound MONEY_IN acked durably, $1" -s bench/inbound_money_in.lua "$BASE/api/webhooks/money-in"
-  kill "$FLUX_PID"; wait "$FLUX_PID" 2>/dev/null || true
-  local queued; queued=$(top_up "$1" "$2")
-  curl -sf -X DELETE "http://$SINK/stats"
-  FLUX_FINCORE_WEBHOOK_TOKEN=$INBOUND_TOKEN FLUX_WEBHOOK_ALLOWED_PRIVATE_HOSTS=127.0.0.1 serve_flux "$2" "$3"
-  local deadline=$((SECONDS + ${DRAIN_TIMEOUT:-900})) count=0
-  while (( count < queued && SECONDS < deadline )); do
-    sleep 0.5
-    count=$(curl -s "http://$SINK/stats" | jq -r .count)
-  done
-  local span; span=$(curl -s "http://$SINK/stats" | jq -r .span_s)
-  local rate; rate=$(awk -v n="$count" -v s="$span" 'BEGIN { if (s > 0) printf "%.2f", (n - 1) / s; else print "n/a" }')
-  printf '| %-52s | %10s | %9s | %9s | %7s |\n' "(d) deliveries to a local receiver, $1" "$rate" "-" "-" "$((queued - count))"
-  echo "    ($1: $queued queued, $count delivered in ${span}s; the last column counts undelivered)"
-  curl -s "http://$SINK/stats" | jq -r --arg b "$1" '"    (\($b): first 10 % at \(.first10_per_s | floor)/s, last 10 % at \(.last10_per_s | floor)/s)"'
-  curl -s "$BASE/metrics" | awk -v b="$1" '
-    /^flux_webhook_claim_size_sum/ {ss=$2} /^flux_webhook_claim_size_count/ {sc=$2}
-    /^flux_webhook_claim_duration_seconds_sum/ {ds=$2}
-    END { if (sc > 0) printf "    (%s: %d claims, %.1f deliveries per claim, %.2f ms per claim)\n", b, sc, ss/sc, 1000*ds/sc }'
-  kill "$FLUX_PID"; wait "$FLUX_PID" 2>/dev/null || true
-}
-
+start_sink
 BACKLOG=${BACKLOG:-100000}
+
 # Copies the first queued delivery until BACKLOG are pending (Flux is stopped); prints the count.
 top_up() { # label, database url
   local copy="INSERT INTO webhook_deliveries (id, webhook_id, client_id, event_type, payload, status, attempts,
@@ -61,6 +28,7 @@ top_up() { # label, database url
     WHERE n <= $BACKLOG - (SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending')"
   local count="SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'"
   if [ "$1" = SQLite ]; then
+    need sqlite3 sqlite3
     sqlite3 "${2#sqlite://}" "CREATE TEMP TABLE seq_n AS WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $BACKLOG) SELECT n FROM s; $copy; $count;"
   else
     psql "$2" -qAt -c "CREATE TEMP TABLE seq_n AS SELECT generate_series(1, $BACKLOG) AS n" -c "$copy" \
@@ -68,15 +36,18 @@ top_up() { # label, database url
   fi
 }
 
+webhooks_bench() { # label, database url, port
+  inbound_phase "$@"
+  QUEUED=$(top_up "$1" "$2")
+  delivery_phase "$@"
+}
+
 table_header
 for backend in ${BACKENDS:-sqlite postgres}; do
   if [ "$backend" = sqlite ]; then
     webhooks_bench "SQLite" "sqlite://$WORK/data-18011/flux.db" 18011
   else
-    DB=flux_bench_wh_$$
-    psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $DB" >/dev/null
-    webhooks_bench "PostgreSQL" "postgres://postgres@127.0.0.1:5432/$DB" 18012
-    sleep 1
-    psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE $DB WITH (FORCE)" >/dev/null
+    fresh_database flux_bench_wh_$$
+    webhooks_bench "PostgreSQL" "$DB_URL" 18012
   fi
 done

@@ -1,7 +1,7 @@
 //! A partner webhook endpoint for benchmarks: answers 204 to every POST as fast as it can and
 //! counts. `GET /stats` → `{"count": n, "span_s": seconds between the first and last request,
-//! "first10_per_s", "last10_per_s": the rate of the first and last tenth of the requests, by
-//! their arrival times}`; `DELETE /stats` resets. Usage: `webhook_sink 127.0.0.1:18200`.
+//! "first_tenth_per_s", "last_tenth_per_s": the rate over the first and the last 10 % of
+//! them}` (whether a backlog drains as fast at its end as at its start); `DELETE /stats` resets. Usage: `webhook_sink 127.0.0.1:18200`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,19 +15,15 @@ struct Stats {
     count: u64,
     first: Option<Instant>,
     last: Option<Instant>,
-    /// Each request's arrival, seconds after the first: a drain's pace at its start and end.
-    arrivals: Vec<f64>,
+    /// Every arrival (16 bytes each: 1.6 MB for a 100k backlog).
+    arrivals: Vec<Instant>,
 }
 
-/// Requests per second over the tenth of `arrivals` starting at request `from`.
-fn tenth_rate(arrivals: &[f64], from: usize) -> f64 {
-    let n = arrivals.len() / 10;
-    if n < 2 {
-        return 0.0;
-    }
-    let span = arrivals[from + n - 1] - arrivals[from];
+/// Requests per second over arrivals[from..=to].
+fn rate(arrivals: &[Instant], from: usize, to: usize) -> f64 {
+    let span = (arrivals[to] - arrivals[from]).as_secs_f64();
     if span > 0.0 {
-        (n - 1) as f64 / span
+        (to - from) as f64 / span
     } else {
         0.0
     }
@@ -39,9 +35,9 @@ async fn hook(State(stats): State<Shared>) -> StatusCode {
     let now = Instant::now();
     if let Ok(mut s) = stats.lock() {
         s.count += 1;
-        let first = *s.first.get_or_insert(now);
+        s.first.get_or_insert(now);
         s.last = Some(now);
-        s.arrivals.push((now - first).as_secs_f64());
+        s.arrivals.push(now);
     }
     StatusCode::NO_CONTENT
 }
@@ -52,14 +48,25 @@ async fn read(State(stats): State<Shared>) -> Json<serde_json::Value> {
             (Some(a), Some(b)) => (b - a).as_secs_f64(),
             _ => 0.0,
         };
-        let tenth = s.arrivals.len() / 10;
-        let first10 = tenth_rate(&s.arrivals, 0);
-        let last10 = tenth_rate(&s.arrivals, s.arrivals.len().saturating_sub(tenth));
-        (s.count, span, first10, last10)
+        let n = s.arrivals.len();
+        let tenth = n / 10;
+        let (first, last) = if tenth >= 1 {
+            (
+                rate(&s.arrivals, 0, tenth),
+                rate(&s.arrivals, n - 1 - tenth, n - 1),
+            )
+        } else {
+            (0.0, 0.0)
+        };
+        (s.count, span, first, last)
     });
-    let (count, span, first10, last10) = s.unwrap_or_default();
-    Json(serde_json::json!({"count": count, "span_s": span,
-        "first10_per_s": first10, "last10_per_s": last10}))
+    let (count, span, first, last) = s.unwrap_or_default();
+    Json(serde_json::json!({
+        "count": count,
+        "span_s": span,
+        "first_tenth_per_s": (first * 10.0).round() / 10.0,
+        "last_tenth_per_s": (last * 10.0).round() / 10.0,
+    }))
 }
 
 async fn reset(State(stats): State<Shared>) -> StatusCode {

@@ -313,6 +313,16 @@ enum SandboxCommand {
         #[arg(long, default_value = "127.0.0.1:8400")]
         addr: String,
     },
+    /// Run the Fidi X ledger emulator alone (what live mode's `FLUX_FIDIX_URL` points at when
+    /// no real Fidi X is at hand), its books in a SQLite file; API client `flux-sandbox`,
+    /// secret `flux-sandbox-secret`.
+    Fidix {
+        #[arg(long, default_value = "127.0.0.1:8500")]
+        addr: String,
+        /// The emulator's books (created if missing).
+        #[arg(long, default_value = "fidix-emulator.db")]
+        books: String,
+    },
 }
 
 fn init_logs(format: &str) {
@@ -597,6 +607,22 @@ async fn run(cli: Cli) -> anyhow::Result<bool> {
             println!("NeCIPCo emulator listening on {}", emu.base_url());
             println!("  api key:  {}", flux::sandbox::NECIPCO_API_KEY);
             println!("  password: {}", flux::sandbox::NECIPCO_PASSWORD);
+            stop.recv().await;
+            Ok(true)
+        }
+        Command::Sandbox {
+            command: SandboxCommand::Fidix { addr, books },
+        } => {
+            let mut stop = StopSignals::install();
+            init_logs("pretty");
+            let store = flux_store::Store::open(&books).await?;
+            store.migrate().await?;
+            let config = fidix::emulator::EmulatorConfig::default();
+            let (id, secret) = (config.client_id.clone(), config.client_secret.clone());
+            let emu = fidix::emulator::start(addr.parse()?, config, store).await?;
+            println!("Fidi X emulator listening on {}", emu.base_url());
+            println!("  client_id:     {id}");
+            println!("  client_secret: {secret}");
             stop.recv().await;
             Ok(true)
         }

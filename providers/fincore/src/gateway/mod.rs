@@ -42,9 +42,9 @@ pub struct FincoreProvider {
     /// The token Fincore is told to send with its webhooks (registered by [`Provider::attach`]).
     webhook_token: Secret<String>,
     banks: routes::banks::BankCache,
-    /// CLABE → owning client, as last written to the store: lets reads skip rewriting links
-    /// that did not change. A miss only costs a write.
-    account_links: Mutex<HashMap<String, Uuid>>,
+    /// CLABE → (owning client, Fincore account id), as last written to the store by this
+    /// process: lets reads skip rewriting links that did not change. A miss only costs a write.
+    account_links: Mutex<HashMap<String, (Uuid, String)>>,
 }
 
 impl FincoreProvider {

@@ -26,18 +26,29 @@ async fn remember(
     client_id: Uuid,
     accounts: &[wire::Account],
 ) -> Result<(), ApiError> {
+    let links = &fincore(state)?.account_links;
     for a in accounts {
+        let provider_account_id = a.id.to_string();
+        // A GET is answered from Fincore every time, but the link it would write is almost
+        // always the one this process already wrote: skip that store write (on SQLite a
+        // durable commit per GET, which was most of the read path's cost).
+        let known = links
+            .lock()
+            .get(&a.clabe_number)
+            .is_some_and(|(c, id)| *c == client_id && *id == provider_account_id);
+        if known {
+            continue;
+        }
         let link = AccountLink {
             clabe: a.clabe_number.clone(),
             client_id,
-            provider_account_id: a.id.to_string(),
+            provider_account_id: provider_account_id.clone(),
             updated_at: flux_core::time::now(),
         };
         state.store.upsert_account_link(&link).await?;
-        fincore(state)?
-            .account_links
+        links
             .lock()
-            .insert(a.clabe_number.clone(), client_id);
+            .insert(a.clabe_number.clone(), (client_id, provider_account_id));
     }
     Ok(())
 }
