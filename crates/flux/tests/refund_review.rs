@@ -137,4 +137,14 @@ async fn a_refund_whose_answer_was_lost_is_settled_by_the_operator_with_its_finc
     );
     let (ok, report) = cli(&flux, &["reconcile"]);
     assert!(ok && report.contains("0 difference(s)"), "{report}");
+
+    // The partner's retry with the same key, now that the refund is decided, gets that refund
+    // (not a 409), and nothing is sent to Fincore again; a second retry replays the answer.
+    for _ in 0..2 {
+        let retry = flux.post_idem(&path, &body, "refund-lost-answer").await;
+        assert_eq!(retry.status, 201, "{}", retry.text);
+        assert_eq!(retry.body["id"], refund_id.as_str(), "{}", retry.text);
+        assert_eq!(retry.body["status"], "COMPLETED", "{}", retry.text);
+    }
+    assert_eq!(flux.emulator().stats().refunds_executed, 1);
 }

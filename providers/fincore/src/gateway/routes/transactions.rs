@@ -366,11 +366,24 @@ pub async fn refund(
     let mut record = refund_intent(&caller, &original, &amount, &description, key.as_deref());
     // Fincore refunds carry no idempotency key: the intent (and its hold) is recorded before
     // the call, and a second refund is refused while this one's outcome is not known.
-    if let Err(refusal) = record_intent(&state, &record).await {
-        if let Some(c) = &claim {
-            let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+    match record_intent(&state, &record).await {
+        Ok(Intent::Send) => {}
+        // The partner's retry of a refund decided since (by the resolver or an operator): it
+        // gets that refund, as a retry with the same key always gets its first answer's object.
+        Ok(Intent::Decided(existing)) => {
+            let outcome = Outcome {
+                result: Ok((StatusCode::CREATED, events::render(&existing))),
+                txn: None,
+                render: None,
+            };
+            return Ok(idempotency::finish(&state, claim, outcome).await);
         }
-        return Err(refusal);
+        Err(refusal) => {
+            if let Some(c) = &claim {
+                let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+            }
+            return Err(refusal);
+        }
     }
     let req = wire::RefundRequest {
         amount: amount.to_wire(),
@@ -442,11 +455,22 @@ fn refund_intent(
     }
 }
 
+/// What to do with a refund once its intent is recorded.
+enum Intent {
+    /// Recorded now: call Fincore.
+    Send,
+    /// This very refund (the same Idempotency-Key) was recorded before and has its final status.
+    Decided(Box<TransactionRecord>),
+}
+
 /// Records the intent; a retry of a refund whose outcome is still unknown is refused (409),
 /// never sent again.
-async fn record_intent(state: &SharedState, record: &TransactionRecord) -> Result<(), ApiError> {
+async fn record_intent(
+    state: &SharedState,
+    record: &TransactionRecord,
+) -> Result<Intent, ApiError> {
     match state.store.record_refund_intent(record).await? {
-        RefundIntent::Recorded => Ok(()),
+        RefundIntent::Recorded => Ok(Intent::Send),
         RefundIntent::Existing(t) if !t.status.is_final() => Err(ApiError::new(
             StatusCode::CONFLICT,
             "refund_in_progress",
@@ -456,11 +480,6 @@ async fn record_intent(state: &SharedState, record: &TransactionRecord) -> Resul
             "refund {} was sent and its outcome is not known yet ({}); it is being resolved, never sent twice",
             t.id, t.status
         ))),
-        RefundIntent::Existing(_) => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_refunded",
-            "Already refunded",
-        )
-        .detail("this refund was already made")),
+        RefundIntent::Existing(t) => Ok(Intent::Decided(t)),
     }
 }
