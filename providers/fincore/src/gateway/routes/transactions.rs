@@ -371,11 +371,7 @@ pub async fn refund(
         // The partner's retry of a refund decided since (by the resolver or an operator): it
         // gets that refund, as a retry with the same key always gets its first answer's object.
         Ok(Intent::Decided(existing)) => {
-            let outcome = Outcome {
-                result: Ok((StatusCode::CREATED, events::render(&existing))),
-                txn: None,
-                render: None,
-            };
+            let outcome = Outcome::created(Ok(events::render(&existing)));
             return Ok(idempotency::finish(&state, claim, outcome).await);
         }
         Err(refusal) => {
