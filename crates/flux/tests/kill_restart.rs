@@ -247,6 +247,33 @@ impl World {
         r.json().await.unwrap()
     }
 
+    /// Each request the partner had an answer to is in the audit trail, with that status.
+    async fn assert_audited(&self, answers: &HashMap<String, u16>) {
+        let url = match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir().join("flux.db").display()),
+        };
+        let store = flux_store::Store::open(&url).await.unwrap();
+        let mut audited: HashMap<String, u16> = HashMap::new();
+        let mut after = 0;
+        loop {
+            let page = store.audit_records(after, 1000).await.unwrap();
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            for r in &page {
+                audited.insert(r.record.request_id.clone(), r.record.status);
+            }
+        }
+        for (request_id, status) in answers {
+            assert_eq!(
+                audited.get(request_id),
+                Some(status),
+                "{request_id} was answered {status} but its audit record is not in the trail"
+            );
+        }
+        eprintln!("{} answered writes, each in the audit trail", answers.len());
+    }
+
     async fn stats(&self) -> Value {
         self.emulator(reqwest::Method::GET, "/_emulator/stats", None)
             .await
@@ -383,6 +410,7 @@ async fn kill_mid_burst_then_restart(database_url: Option<String>) {
             ))
             .header("X-API-Key", &key)
             .header("Idempotency-Key", &idempotency_key)
+            .header("X-Request-Id", format!("kill-burst-{i}"))
             .json(&body);
         let (created, timed_out) = (created.clone(), timed_out.clone());
         burst.push(tokio::spawn(async move {
@@ -422,9 +450,15 @@ async fn kill_mid_burst_then_restart(database_url: Option<String>) {
         world.stats().await["money_out_executed"].as_u64().unwrap() - executed_before;
 
     let mut answered: HashMap<String, Value> = HashMap::new();
+    // Every answer the partner got, by request id: a write is answered only once its audit
+    // record is durable, so each must be in the trail after the kill.
+    let mut any_answer: HashMap<String, u16> = HashMap::new();
     let mut outcomes = Vec::new();
     for h in burst {
         let (i, status, body) = h.await.unwrap();
+        if let Some(s) = status {
+            any_answer.insert(format!("kill-burst-{i}"), s);
+        }
         if status == Some(201) {
             answered.insert(body["id"].as_str().unwrap().to_string(), body.clone());
         }
@@ -545,6 +579,7 @@ async fn kill_mid_burst_then_restart(database_url: Option<String>) {
     );
     let (ok, _, audit) = world.run(&["audit", "verify"]);
     assert!(ok, "flux audit verify:\n{audit}");
+    world.assert_audited(&any_answer).await;
     let review = world.run_ok(&["review", "list"]);
     assert_eq!(review, "nothing to review");
     let resolved = tail(&world.logs().join("flux-serve-2.log"), 10_000)
