@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::with_postgres;
+use common::{free_port, with_postgres};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,14 +22,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The `flux` binary on this data directory and database (`None`: its own SQLite file).

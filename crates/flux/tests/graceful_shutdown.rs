@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::DEMO_CLIENT;
+use common::{free_port, DEMO_CLIENT};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -24,14 +24,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `flux serve` in sandbox on SQLite, its Fincore emulator on a known port; waits until it has

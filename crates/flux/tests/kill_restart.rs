@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{fixture, with_postgres, DEMO_CLIENT};
+use common::{fixture, free_port, with_postgres, DEMO_CLIENT};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -30,14 +30,6 @@ const OPENING: &str = "1000000.00";
 const BURST: usize = 20;
 /// How long the whole resolution may take after the restart.
 const SETTLE: Duration = Duration::from_secs(30);
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn dec(v: &Value) -> Decimal {
     Decimal::from_str(

@@ -5,6 +5,10 @@
 //! scripts/chaos (an instance restarted during NeCIPCo faults).
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use common::free_port;
+
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,14 +20,6 @@ impl Drop for Proc {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn faults(necipco: &str, body: serde_json::Value) {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{with_postgres, DEMO_CLIENT};
+use common::{free_port, with_postgres, DEMO_CLIENT};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -19,14 +19,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn flux(dir: &std::path::Path, url: &str, args: &[&str]) -> Command {

@@ -338,6 +338,15 @@ impl TestFlux {
 }
 
 /// A request body from the Partners API seed (000), as `/openapi.json` shows it in examples.
+/// A port free on 127.0.0.1 now, for a process the test starts (the OS picks it).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 pub fn fixture(name: &str) -> Value {
     let path = format!(
         "{}/../flux-gateway/seed_examples/{name}.json",
