@@ -6,6 +6,12 @@ use flux::signals::StopSignals;
 use flux::{admin, Config};
 use std::path::PathBuf;
 
+/// mimalloc rather than the system allocator: a request allocates many small, short-lived
+/// buffers (headers, JSON, log lines), and under the GET benchmark glibc's malloc and free were
+/// about an eighth of Flux's CPU (see BENCHMARKS.md, issue 15's profile).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "flux",
