@@ -508,8 +508,11 @@ impl Store {
     /// PostgreSQL: the head scan, the per-endpoint pick and the update in one statement, with
     /// no `BEGIN`/`COMMIT` around it. Same rules as [`claim_picked`]: the pick ranks each
     /// subscription's due rows in order and keeps those that fit beside what is in flight.
-    /// `status = 'pending'` is re-checked by the UPDATE on the row's latest version, so a row
-    /// another claimer took meanwhile is not returned (no delivery is claimed twice).
+    /// `status = 'pending'` is re-checked on the row's latest version, so a row another claimer
+    /// took meanwhile is not returned (no delivery is claimed twice). `SKIP LOCKED`: the claim
+    /// never waits for a row lock. Waiting, it deadlocked with the recorder: PostgreSQL keeps
+    /// the lock on a row it re-checked and skipped (one a recorder then wants to finish) while
+    /// the claim waits for another row that recorder has already finished.
     async fn claim_in_one_statement(
         &self,
         c: Claim,
@@ -529,10 +532,14 @@ impl Store {
                  row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.next_attempt_at, h.seq)
                    + COALESCE((SELECT f.n FROM unnest($5::text[], $6::int8[]) AS f(webhook_id, n)
                                WHERE f.webhook_id = h.webhook_id), 0) AS taken
-               FROM head h)
+               FROM head h),
+             locked AS (
+               SELECT seq FROM webhook_deliveries
+               WHERE seq = ANY(ARRAY(SELECT seq FROM ranked WHERE taken <= $7 ORDER BY next_attempt_at, seq LIMIT $3))
+                 AND status = 'pending'
+               FOR UPDATE SKIP LOCKED)
            UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1, lease_until = $8, updated_at = $1
-           WHERE seq = ANY(ARRAY(SELECT seq FROM ranked WHERE taken <= $7 ORDER BY next_attempt_at, seq LIMIT $3))
-             AND status = 'pending'
+           WHERE seq = ANY(ARRAY(SELECT seq FROM locked)) AND status = 'pending'
            RETURNING seq, id, webhook_id, client_id, event_type, coalesce_key, payload, status, attempts,
              attempt_budget, next_attempt_at, last_status_code, last_error, created_at, updated_at, delivered_at,
              (SELECT w.url FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id),
