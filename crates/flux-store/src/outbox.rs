@@ -454,6 +454,12 @@ impl Store {
     /// SQL, the subscriptions already at their limit, so that deliveries queued behind a large
     /// backlog of one slow endpoint are found; it may walk that backlog, so the dispatcher runs
     /// it only now and then.
+    ///
+    /// One round trip on PostgreSQL whatever the batch: the claim is one statement (its own
+    /// transaction) that also returns each delivery's URL, token and live secrets, read as
+    /// they are at the claim (a URL change or a rotation is seen by the next claim). The
+    /// dispatcher claims serially, so the claim's latency sets the delivery pace of a busy
+    /// endpoint.
     pub async fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
@@ -463,115 +469,171 @@ impl Store {
         lease_until: DateTime<Utc>,
         deep: bool,
     ) -> Result<Vec<ClaimedDelivery>> {
-        let sealer = self.sealer.clone();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let window = (limit * 4).clamp(64, 1024) as i64;
-                // Both checks are per-row subqueries, not joins, on purpose. As a join and an
-                // anti-join, PostgreSQL's estimates (an unanalyzed `webhooks` table, the
-                // ordering check on mostly NULL keys) came to "1 row", so it read and sorted
-                // the whole backlog on every claim: 200 ms at 30,000 pending, growing with the
-                // backlog. As filters they leave the planner one plan: walk the due index in
-                // order and stop at the window.
-                let mut sql = String::from(
-                    "SELECT d.seq, d.webhook_id FROM webhook_deliveries d
-                     WHERE d.status = 'pending' AND d.next_attempt_at <= $1
-                       AND (SELECT w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
-                            FROM webhooks w WHERE w.id = d.webhook_id)
-                       AND (d.coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                           WHERE p.webhook_id = d.webhook_id AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq
-                             AND p.status IN ('pending', 'delivering')))",
-                );
-                let mut params: Vec<Value> = vec![micros(now), window.into()];
-                if deep {
-                    let busy: Vec<Uuid> = in_flight
-                        .iter()
-                        .filter(|(_, n)| **n >= per_endpoint)
-                        .map(|(id, _)| *id)
-                        .collect();
-                    if !busy.is_empty() {
-                        let marks: Vec<String> =
-                            (0..busy.len()).map(|i| format!("${}", i + 3)).collect();
-                        sql.push_str(&format!(" AND d.webhook_id NOT IN ({})", marks.join(", ")));
-                        params.extend(busy.iter().map(|id| Value::from(*id)));
-                    }
-                }
-                sql.push_str(" ORDER BY d.next_attempt_at, d.seq LIMIT $2");
-                let head = tx.query(&sql, &params).await?;
-                // Pick within the per-endpoint limits, then claim them all in one statement;
-                // a row another instance took meanwhile is simply not returned.
-                let mut taken = in_flight;
-                let mut picked: Vec<i64> = Vec::new();
-                for row in &head {
-                    if picked.len() >= limit {
-                        break;
-                    }
-                    let n = taken.entry(row.uuid(1)?).or_default();
-                    if *n >= per_endpoint {
-                        continue;
-                    }
-                    *n += 1;
-                    picked.push(row.int(0)?);
-                }
-                if picked.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let marks: Vec<String> = (0..picked.len()).map(|i| format!("${}", i + 3)).collect();
-                // `status || ''` keeps SQLite's planner on the primary key: on `status = …` it
-                // would walk the whole backlog through the status index instead.
-                let update = format!(
-                    "UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1, lease_until = $1, updated_at = $2
-                     WHERE seq IN ({}) AND status || '' = 'pending' RETURNING {DELIVERY_COLUMNS}",
-                    marks.join(", ")
-                );
-                let mut params: Vec<Value> = vec![micros(lease_until), micros(now)];
-                params.extend(picked.iter().map(|seq| Value::from(*seq)));
-                let mut won = tx
-                    .query(&update, &params)
-                    .await?
-                    .iter()
-                    .map(delivery)
-                    .collect::<Result<Vec<_>>>()?;
-                won.sort_by_key(|d| (d.next_attempt_at, d.seq));
-                let mut claimed = Vec::new();
-                let mut endpoints: HashMap<Uuid, Endpoint> = HashMap::new();
-                for d in won {
-                    if let std::collections::hash_map::Entry::Vacant(slot) =
-                        endpoints.entry(d.webhook_id)
-                    {
-                        let Some(w) = tx
-                            .query_opt(
-                                "SELECT url, token FROM webhooks WHERE id = $1",
-                                &[d.webhook_id.into()],
-                            )
-                            .await?
-                        else {
-                            continue;
-                        };
-                        let mut live = live_secrets(tx, sealer.as_deref(), d.webhook_id, now).await?;
-                        if live.is_empty() {
-                            // A subscription from before signing existed gets its secret now.
-                            let s = new_signing_secret();
-                            insert_secret(tx, sealer.as_deref(), d.webhook_id, &s, now).await?;
-                            live.push(Secret::new(s));
-                        }
-                        let token =
-                            crate::webhooks::open_token(sealer.as_deref(), d.webhook_id, &w.text(1)?)?;
-                        slot.insert((w.text(0)?, token, live));
-                    }
-                    if let Some((url, token, secrets)) = endpoints.get(&d.webhook_id) {
-                        claimed.push(ClaimedDelivery {
-                            url: url.clone(),
-                            token: token.clone(),
-                            secrets: secrets.clone(),
-                            delivery: d,
-                        });
-                    }
-                }
-                Ok(claimed)
+        let claim = Claim {
+            now,
+            limit,
+            in_flight,
+            per_endpoint,
+            lease_until,
+            deep,
+        };
+        let (mut won, mut endpoints) = if self.backend.name() == "postgres" {
+            self.claim_in_one_statement(claim).await?
+        } else {
+            let won = self
+                .write(tx_fn(move |tx| {
+                    Box::pin(async move { claim_picked(tx, &claim).await })
+                }))
+                .await?;
+            let endpoints = self.endpoints(&won, now).await?;
+            (won, endpoints)
+        };
+        self.sign_unsigned(&mut endpoints, now).await?;
+        won.sort_by_key(|d| (d.next_attempt_at, d.seq));
+        Ok(won
+            .into_iter()
+            .filter_map(|d| {
+                // A subscription row that vanished: its delivery's lease runs out, as before.
+                let (url, token, secrets) = endpoints.get(&d.webhook_id)?.clone();
+                Some(ClaimedDelivery {
+                    url,
+                    token,
+                    secrets,
+                    delivery: d,
+                })
             })
+            .collect())
+    }
+
+    /// PostgreSQL: the head scan, the per-endpoint pick and the update in one statement, with
+    /// no `BEGIN`/`COMMIT` around it. Same rules as [`claim_picked`]: the pick ranks each
+    /// subscription's due rows in order and keeps those that fit beside what is in flight.
+    /// `status = 'pending'` is re-checked on the row's latest version, so a row another claimer
+    /// took meanwhile is not returned (no delivery is claimed twice). `SKIP LOCKED`: the claim
+    /// never waits for a row lock. Waiting, it deadlocked with the recorder: PostgreSQL keeps
+    /// the lock on a row it re-checked and skipped (one a recorder then wants to finish) while
+    /// the claim waits for another row that recorder has already finished.
+    async fn claim_in_one_statement(
+        &self,
+        c: Claim,
+    ) -> Result<(Vec<DeliveryRecord>, HashMap<Uuid, Endpoint>)> {
+        const SQL: &str = "WITH head AS (
+               SELECT d.seq, d.webhook_id, d.next_attempt_at FROM webhook_deliveries d
+               WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+                 AND (SELECT w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
+                      FROM webhooks w WHERE w.id = d.webhook_id)
+                 AND (d.coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                     WHERE p.webhook_id = d.webhook_id AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq
+                       AND p.status IN ('pending', 'delivering')))
+                 AND d.webhook_id <> ALL($4::text[])
+               ORDER BY d.next_attempt_at, d.seq LIMIT $2),
+             ranked AS (
+               SELECT h.seq, h.next_attempt_at,
+                 row_number() OVER (PARTITION BY h.webhook_id ORDER BY h.next_attempt_at, h.seq)
+                   + COALESCE((SELECT f.n FROM unnest($5::text[], $6::int8[]) AS f(webhook_id, n)
+                               WHERE f.webhook_id = h.webhook_id), 0) AS taken
+               FROM head h),
+             locked AS (
+               SELECT seq FROM webhook_deliveries
+               WHERE seq = ANY(ARRAY(SELECT seq FROM ranked WHERE taken <= $7 ORDER BY next_attempt_at, seq LIMIT $3))
+                 AND status = 'pending'
+               FOR UPDATE SKIP LOCKED)
+           UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1, lease_until = $8, updated_at = $1
+           WHERE seq = ANY(ARRAY(SELECT seq FROM locked)) AND status = 'pending'
+           RETURNING seq, id, webhook_id, client_id, event_type, coalesce_key, payload, status, attempts,
+             attempt_budget, next_attempt_at, last_status_code, last_error, created_at, updated_at, delivered_at,
+             (SELECT w.url FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id),
+             (SELECT w.token FROM webhooks w WHERE w.id = webhook_deliveries.webhook_id),
+             (SELECT json_agg(json_build_array(s.secret_id, s.secret) ORDER BY s.created_at DESC, s.secret_id)::text
+              FROM webhook_secrets s WHERE s.webhook_id = webhook_deliveries.webhook_id
+                AND (s.expires_at IS NULL OR s.expires_at > $1))";
+        let busy: Vec<Option<String>> = if c.deep {
+            c.busy().iter().map(|id| Some(id.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        let (hooks, counts): (Vec<Option<String>>, Vec<Option<i64>>) = c
+            .in_flight
+            .iter()
+            .map(|(id, n)| (Some(id.to_string()), Some(*n as i64)))
+            .unzip();
+        let params = vec![
+            micros(c.now),
+            c.window().into(),
+            (c.limit as i64).into(),
+            Value::TextArray(busy),
+            Value::TextArray(hooks),
+            Value::IntArray(counts),
+            (c.per_endpoint as i64).into(),
+            micros(c.lease_until),
+        ];
+        let mut won = Vec::new();
+        let mut endpoints = HashMap::new();
+        for row in self.write_statement(SQL, params).await? {
+            let d = delivery(&row)?;
+            if let (Some(url), Some(token), std::collections::hash_map::Entry::Vacant(slot)) = (
+                row.opt_text(16)?,
+                row.opt_text(17)?,
+                endpoints.entry(d.webhook_id),
+            ) {
+                let sealer = self.sealer.as_deref();
+                let token = crate::webhooks::open_token(sealer, d.webhook_id, &token)?;
+                let secrets = open_secrets(sealer, d.webhook_id, row.opt_text(18)?)?;
+                slot.insert((url, token, secrets));
+            }
+            won.push(d);
+        }
+        Ok((won, endpoints))
+    }
+
+    /// URL, token and live secrets of every subscription of `claimed`, in one read.
+    async fn endpoints(
+        &self,
+        claimed: &[DeliveryRecord],
+        now: DateTime<Utc>,
+    ) -> Result<HashMap<Uuid, Endpoint>> {
+        let mut ids: Vec<Uuid> = claimed.iter().map(|d| d.webhook_id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sealer = self.sealer.clone();
+        self.read(tx_fn(move |tx| {
+            Box::pin(async move { read_endpoints(tx, sealer.as_deref(), &ids, now).await })
         }))
         .await
+    }
+
+    /// A subscription from before signing existed gets its first secret at its first claim.
+    async fn sign_unsigned(
+        &self,
+        endpoints: &mut HashMap<Uuid, Endpoint>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for (id, (_, _, secrets)) in endpoints.iter_mut() {
+            if secrets.is_empty() {
+                secrets.push(self.first_signing_secret(*id, now).await?);
+            }
+        }
+        Ok(())
+    }
+
+    async fn first_signing_secret(
+        &self,
+        webhook_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Secret<String>> {
+        let sealer = self.sealer.clone();
+        let s = new_signing_secret();
+        let stored = s.clone();
+        self.write(tx_fn(move |tx| {
+            Box::pin(
+                async move { insert_secret(tx, sealer.as_deref(), webhook_id, &stored, now).await },
+            )
+        }))
+        .await?;
+        Ok(Secret::new(s))
     }
 
     /// When the earliest pending delivery falls due, if any is pending.
@@ -588,59 +650,28 @@ impl Store {
         }
     }
 
-    /// Records attempts and moves their deliveries on, all in one transaction.
+    /// Records attempts and moves their deliveries on, all in one transaction and in a fixed
+    /// number of statements whatever the batch: one multi-row INSERT of the attempts, one
+    /// UPDATE of the deliveries from a VALUES list, and one UPDATE of the subscriptions that
+    /// answered 410 (only if any did). The recorder must keep up with the claims: a lagging
+    /// recorder leaves finished deliveries leased, and a lease that runs out sends them again.
     pub async fn finish_attempts(&self, outcomes: Vec<AttemptOutcome>) -> Result<()> {
+        if outcomes.is_empty() {
+            return Ok(());
+        }
         self.write(tx_fn(move |tx| {
             Box::pin(async move {
-                for o in &outcomes {
-                    let a = &o.attempt;
-                    tx.exec(
-                        "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error, response_body)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                        &[
-                            a.delivery_id.clone().into(),
-                            a.attempt.into(),
-                            micros(a.started_at),
-                            a.status_code.into(),
-                            a.latency_ms.into(),
-                            a.error.clone().into(),
-                            a.response_body.clone().into(),
-                        ],
-                    )
-                    .await?;
-                    let now = flux_core::time::now();
-                    let (status, next_at, delivered_at) = match &o.next {
-                        NextStep::Delivered => ("delivered", None, Some(now)),
-                        NextStep::RetryAt(at) => ("pending", Some(*at), None),
-                        NextStep::Failed | NextStep::Gone => ("failed", None, None),
-                    };
-                    // Only the attempt that holds the lease moves the delivery on; a late answer
-                    // after another worker took over is kept as history only.
-                    tx.exec(
-                        "UPDATE webhook_deliveries SET status = $3, next_attempt_at = $4, delivered_at = $5, lease_until = NULL,
-                           last_status_code = $6, last_error = $7, updated_at = $8
-                         WHERE seq = $1 AND attempts = $2 AND status = 'delivering'",
-                        &[
-                            o.seq.into(),
-                            a.attempt.into(),
-                            status.into(),
-                            opt_micros(next_at),
-                            opt_micros(delivered_at),
-                            a.status_code.into(),
-                            a.error.clone().into(),
-                            micros(now),
-                        ],
-                    )
-                    .await?;
-                    if o.next == NextStep::Gone {
-                        tx.exec(
-                            "UPDATE webhooks SET webhook_status = 'INACTIVE', updated_at = $2 WHERE id = $1",
-                            &[o.webhook_id.into(), micros(now)],
-                        )
-                        .await?;
-                    }
+                let now = flux_core::time::now();
+                for chunk in outcomes.chunks(FINISH_CHUNK) {
+                    insert_attempts(tx, chunk).await?;
+                    move_deliveries_on(tx, chunk, now).await?;
                 }
-                Ok(())
+                let gone: Vec<Uuid> = outcomes
+                    .iter()
+                    .filter(|o| o.next == NextStep::Gone)
+                    .map(|o| o.webhook_id)
+                    .collect();
+                disable_gone(tx, &gone, now).await
             })
         }))
         .await
@@ -816,4 +847,248 @@ async fn live_secrets(
             }))
         })
         .collect()
+}
+
+/// What one claim asks for (see [`Store::claim_deliveries`]).
+struct Claim {
+    now: DateTime<Utc>,
+    limit: usize,
+    in_flight: HashMap<Uuid, usize>,
+    per_endpoint: usize,
+    lease_until: DateTime<Utc>,
+    deep: bool,
+}
+
+impl Claim {
+    /// How many rows of the due index's head a claim looks at.
+    fn window(&self) -> i64 {
+        (self.limit * 4).clamp(64, 1024) as i64
+    }
+
+    /// The subscriptions already at their limit.
+    fn busy(&self) -> Vec<Uuid> {
+        self.in_flight
+            .iter()
+            .filter(|(_, n)| **n >= self.per_endpoint)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+}
+
+/// The claim as two statements in the caller's transaction (SQLite): the head of the due
+/// index, picked within the per-endpoint limits in Rust, then claimed in one UPDATE; a row
+/// another instance took meanwhile is simply not returned.
+async fn claim_picked(tx: &mut dyn Tx, c: &Claim) -> Result<Vec<DeliveryRecord>> {
+    // Both checks are per-row subqueries, not joins, on purpose. As a join and an
+    // anti-join, PostgreSQL's estimates (an unanalyzed `webhooks` table, the
+    // ordering check on mostly NULL keys) came to "1 row", so it read and sorted
+    // the whole backlog on every claim: 200 ms at 30,000 pending, growing with the
+    // backlog. As filters they leave the planner one plan: walk the due index in
+    // order and stop at the window.
+    let mut sql = String::from(
+        "SELECT d.seq, d.webhook_id FROM webhook_deliveries d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1
+           AND (SELECT w.deleted_at IS NULL AND (w.webhook_status = 'ACTIVE' OR d.event_type = 'TEST')
+                FROM webhooks w WHERE w.id = d.webhook_id)
+           AND (d.coalesce_key IS NULL OR NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+               WHERE p.webhook_id = d.webhook_id AND p.coalesce_key = d.coalesce_key AND p.seq < d.seq
+                 AND p.status IN ('pending', 'delivering')))",
+    );
+    let mut params: Vec<Value> = vec![micros(c.now), c.window().into()];
+    let busy = if c.deep { c.busy() } else { Vec::new() };
+    if !busy.is_empty() {
+        let marks: Vec<String> = (0..busy.len()).map(|i| format!("${}", i + 3)).collect();
+        sql.push_str(&format!(" AND d.webhook_id NOT IN ({})", marks.join(", ")));
+        params.extend(busy.iter().map(|id| Value::from(*id)));
+    }
+    sql.push_str(" ORDER BY d.next_attempt_at, d.seq LIMIT $2");
+    let head = tx.query(&sql, &params).await?;
+    let mut taken = c.in_flight.clone();
+    let mut picked: Vec<i64> = Vec::new();
+    for row in &head {
+        if picked.len() >= c.limit {
+            break;
+        }
+        let n = taken.entry(row.uuid(1)?).or_default();
+        if *n >= c.per_endpoint {
+            continue;
+        }
+        *n += 1;
+        picked.push(row.int(0)?);
+    }
+    if picked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..picked.len()).map(|i| format!("${}", i + 3)).collect();
+    // `status || ''` keeps SQLite's planner on the primary key: on `status = …` it
+    // would walk the whole backlog through the status index instead.
+    let update = format!(
+        "UPDATE webhook_deliveries SET status = 'delivering', attempts = attempts + 1, lease_until = $1, updated_at = $2
+         WHERE seq IN ({}) AND status || '' = 'pending' RETURNING {DELIVERY_COLUMNS}",
+        marks.join(", ")
+    );
+    let mut params: Vec<Value> = vec![micros(c.lease_until), micros(c.now)];
+    params.extend(picked.iter().map(|seq| Value::from(*seq)));
+    tx.query(&update, &params)
+        .await?
+        .iter()
+        .map(delivery)
+        .collect()
+}
+
+/// URL, token and live signing secrets (newest first) of these subscriptions, in one query.
+/// A subscription with no live secret comes back with an empty list.
+async fn read_endpoints(
+    tx: &mut dyn Tx,
+    sealer: Option<&sealing::Sealer>,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Endpoint>> {
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT w.id, w.url, w.token, s.secret_id, s.secret FROM webhooks w
+         LEFT JOIN webhook_secrets s ON s.webhook_id = w.id AND (s.expires_at IS NULL OR s.expires_at > $1)
+         WHERE w.id IN ({})
+         ORDER BY w.id, s.created_at DESC, s.secret_id",
+        marks.join(", ")
+    );
+    let mut params: Vec<Value> = vec![micros(now)];
+    params.extend(ids.iter().map(|id| Value::from(*id)));
+    let mut found: HashMap<Uuid, Endpoint> = HashMap::new();
+    for r in tx.query(&sql, &params).await? {
+        let webhook_id = r.uuid(0)?;
+        let endpoint = match found.entry(webhook_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let token = crate::webhooks::open_token(sealer, webhook_id, &r.text(2)?)?;
+                e.insert((r.text(1)?, token, Vec::new()))
+            }
+        };
+        if let (Some(secret_id), Some(stored)) = (r.opt_text(3)?, r.opt_text(4)?) {
+            let context = format!("webhook:{webhook_id}:{secret_id}");
+            endpoint.2.push(Secret::new(match sealer {
+                Some(s) => s.open(&stored, &context)?,
+                None => stored,
+            }));
+        }
+    }
+    Ok(found)
+}
+
+/// The live secrets of a subscription from the claim's JSON list of `[secret_id, stored]`,
+/// newest first, opened.
+fn open_secrets(
+    sealer: Option<&sealing::Sealer>,
+    webhook_id: Uuid,
+    listed: Option<String>,
+) -> Result<Vec<Secret<String>>> {
+    let Some(listed) = listed else {
+        return Ok(Vec::new());
+    };
+    let pairs: Vec<(String, String)> = serde_json::from_str(&listed)
+        .map_err(|e| StoreError::corrupt(18, &format!("webhook secrets: {e}")))?;
+    pairs
+        .into_iter()
+        .map(|(secret_id, stored)| {
+            let context = format!("webhook:{webhook_id}:{secret_id}");
+            Ok(Secret::new(match sealer {
+                Some(s) => s.open(&stored, &context)?,
+                None => stored,
+            }))
+        })
+        .collect()
+}
+
+/// Outcomes per statement in [`Store::finish_attempts`]: 7 parameters a row stays far below
+/// either backend's limit on bound parameters.
+const FINISH_CHUNK: usize = 512;
+
+/// `($k, $k+1, …)` groups for a multi-row VALUES list of `rows` rows of `width` parameters,
+/// numbered from `$first`.
+fn values_marks(rows: usize, width: usize, first: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let row: Vec<String> = (0..width)
+                .map(|c| format!("${}", first + r * width + c))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn insert_attempts(tx: &mut dyn Tx, outcomes: &[AttemptOutcome]) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status_code, latency_ms, error, response_body)
+         VALUES {} ON CONFLICT DO NOTHING",
+        values_marks(outcomes.len(), 7, 1)
+    );
+    let mut params: Vec<Value> = Vec::with_capacity(outcomes.len() * 7);
+    for a in outcomes.iter().map(|o| &o.attempt) {
+        params.extend([
+            a.delivery_id.clone().into(),
+            a.attempt.into(),
+            micros(a.started_at),
+            a.status_code.into(),
+            a.latency_ms.into(),
+            a.error.clone().into(),
+            a.response_body.clone().into(),
+        ]);
+    }
+    tx.exec(&sql, &params).await?;
+    Ok(())
+}
+
+/// Moves each delivery on as its outcome says. Only the attempt that holds the lease does
+/// (`attempts` and `status` match); a late answer after another worker took over is kept as
+/// history only. VALUES columns are `column1…` on both backends.
+async fn move_deliveries_on(
+    tx: &mut dyn Tx,
+    outcomes: &[AttemptOutcome],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE webhook_deliveries SET status = v.column3, next_attempt_at = v.column4, delivered_at = v.column5,
+           lease_until = NULL, last_status_code = v.column6, last_error = v.column7, updated_at = $1
+         FROM (VALUES {}) AS v
+         WHERE webhook_deliveries.seq = v.column1 AND webhook_deliveries.attempts = v.column2
+           AND webhook_deliveries.status = 'delivering'",
+        values_marks(outcomes.len(), 7, 2)
+    );
+    let mut params: Vec<Value> = Vec::with_capacity(1 + outcomes.len() * 7);
+    params.push(micros(now));
+    for o in outcomes {
+        let (status, next_at, delivered_at) = match &o.next {
+            NextStep::Delivered => ("delivered", None, Some(now)),
+            NextStep::RetryAt(at) => ("pending", Some(*at), None),
+            NextStep::Failed | NextStep::Gone => ("failed", None, None),
+        };
+        params.extend([
+            o.seq.into(),
+            o.attempt.attempt.into(),
+            status.into(),
+            opt_micros(next_at),
+            opt_micros(delivered_at),
+            o.attempt.status_code.into(),
+            o.attempt.error.clone().into(),
+        ]);
+    }
+    tx.exec(&sql, &params).await?;
+    Ok(())
+}
+
+/// Disables the subscriptions whose endpoint answered 410 Gone.
+async fn disable_gone(tx: &mut dyn Tx, gone: &[Uuid], now: DateTime<Utc>) -> Result<()> {
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (0..gone.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "UPDATE webhooks SET webhook_status = 'INACTIVE', updated_at = $1 WHERE id IN ({})",
+        marks.join(", ")
+    );
+    let mut params: Vec<Value> = vec![micros(now)];
+    params.extend(gone.iter().map(|id| Value::from(*id)));
+    tx.exec(&sql, &params).await?;
+    Ok(())
 }

@@ -21,6 +21,7 @@ async fn suite(store: Store) {
     webhooks(&store, partner, client).await;
     inbound(&store, partner, client).await;
     outbox(&store, partner, client).await;
+    outbox_batches(&store, partner, client).await;
     audit(&store).await;
 }
 
@@ -939,4 +940,109 @@ async fn outbox(store: &Store, partner: Uuid, client: Uuid) {
         store.webhook_secrets(status_hook.id).await.unwrap().len(),
         1
     );
+}
+
+/// The claim and the recorder work set-at-a-time: one claim serves several subscriptions, each
+/// with its own URL, token and secrets read at claim time (a URL change or a rotation is seen by
+/// the next claim), and one batch of outcomes records every attempt and moves every delivery on.
+async fn outbox_batches(store: &Store, partner: Uuid, client: Uuid) {
+    let a = hook(partner, client, "MONEY_IN");
+    store.create_webhook(&a, "whsec_YQ==").await.unwrap();
+    let mut b = hook(partner, client, "MONEY_IN");
+    b.url = "https://example.com/b".into();
+    b.token = Secret::new("tok-b-1234".into());
+    store.create_webhook(&b, "whsec_Yg==").await.unwrap();
+    for h in [&a, &a, &a, &b, &b, &b] {
+        store.enqueue_test_delivery(h).await.unwrap();
+    }
+    let first = claim(store, Default::default(), 2).await;
+    assert_eq!(first.len(), 4, "two per subscription");
+    for d in &first {
+        let (url, token, secret) = if d.delivery.webhook_id == a.id {
+            ("https://example.com/h", "tok-12345", "whsec_YQ==")
+        } else {
+            ("https://example.com/b", "tok-b-1234", "whsec_Yg==")
+        };
+        assert_eq!(d.url, url);
+        assert_eq!(d.token.expose(), token);
+        let secrets: Vec<&str> = d.secrets.iter().map(|s| s.expose().as_str()).collect();
+        assert_eq!(secrets, vec![secret]);
+    }
+
+    // Changes made between two claims: the next claim sees them.
+    let mut moved = a.clone();
+    moved.url = "https://example.org/moved".into();
+    store.update_webhook(&moved).await.unwrap();
+    let (rotated, _) = store
+        .rotate_webhook_secret(b.id, std::time::Duration::from_secs(60))
+        .await
+        .unwrap();
+
+    // One batch, every kind of outcome.
+    let past = flux_core::time::now() - Duration::seconds(1);
+    let of = |hook: Uuid, i: usize| {
+        first
+            .iter()
+            .filter(|d| d.delivery.webhook_id == hook)
+            .nth(i)
+            .unwrap()
+    };
+    let batch = vec![
+        outcome(of(a.id, 0), NextStep::Delivered),
+        outcome(of(a.id, 1), NextStep::RetryAt(past)),
+        outcome(of(b.id, 0), NextStep::Failed),
+        outcome(of(b.id, 1), NextStep::Gone),
+    ];
+    store.finish_attempts(batch).await.unwrap();
+    let ids: Vec<String> = first.iter().map(|d| d.delivery.id.clone()).collect();
+    assert_eq!(store.list_attempts(ids).await.unwrap().len(), 4);
+    let status_of = |list: &[DeliveryRecord], id: &str| {
+        list.iter().find(|d| d.id == id).unwrap().status.clone()
+    };
+    let list_a = store
+        .list_deliveries(a.id, Slice::default())
+        .await
+        .unwrap()
+        .items;
+    let list_b = store
+        .list_deliveries(b.id, Slice::default())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(status_of(&list_a, &of(a.id, 0).delivery.id), "delivered");
+    assert_eq!(status_of(&list_a, &of(a.id, 1).delivery.id), "pending");
+    assert_eq!(status_of(&list_b, &of(b.id, 0).delivery.id), "failed");
+    assert_eq!(status_of(&list_b, &of(b.id, 1).delivery.id), "failed");
+    let gone = store.get_webhook(client, b.id).await.unwrap().unwrap();
+    assert_eq!(gone.webhook_status, "INACTIVE");
+    // A second outcome for an attempt already recorded changes nothing.
+    store
+        .finish_attempts(vec![outcome(of(a.id, 0), NextStep::Failed)])
+        .await
+        .unwrap();
+    let list_a = store
+        .list_deliveries(a.id, Slice::default())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(status_of(&list_a, &of(a.id, 0).delivery.id), "delivered");
+
+    // The rest: A's at its new URL, B's (TEST events go out to inactive subscriptions too)
+    // signed with the new secret first and the old one during the grace period.
+    let rest = claim(store, Default::default(), 8).await;
+    assert_eq!(rest.len(), 3);
+    for d in &rest {
+        if d.delivery.webhook_id == a.id {
+            assert_eq!(d.url, "https://example.org/moved");
+        } else {
+            let secrets: Vec<&str> = d.secrets.iter().map(|s| s.expose().as_str()).collect();
+            assert_eq!(secrets, vec![rotated.as_str(), "whsec_Yg=="]);
+        }
+    }
+    let done: Vec<AttemptOutcome> = rest
+        .iter()
+        .map(|d| outcome(d, NextStep::Delivered))
+        .collect();
+    store.finish_attempts(done).await.unwrap();
+    assert!(claim(store, Default::default(), 8).await.is_empty());
 }

@@ -68,6 +68,12 @@ const CLAIM_GATHER: Duration = Duration::from_millis(2);
 /// How often a claim may look past endpoints at their limit, through their whole backlog.
 const DEEP_CLAIM_MIN: Duration = Duration::from_millis(250);
 const DEEP_CLAIM_MAX: Duration = Duration::from_secs(4);
+/// Outcomes handed to the recorder and not yet written back, beyond which the dispatcher
+/// claims nothing more. An attempt frees its slot when its outcome is handed over, not when it
+/// is written, so without a bound a recorder slower than the claims falls ever further behind;
+/// once it lags by more than the lease (timeout + LEASE_SLACK), the sweep requeues deliveries
+/// that were already made and they go out again.
+const MAX_UNRECORDED: u64 = 1024;
 
 /// Handle to the running engine.
 pub struct Deliveries {
@@ -158,6 +164,14 @@ impl Deliveries {
     }
 }
 
+impl Engine {
+    /// Outcomes handed to the recorder and not yet written back (or given up on).
+    fn unrecorded(&self) -> u64 {
+        let sent = self.sent.load(Ordering::SeqCst);
+        sent.saturating_sub(*self.recorded.borrow())
+    }
+}
+
 async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
     let mut last_sweep: Option<Instant> = None;
     let mut last_deep: Option<Instant> = None;
@@ -175,8 +189,8 @@ async fn dispatch(engine: Arc<Engine>, mut stopped: watch::Receiver<bool>) {
         let mut pause = engine.config.poll;
         loop {
             let free = engine.permits.available_permits().min(CLAIM_BATCH);
-            if free == 0 {
-                break; // a finishing attempt wakes us
+            if free == 0 || engine.unrecorded() >= MAX_UNRECORDED {
+                break; // a finishing attempt, or the recorder, wakes us
             }
             let now = flux_core::time::now();
             let lease = engine.config.timeout + LEASE_SLACK;
