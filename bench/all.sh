@@ -13,6 +13,7 @@
 #   INBOUND_DURATION=40 bash bench/all.sh     # a larger backlog (the issue's 100k needs
 #                                             # 100k ÷ the inbound rate seconds)
 #   FLUX_BEFORE=/path/to/older/flux bash bench/all.sh  # adds its GET row, for a before/after
+#   PAGINATION_ROWS=0 bash bench/all.sh       # without the 1M-row pagination run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -71,7 +72,7 @@ L_ENGINE=$(awk -F'|' '/flux-ledger on PostgreSQL / && /1,000/ {gsub(/ /, "", $4)
 
 # --- cursor pagination (another session's script, when it is there) -------------------------
 PAGINATION="see bench/pagination.sh"
-if [ -f bench/pagination.sh ]; then
+if [ "${PAGINATION_ROWS:-1}" = 1 ]; then # PAGINATION_ROWS=0 skips it (seeding 1M rows takes minutes)
   echo "bench/pagination.sh:"
   bash bench/pagination.sh | tee "$WORK/pagination.txt"
   PAGINATION="see bench/pagination.sh's output above"
