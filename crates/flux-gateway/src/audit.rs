@@ -20,8 +20,9 @@ const MAX_AUDIT_BODY: usize = 16 * 1024;
 /// was most of the audit's cost. A write arriving ends the wait at once.
 const READ_GATHER: Duration = Duration::from_millis(10);
 
-/// A record, and for a write the caller waiting to hear it is durable.
-type Pending = (NewAudit, Option<oneshot::Sender<bool>>);
+/// A record (none for a flush), and for a write or a flush the caller waiting to hear it is
+/// durable.
+type Pending = (Option<NewAudit>, Option<oneshot::Sender<bool>>);
 
 #[derive(Clone)]
 pub struct AuditSink {
@@ -36,6 +37,7 @@ impl AuditSink {
             while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
                 gather_reads(&mut rx, &mut batch).await;
                 let (records, waiters): (Vec<_>, Vec<_>) = batch.drain(..).unzip();
+                let records = records.into_iter().flatten().collect();
                 let ok = match store.append_audit(records).await {
                     Ok(()) => true,
                     Err(e) => {
@@ -55,7 +57,7 @@ impl AuditSink {
     /// Queues a record for a coming batch without waiting for its commit (used for reads:
     /// see the pipeline). Waits only when the queue is full, which bounds memory.
     pub async fn record_later(&self, record: NewAudit) {
-        if self.tx.send((record, None)).await.is_err() {
+        if self.tx.send((Some(record), None)).await.is_err() {
             tracing::error!("audit sink stopped: a read's audit record was lost");
         }
     }
@@ -63,7 +65,17 @@ impl AuditSink {
     /// Appends a record and waits until it is committed. False if it could not be stored.
     pub async fn record(&self, record: NewAudit) -> bool {
         let (done, wait) = oneshot::channel();
-        if self.tx.send((record, Some(done))).await.is_err() {
+        if self.tx.send((Some(record), Some(done))).await.is_err() {
+            return false;
+        }
+        wait.await.unwrap_or(false)
+    }
+
+    /// Waits until every record queued before it is committed: at shutdown, so that the read
+    /// records a batch was still gathering are not lost with the process.
+    pub async fn flush(&self) -> bool {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send((None, Some(done))).await.is_err() {
             return false;
         }
         wait.await.unwrap_or(false)
@@ -100,6 +112,10 @@ const SECRET_KEYS: &[&str] = &[
     "authorization",
     "access_token",
     "refresh_token",
+    "secret_key",
+    "private_key",
+    "security_code",
+    "card_pin",
     // A link that reveals card data once (cards): a bearer credential for its 60 s.
     "reveal_url",
 ];
@@ -158,10 +174,8 @@ fn sensitive(string: &str) -> bool {
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
     };
-    SECRET_KEYS
-        .iter()
-        .chain(CARD_KEYS)
-        .any(|k| k.eq_ignore_ascii_case(string))
+    named_in(string, SECRET_KEYS)
+        || named_in(string, CARD_KEYS)
         || has("flux_test_")
         || has("flux_live_")
         || looks_like_card(string)
@@ -184,10 +198,9 @@ pub fn redact(v: &mut Value) {
     match v {
         Value::Object(map) => {
             for (k, val) in map.iter_mut() {
-                let key = k.to_ascii_lowercase();
-                if SECRET_KEYS.contains(&key.as_str()) {
+                if named_in(k, SECRET_KEYS) {
                     *val = Value::String(REDACTED.into());
-                } else if CARD_KEYS.contains(&key.as_str()) {
+                } else if named_in(k, CARD_KEYS) {
                     mask_card_value(val);
                 } else {
                     redact(val);
@@ -208,6 +221,23 @@ pub fn redact(v: &mut Value) {
 }
 
 const REDACTED: &str = "[REDACTED]";
+
+/// A field name is one of `names` by its letters and digits, whatever its case and separators:
+/// `accessToken`, `access-token` and `ACCESS_TOKEN` all name `access_token`. No allocation
+/// (it runs on every key, and in `nothing_to_redact` on every string).
+fn named_in(field: &str, names: &[&str]) -> bool {
+    let field_letters = || {
+        field
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| b.to_ascii_lowercase())
+    };
+    names.iter().any(|n| {
+        n.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .eq(field_letters())
+    })
+}
 
 /// A card field keeps its last four characters; one sent as a JSON number too, which would
 /// otherwise be stored whole.
@@ -343,14 +373,15 @@ mod tests {
             request_body: None,
             response_body: None,
         };
-        (record, None)
+        (Some(record), None)
     }
 
     fn write_record() -> (Pending, oneshot::Receiver<bool>) {
         let (done, wait) = oneshot::channel();
-        let (mut record, _) = read_record("/write");
+        let (record, _) = read_record("/write");
+        let mut record = record.unwrap();
         record.method = "POST".into();
-        ((record, Some(done)), wait)
+        ((Some(record), Some(done)), wait)
     }
 
     #[tokio::test]
@@ -409,6 +440,16 @@ mod tests {
             assert_ne!(redact_body(body).unwrap().as_bytes(), body);
         }
         assert_eq!(redact_body(b"{not json").unwrap(), "<9 bytes, not JSON>");
+    }
+
+    #[test]
+    fn secret_fields_are_known_by_their_letters_whatever_the_case() {
+        let body = br#"{"accessToken":"eyJhbGciOi","clientSecret":"s3cr3t-value","Card-Number":"4772130000000003","privateKey":"pk-value"}"#;
+        let out = redact_body(body).unwrap();
+        for leak in ["eyJhbGciOi", "s3cr3t-value", "4772130000000003", "pk-value"] {
+            assert!(!out.contains(leak), "{leak} in {out}");
+        }
+        assert!(nothing_to_redact(br#"{"tracking_key":"ABC"}"#).is_some());
     }
 
     #[test]

@@ -61,6 +61,8 @@ impl Running {
             let _ = server.await;
             let _ = resolver.await;
             state.deliveries.drained().await;
+            // Reads' audit records may still be gathering for their batch (up to 10 ms).
+            state.audit.flush().await;
         };
         let finished = tokio::time::timeout(deadline, in_flight).await.is_ok();
         if finished {

@@ -475,8 +475,16 @@ async fn attempt(engine: Arc<Engine>, d: ClaimedDelivery, permit: OwnedSemaphore
         webhook_id: d.delivery.webhook_id,
         next,
     };
-    engine.sent.fetch_add(1, Ordering::SeqCst);
-    let _ = engine.done.send(outcome);
+    // Counted only once the recorder has it: a closed recorder must not fill the count that
+    // stops the claims, silently, for good.
+    match engine.done.send(outcome) {
+        Ok(()) => {
+            engine.sent.fetch_add(1, Ordering::SeqCst);
+        }
+        Err(_) => {
+            tracing::error!(delivery = %d.delivery.id, "webhook recorder stopped: outcome not recorded; the lease will requeue the delivery")
+        }
+    }
     {
         let mut in_flight = engine.in_flight.lock();
         if let Some(n) = in_flight.get_mut(&d.delivery.webhook_id) {
