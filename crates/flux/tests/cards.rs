@@ -539,10 +539,23 @@ impl Sensitive {
         for t in &self.tokens {
             assert!(!has(t.as_bytes()), "a reveal token is in {what}");
         }
+        // `:404,` is also an HTTP status in a stored problem body (`"status":404,`): a random
+        // CVC of 404 once failed this check on that. Those are not a leak.
+        let leaked_number = |needle: &[u8]| {
+            bytes
+                .windows(needle.len())
+                .enumerate()
+                .any(|(i, w)| w == needle && !bytes[..i].ends_with(b"\"status\""))
+        };
         for v in &self.short {
-            for form in [format!("\"{v}\""), format!("={v}&"), format!(":{v},")] {
+            for form in [format!("\"{v}\""), format!("={v}&")] {
                 assert!(!has(form.as_bytes()), "a CVC or PIN ({form}) is in {what}");
             }
+            let form = format!(":{v},");
+            assert!(
+                !leaked_number(form.as_bytes()),
+                "a CVC or PIN ({form}) is in {what}"
+            );
         }
     }
 }
