@@ -115,6 +115,10 @@ pub(crate) struct State {
     pub webhooks: Vec<Webhook>,
     /// Keyed by "client:key" (a JSON object needs text keys).
     idempotency: HashMap<String, CachedResponse>,
+    /// When expired keys were last swept out of `idempotency` (never saved: the first call
+    /// after a restart sweeps).
+    #[serde(skip)]
+    idempotency_swept_at: Option<chrono::DateTime<chrono::Utc>>,
     next_account_number: u64,
     pub stats: Stats,
 }
@@ -542,9 +546,21 @@ impl State {
         body_hash: &str,
     ) -> Result<Option<(StatusCode, serde_json::Value)>, EmuError> {
         let now = chrono::Utc::now();
-        self.idempotency
-            .retain(|_, c| now - c.at < chrono::Duration::hours(24));
-        match self.idempotency.get(&format!("{client_id}:{key}")) {
+        let window = chrono::Duration::hours(24);
+        // Swept once a minute, not on every call: a sweep walks every key, and on every
+        // money-out it made the emulator slower with each one it had answered.
+        if self
+            .idempotency_swept_at
+            .is_none_or(|at| now - at > chrono::Duration::minutes(1))
+        {
+            self.idempotency.retain(|_, c| now - c.at < window);
+            self.idempotency_swept_at = Some(now);
+        }
+        match self
+            .idempotency
+            .get(&format!("{client_id}:{key}"))
+            .filter(|c| now - c.at < window)
+        {
             None => Ok(None),
             Some(c) if c.body_hash == body_hash => {
                 self.stats.money_out_replayed += 1;
