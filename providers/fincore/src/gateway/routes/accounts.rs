@@ -14,7 +14,7 @@ use flux_gateway::idempotency::{self, Begin, Outcome};
 use flux_gateway::model::{Account, Page, Pagination};
 use flux_gateway::pipeline::Caller;
 use flux_gateway::pipeline::RequestCtx;
-use flux_gateway::routes::{owned_client, path_id, same_client};
+use flux_gateway::routes::{client_books, owned_client, path_id, same_client};
 use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
 use flux_store::AccountLink;
@@ -103,16 +103,6 @@ pub async fn list(
         pagination: Pagination::whole(data.len()),
         data,
     }))
-}
-
-/// The client's funds account in Flux's books for `currency`, if Flux has booked anything.
-pub async fn client_books(
-    state: &SharedState,
-    client_id: Uuid,
-    currency: flux_core::Currency,
-) -> Result<Option<flux_ledger::Account>, ApiError> {
-    let id = flux_ledger::books::funds_account(client_id, currency);
-    Ok(flux_ledger::get_account(&state.store, id).await?)
 }
 
 /// Body of POST …/private-accounts (the seed's shape).
