@@ -150,16 +150,19 @@ pub async fn open_sandbox_balance(
     let currency = flux_core::money::Currency::MXN;
     let minor = flux_ledger::amount::parse_minor(&balance.to_string(), currency).unwrap_or(0);
     store
-        .write(flux_store::sql::tx_fn(move |tx| {
-            Box::pin(async move {
-                let opening = flux_ledger::books::Opening {
-                    reference: "opening-balance:sandbox",
-                    source: "sandbox seeding",
-                    detail: serde_json::json!({"sandbox_balance": balance.to_string()}),
-                };
-                flux_ledger::books::open_balance(tx, client_id, currency, minor, &opening).await
-            })
-        }))
+        .write_in_lane(
+            client_id,
+            flux_store::sql::tx_fn(move |tx| {
+                Box::pin(async move {
+                    let opening = flux_ledger::books::Opening {
+                        reference: "opening-balance:sandbox",
+                        source: "sandbox seeding",
+                        detail: serde_json::json!({"sandbox_balance": balance.to_string()}),
+                    };
+                    flux_ledger::books::open_balance(tx, client_id, currency, minor, &opening).await
+                })
+            }),
+        )
         .await
         .context("booking the sandbox opening balance")
         .map(|_| ())

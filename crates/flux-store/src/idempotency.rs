@@ -110,6 +110,18 @@ pub(crate) async fn complete(tx: &mut dyn Tx, c: &IdempotencyCompletion) -> Resu
     .map(|_| ())
 }
 
+/// Takes the key when it is new, expired, or held by a claim that went stale; returns a row
+/// only when it took it.
+const CLAIM: &str =
+    "INSERT INTO idempotency_keys (partner_id, key, fingerprint, state, created_at, expires_at)
+     VALUES ($1, $2, $3, 'in_flight', $4, $5)
+     ON CONFLICT (partner_id, key) DO UPDATE SET fingerprint = excluded.fingerprint,
+       state = 'in_flight', response_status = NULL, response_body = NULL,
+       created_at = excluded.created_at, expires_at = excluded.expires_at
+     WHERE idempotency_keys.expires_at <= $4
+        OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at <= $6)
+     RETURNING state";
+
 impl Store {
     /// Claims `key` for `partner_id`. An expired key (older than its `expires_at`) or an
     /// in-flight claim older than `stale_before` (its process died) is taken over.
@@ -130,45 +142,39 @@ impl Store {
             micros(expires_at),
             micros(stale_before),
         ];
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let claimed = tx
-                    .query(
-                        "INSERT INTO idempotency_keys (partner_id, key, fingerprint, state, created_at, expires_at)
-                         VALUES ($1, $2, $3, 'in_flight', $4, $5)
-                         ON CONFLICT (partner_id, key) DO UPDATE SET fingerprint = excluded.fingerprint,
-                           state = 'in_flight', response_status = NULL, response_body = NULL,
-                           created_at = excluded.created_at, expires_at = excluded.expires_at
-                         WHERE idempotency_keys.expires_at <= $4
-                            OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at <= $6)
-                         RETURNING state",
-                        &params,
-                    )
-                    .await?;
-                if !claimed.is_empty() {
-                    return Ok(IdempotencyClaim::Claimed);
-                }
-                let row = tx
-                    .query_opt(
-                        "SELECT fingerprint, state, response_status, response_body FROM idempotency_keys
-                         WHERE partner_id = $1 AND key = $2",
-                        &params[..2],
-                    )
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let fingerprint = row.text(0)?;
-                if row.text(1)? == "done" {
-                    Ok(IdempotencyClaim::Completed {
-                        fingerprint,
-                        status: u16::try_from(row.int(2)?).unwrap_or(500),
-                        body: row.blob(3)?,
-                    })
-                } else {
-                    Ok(IdempotencyClaim::InFlight { fingerprint })
-                }
-            })
-        }))
-        .await
+        // The claim is one statement in its own implicit transaction: on PostgreSQL one round
+        // trip, with no BEGIN and COMMIT around it. Only a key that is not ours reads the row.
+        for _ in 0..3 {
+            if !self
+                .write_statement(CLAIM, params.clone())
+                .await?
+                .is_empty()
+            {
+                return Ok(IdempotencyClaim::Claimed);
+            }
+            let rows = self
+                .query(
+                    "SELECT fingerprint, state, response_status, response_body FROM idempotency_keys
+                     WHERE partner_id = $1 AND key = $2",
+                    params[..2].to_vec(),
+                )
+                .await?;
+            // No row: the one that refused the claim was purged in between; claim again.
+            let Some(row) = rows.first() else { continue };
+            let fingerprint = row.text(0)?;
+            return if row.text(1)? == "done" {
+                Ok(IdempotencyClaim::Completed {
+                    fingerprint,
+                    status: u16::try_from(row.int(2)?).unwrap_or(500),
+                    body: row.blob(3)?,
+                })
+            } else {
+                Ok(IdempotencyClaim::InFlight { fingerprint })
+            };
+        }
+        Err(StoreError::Unavailable(
+            "idempotency key kept changing while it was claimed".into(),
+        ))
     }
 
     /// Stores the response for a claimed key.
@@ -195,22 +201,27 @@ impl Store {
     /// provider's answer said (a webhook held for it was applied, or arrived first).
     pub async fn save_outcome(&self, outcome: SaveOutcome) -> Result<Option<TransactionRecord>> {
         let books = self.books();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let saved = match &outcome.txn {
-                    Some(t) => Some(save_answer(tx, &books, &outcome, t).await?),
-                    None => None,
-                };
-                if let Some(c) = &outcome.completion {
-                    let mut c = c.clone();
-                    if let (Some(render), Some(row)) = (outcome.render, &saved) {
-                        c.body = serde_json::to_vec(&render(row)).map_err(StoreError::backend)?;
+        let client = outcome.txn.as_ref().map(|t| t.client_id);
+        self.write_for(
+            client,
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    let saved = match &outcome.txn {
+                        Some(t) => Some(save_answer(tx, &books, &outcome, t).await?),
+                        None => None,
+                    };
+                    if let Some(c) = &outcome.completion {
+                        let mut c = c.clone();
+                        if let (Some(render), Some(row)) = (outcome.render, &saved) {
+                            c.body =
+                                serde_json::to_vec(&render(row)).map_err(StoreError::backend)?;
+                        }
+                        complete(tx, &c).await?;
                     }
-                    complete(tx, &c).await?;
-                }
-                Ok(saved)
-            })
-        }))
+                    Ok(saved)
+                })
+            }),
+        )
         .await
     }
 

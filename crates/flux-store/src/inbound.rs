@@ -322,7 +322,7 @@ impl Store {
     pub async fn apply_matched_held(&self, notify: Option<OutboundEvent>) -> Result<usize> {
         let rows = self
             .query(
-                "SELECT DISTINCT e.provider, e.provider_reference FROM inbound_events e
+                "SELECT DISTINCT e.provider, e.provider_reference, t.client_id FROM inbound_events e
                  JOIN transactions t ON t.provider = e.provider AND t.provider_reference = e.provider_reference
                  WHERE e.disposition = 'held' LIMIT 500",
                 vec![],
@@ -330,14 +330,17 @@ impl Store {
             .await?;
         let mut applied = 0;
         for row in rows {
-            let (provider, reference) = (row.text(0)?, row.text(1)?);
+            let (provider, reference, client) = (row.text(0)?, row.text(1)?, row.uuid(2)?);
             let books = self.books();
             applied += self
-                .write(tx_fn(move |tx| {
-                    Box::pin(async move {
-                        apply_held(tx, &books, notify.as_ref(), &provider, &reference).await
-                    })
-                }))
+                .write_in_lane(
+                    client,
+                    tx_fn(move |tx| {
+                        Box::pin(async move {
+                            apply_held(tx, &books, notify.as_ref(), &provider, &reference).await
+                        })
+                    }),
+                )
                 .await?;
         }
         Ok(applied)
@@ -354,7 +357,8 @@ impl Store {
         notify: Option<OutboundEvent>,
     ) -> Result<InboundOutcome> {
         let books = self.books();
-        self.write(tx_fn(move |tx| {
+        let client = event.client_id;
+        self.write_for(client, tx_fn(move |tx| {
             Box::pin(async move {
                 if let Some(reference) = effect.reference() {
                     lock_reference(tx, &event.provider, reference).await?;
@@ -404,43 +408,46 @@ impl Store {
     ) -> Result<()> {
         let (provider, id_msg) = (provider.to_string(), id_msg.to_string());
         let books = self.books();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let changed = tx
-                    .exec(
-                        "UPDATE inbound_events SET client_id = $3, transaction_id = $4
+        self.write_in_lane(
+            txn.client_id,
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    let changed = tx
+                        .exec(
+                            "UPDATE inbound_events SET client_id = $3, transaction_id = $4
                          WHERE provider = $1 AND id_msg = $2 AND client_id IS NULL",
-                        &[
-                            provider.clone().into(),
-                            id_msg.clone().into(),
-                            txn.client_id.into(),
-                            txn.id.into(),
-                        ],
-                    )
-                    .await?;
-                if changed == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                let now = flux_core::time::now();
-                if insert_if_new(tx, &txn).await? {
-                    book(&books, tx, None, &txn).await?;
-                    let remittance_id = crate::settlement::settle_credit(tx, &txn).await?;
-                    if let Some(n) = &notify {
-                        let txn = TransactionRecord {
-                            remittance_id,
-                            ..txn.clone()
-                        };
-                        enqueue(tx, n, &txn, None, now).await?;
+                            &[
+                                provider.clone().into(),
+                                id_msg.clone().into(),
+                                txn.client_id.into(),
+                                txn.id.into(),
+                            ],
+                        )
+                        .await?;
+                    if changed == 0 {
+                        return Err(StoreError::NotFound);
                     }
-                }
-                let note = format!(
-                    "assigned to client {} as money-in {}",
-                    txn.client_id, txn.id
-                );
-                review::close_for_event(tx, &provider, &id_msg, &note, now).await?;
-                Ok(())
-            })
-        }))
+                    let now = flux_core::time::now();
+                    if insert_if_new(tx, &txn).await? {
+                        book(&books, tx, None, &txn).await?;
+                        let remittance_id = crate::settlement::settle_credit(tx, &txn).await?;
+                        if let Some(n) = &notify {
+                            let txn = TransactionRecord {
+                                remittance_id,
+                                ..txn.clone()
+                            };
+                            enqueue(tx, n, &txn, None, now).await?;
+                        }
+                    }
+                    let note = format!(
+                        "assigned to client {} as money-in {}",
+                        txn.client_id, txn.id
+                    );
+                    review::close_for_event(tx, &provider, &id_msg, &note, now).await?;
+                    Ok(())
+                })
+            }),
+        )
         .await
     }
 

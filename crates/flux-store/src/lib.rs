@@ -27,6 +27,7 @@ pub mod testing;
 pub mod top_ups;
 mod transactions;
 mod webhooks;
+mod write_lanes;
 
 pub use audit::{chain_hash, AuditVerification};
 pub use card_transfers::{CardTransfer, TransferDirection, TransferStatus};
@@ -308,24 +309,33 @@ impl Store {
 
     /// Runs `body` in one write transaction. Everything it writes commits together or not at all.
     pub async fn write<T: Send + 'static>(&self, body: TxFn<T>) -> Result<T> {
-        let erased: TxFn<AnyResult> = tx_fn(move |tx| {
-            Box::pin(async move { body(tx).await.map(|v| Box::new(v) as AnyResult) })
-        });
-        let any = self.backend.write(erased).await?;
-        any.downcast::<T>()
-            .map(|b| *b)
-            .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
+        unerase(self.backend.write(erase(body)).await?)
+    }
+
+    /// [`Store::write`] for a write that may move `client`'s money: a transaction recorded, its
+    /// status changed, a hold placed or settled in the books. Those writes all lock the
+    /// client's funds account, so on PostgreSQL they are batched per client, several to a
+    /// transaction (see `write_lanes`); on SQLite this is `write`. A body must not wait for
+    /// another write of the same client, and one client's writes run one batch at a time.
+    pub async fn write_in_lane<T: Send + 'static>(&self, client: Uuid, body: TxFn<T>) -> Result<T> {
+        unerase(self.backend.write_in_lane(client, erase(body)).await?)
+    }
+
+    /// [`Store::write_in_lane`] when the client is known, else [`Store::write`].
+    pub async fn write_for<T: Send + 'static>(
+        &self,
+        client: Option<Uuid>,
+        body: TxFn<T>,
+    ) -> Result<T> {
+        match client {
+            Some(client) => self.write_in_lane(client, body).await,
+            None => self.write(body).await,
+        }
     }
 
     /// Runs `body` against a read connection.
     pub async fn read<T: Send + 'static>(&self, body: TxFn<T>) -> Result<T> {
-        let erased: TxFn<AnyResult> = tx_fn(move |tx| {
-            Box::pin(async move { body(tx).await.map(|v| Box::new(v) as AnyResult) })
-        });
-        let any = self.backend.read(erased).await?;
-        any.downcast::<T>()
-            .map(|b| *b)
-            .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
+        unerase(self.backend.read(erase(body)).await?)
     }
 
     /// One write statement in its own transaction; returns the rows changed.
@@ -350,6 +360,18 @@ impl Store {
         }))
         .await
     }
+}
+
+/// A typed body as the object-safe backends take it.
+fn erase<T: Send + 'static>(body: TxFn<T>) -> TxFn<AnyResult> {
+    tx_fn(move |tx| Box::pin(async move { body(tx).await.map(|v| Box::new(v) as AnyResult) }))
+}
+
+/// The typed result of a body [`erase`]d.
+fn unerase<T: 'static>(any: AnyResult) -> Result<T> {
+    any.downcast::<T>()
+        .map(|b| *b)
+        .map_err(|_| StoreError::Unavailable("store returned an unexpected type".into()))
 }
 
 pub(crate) fn micros(t: chrono::DateTime<chrono::Utc>) -> Value {

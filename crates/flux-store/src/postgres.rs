@@ -4,13 +4,17 @@
 //! is enforced in SQL with row locks and unique constraints, not in process memory.
 
 use crate::sql::{AnyResult, Backend, Row, Tx, TxFn, Value};
+use crate::write_lanes::WriteLanes;
 use crate::StoreError;
 use sqlx::postgres::{PgPoolOptions, PgRow};
 use sqlx::{Column, Executor, PgPool, Postgres, Row as _, TypeInfo};
+use std::sync::Arc;
 use std::time::Duration;
+use uuid::Uuid;
 
 pub struct PgBackend {
     pool: PgPool,
+    lanes: Arc<WriteLanes>,
 }
 
 impl PgBackend {
@@ -25,7 +29,10 @@ impl PgBackend {
             .connect(url)
             .await
             .map_err(StoreError::backend)?;
-        Ok(PgBackend { pool })
+        Ok(PgBackend {
+            pool,
+            lanes: Arc::default(),
+        })
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -33,8 +40,8 @@ impl PgBackend {
     }
 }
 
-struct PgTx<'c> {
-    conn: &'c mut sqlx::PgConnection,
+pub(crate) struct PgTx<'c> {
+    pub(crate) conn: &'c mut sqlx::PgConnection,
 }
 
 type PgQuery<'q> = sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>;
@@ -133,6 +140,14 @@ impl Backend for PgBackend {
                 Err(e)
             }
         }
+    }
+
+    async fn write_in_lane(
+        &self,
+        lane: Uuid,
+        body: TxFn<AnyResult>,
+    ) -> Result<AnyResult, StoreError> {
+        self.lanes.write(&self.pool, lane, body).await
     }
 
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {

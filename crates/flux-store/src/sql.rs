@@ -156,6 +156,16 @@ pub type AnyResult = Box<dyn std::any::Any + Send>;
 pub trait Backend: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     async fn write(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError>;
+    /// [`Backend::write`] for a write that moves the money of the client `lane` names (see
+    /// [`crate::Store::write_in_lane`]). Where every write already goes through one batching
+    /// writer (SQLite), it is that.
+    async fn write_in_lane(
+        &self,
+        _lane: uuid::Uuid,
+        body: TxFn<AnyResult>,
+    ) -> Result<AnyResult, StoreError> {
+        self.write(body).await
+    }
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError>;
     /// One statement, atomic by itself (see [`crate::Store::write_statement`]).
     async fn write_statement(

@@ -177,15 +177,18 @@ impl Store {
     pub async fn insert_transaction(&self, t: &TransactionRecord) -> Result<bool> {
         let t = t.clone();
         let books = self.books();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                let inserted = insert_if_new(tx, &t).await?;
-                if inserted {
-                    book(&books, tx, None, &t).await?;
-                }
-                Ok(inserted)
-            })
-        }))
+        self.write_in_lane(
+            t.client_id,
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    let inserted = insert_if_new(tx, &t).await?;
+                    if inserted {
+                        book(&books, tx, None, &t).await?;
+                    }
+                    Ok(inserted)
+                })
+            }),
+        )
         .await
     }
 
@@ -286,7 +289,7 @@ impl Store {
     pub async fn record_refund_intent(&self, refund: &TransactionRecord) -> Result<RefundIntent> {
         let refund = refund.clone();
         let books = self.books();
-        self.write(tx_fn(move |tx| {
+        self.write_in_lane(refund.client_id, tx_fn(move |tx| {
             Box::pin(async move {
                 let original = refund.related_transaction_id.ok_or(StoreError::NotFound)?;
                 // Touching the original takes its row lock: two instances recording refunds of
@@ -367,11 +370,18 @@ impl Store {
         notify: Option<crate::outbox::OutboundEvent>,
     ) -> Result<crate::status::Applied> {
         let books = self.books();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                crate::status::apply_report(tx, &books, notify.as_ref(), id, &report, &source).await
-            })
-        }))
+        // In the client's lane, like every other change of its transactions (a status change
+        // settles a hold): the lookup is one read, and status reports are rare.
+        let client = self.get_transaction(id).await?.map(|t| t.client_id);
+        self.write_for(
+            client,
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    crate::status::apply_report(tx, &books, notify.as_ref(), id, &report, &source)
+                        .await
+                })
+            }),
+        )
         .await
     }
 }

@@ -22,7 +22,55 @@ async fn suite(store: Store) {
     inbound(&store, partner, client).await;
     outbox(&store, partner, client).await;
     outbox_batches(&store, partner, client).await;
+    write_lanes(&store).await;
     audit(&store).await;
+}
+
+/// Writes for one client, several to a transaction on PostgreSQL: each is answered with its
+/// own result, and one that fails (refused after writing, or a statement PostgreSQL aborted)
+/// leaves no trace and does not undo its neighbours.
+async fn write_lanes(store: &Store) {
+    let lanes = [Uuid::new_v4(), Uuid::new_v4()];
+    let writes = (0..48usize).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let body = sql::tx_fn(move |tx| {
+                Box::pin(async move {
+                    let insert = "INSERT INTO settings (key, value) VALUES ($1, $2)";
+                    tx.exec(insert, &[format!("lane-{i}").into(), "v".into()])
+                        .await?;
+                    match i % 5 {
+                        1 => Err(StoreError::Refused {
+                            code: "refused".into(),
+                            message: "after writing".into(),
+                        }),
+                        // "k" exists (see `settings`): a unique violation, which aborts the
+                        // transaction on PostgreSQL unless only this body's savepoint is undone.
+                        2 => tx
+                            .exec(insert, &["k".into(), "dup".into()])
+                            .await
+                            .map(|_| i),
+                        _ => Ok(i),
+                    }
+                })
+            });
+            store.write_in_lane(lanes[i % 3 / 2], body).await
+        })
+    });
+    let results = futures::future::join_all(writes).await;
+    for (i, result) in results.into_iter().enumerate() {
+        let stored = store.get_setting(&format!("lane-{i}")).await.unwrap();
+        match (i % 5, result.unwrap()) {
+            (1, Err(StoreError::Refused { .. })) | (2, Err(StoreError::Conflict(_))) => {
+                assert_eq!(stored, None, "write {i} failed, yet left a row")
+            }
+            (_, Ok(got)) => {
+                assert_eq!(got, i);
+                assert_eq!(stored.as_deref(), Some("v"), "write {i} lost");
+            }
+            (_, other) => panic!("write {i}: {other:?}"),
+        }
+    }
 }
 
 async fn settings(store: &Store) {

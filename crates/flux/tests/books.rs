@@ -139,3 +139,67 @@ async fn sandbox_money_flow_keeps_books_on_postgres() {
     })
     .await;
 }
+
+/// 32 money-outs at once, each a tenth of what the books hold, for one client: on PostgreSQL
+/// they meet in the client's write lane, several to a transaction. Exactly ten are held, the
+/// rest are refused with 422 before Fincore is called, nobody sees a 5xx, and the books add up.
+async fn concurrent_money_outs_spend_the_books_exactly(flux: TestFlux) {
+    let (_, ledger) = balances(&flux).await;
+    let available: rust_decimal::Decimal = ledger["available"].as_str().unwrap().parse().unwrap();
+    let tenth = (available / rust_decimal::Decimal::from(10))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToZero);
+    let (_, source) = flux.demo_account().await;
+    let card = flux.card("4772130000000003").await;
+    let flux = std::sync::Arc::new(flux);
+    let executed = flux.emulator().stats().money_out_executed;
+    let attempts = (0..32).map(|_| {
+        let (flux, source, card) = (flux.clone(), source.clone(), card.clone());
+        let body = flux.money_out_body(&source, &card, &tenth.to_string());
+        tokio::spawn(async move {
+            let r = flux
+                .post("/api/partners/transactions/money-out", &body)
+                .await;
+            (
+                r.status.as_u16(),
+                r.body["code"].as_str().unwrap_or("").to_string(),
+            )
+        })
+    });
+    let mut held = 0;
+    for outcome in futures::future::join_all(attempts).await {
+        match outcome.unwrap() {
+            (201, _) => held += 1,
+            (422, code) if code == "insufficient_funds" => {}
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!(held, 10, "a tenth each: exactly ten fit");
+    assert_eq!(flux.emulator().stats().money_out_executed, executed + 10);
+    let (_, ledger) = balances(&flux).await;
+    let left: rust_decimal::Decimal = ledger["available"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        left,
+        available - tenth * rust_decimal::Decimal::from(10),
+        "{ledger}"
+    );
+    let (ok, report) = cli(&flux, &["ledger", "verify"]);
+    assert!(ok && report.contains("ledger intact"), "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_money_outs_spend_the_books_exactly_on_sqlite() {
+    concurrent_money_outs_spend_the_books_exactly(TestFlux::start(Options::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_money_outs_spend_the_books_exactly_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Default::default()
+        })
+        .await;
+        concurrent_money_outs_spend_the_books_exactly(flux).await;
+    })
+    .await;
+}

@@ -81,16 +81,19 @@ pub async fn open_from_fincore(
     });
     let client_id = client.client_id;
     let booked = store
-        .write(flux_store::sql::tx_fn(move |tx| {
-            Box::pin(async move {
-                let opening = Opening {
-                    reference: &reference,
-                    source: "fincore available_balance",
-                    detail,
-                };
-                open_balance(tx, client_id, currency, minor, &opening).await
-            })
-        }))
+        .write_in_lane(
+            client_id,
+            flux_store::sql::tx_fn(move |tx| {
+                Box::pin(async move {
+                    let opening = Opening {
+                        reference: &reference,
+                        source: "fincore available_balance",
+                        detail,
+                    };
+                    open_balance(tx, client_id, currency, minor, &opening).await
+                })
+            }),
+        )
         .await?;
     Ok(if booked {
         Opened::Booked {
