@@ -150,8 +150,7 @@ pub async fn open_sandbox_balance(
     let currency = flux_core::money::Currency::MXN;
     let minor = flux_ledger::amount::parse_minor(&balance.to_string(), currency).unwrap_or(0);
     store
-        .write_in_lane(
-            client_id,
+        .write_in_lane(client_id, move || {
             flux_store::sql::tx_fn(move |tx| {
                 Box::pin(async move {
                     let opening = flux_ledger::books::Opening {
@@ -161,8 +160,8 @@ pub async fn open_sandbox_balance(
                     };
                     flux_ledger::books::open_balance(tx, client_id, currency, minor, &opening).await
                 })
-            }),
-        )
+            })
+        })
         .await
         .context("booking the sandbox opening balance")
         .map(|_| ())

@@ -16,6 +16,10 @@ pub enum StoreError {
     /// The database could not be reached or refused to work; retrying later may succeed.
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// PostgreSQL failed this write to break a deadlock; nothing of it was written, and running
+    /// it again may succeed.
+    #[error("deadlock: {0}")]
+    Deadlock(String),
     /// A value read back does not have the shape the schema promises.
     #[error("corrupt row (column {column}): {reason}")]
     Corrupt { column: usize, reason: String },
@@ -48,6 +52,9 @@ impl StoreError {
         if let sqlx::Error::Database(db) = &e {
             if db.is_unique_violation() {
                 return StoreError::Conflict(db.constraint().unwrap_or("unique").to_string());
+            }
+            if db.code().as_deref() == Some("40P01") {
+                return StoreError::Deadlock(db.message().to_string());
             }
         }
         StoreError::backend(e)

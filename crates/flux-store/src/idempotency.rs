@@ -202,8 +202,8 @@ impl Store {
     pub async fn save_outcome(&self, outcome: SaveOutcome) -> Result<Option<TransactionRecord>> {
         let books = self.books();
         let client = outcome.txn.as_ref().map(|t| t.client_id);
-        self.write_for(
-            client,
+        self.write_for(client, move || {
+            let (outcome, books) = (outcome.clone(), books.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
                     let saved = match &outcome.txn {
@@ -220,8 +220,8 @@ impl Store {
                     }
                     Ok(saved)
                 })
-            }),
-        )
+            })
+        })
         .await
     }
 

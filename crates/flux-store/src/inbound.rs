@@ -333,14 +333,15 @@ impl Store {
             let (provider, reference, client) = (row.text(0)?, row.text(1)?, row.uuid(2)?);
             let books = self.books();
             applied += self
-                .write_in_lane(
-                    client,
+                .write_in_lane(client, move || {
+                    let (books, provider, reference) =
+                        (books.clone(), provider.clone(), reference.clone());
                     tx_fn(move |tx| {
                         Box::pin(async move {
                             apply_held(tx, &books, notify.as_ref(), &provider, &reference).await
                         })
-                    }),
-                )
+                    })
+                })
                 .await?;
         }
         Ok(applied)
@@ -358,42 +359,45 @@ impl Store {
     ) -> Result<InboundOutcome> {
         let books = self.books();
         let client = event.client_id;
-        self.write_for(client, tx_fn(move |tx| {
-            Box::pin(async move {
-                if let Some(reference) = effect.reference() {
-                    lock_reference(tx, &event.provider, reference).await?;
-                }
-                let inserted = tx
-                    .exec(
-                        "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id,
-                           received_at, disposition, provider_reference, reported_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'applied', $8, $9) ON CONFLICT DO NOTHING",
-                        &[
-                            event.provider.clone().into(),
-                            event.id_msg.clone().into(),
-                            event.msg_name.clone().into(),
-                            event.raw.clone().into(),
-                            event.client_id.into(),
-                            event.transaction_id.into(),
-                            micros(event.received_at),
-                            effect.reference().into(),
-                            opt_micros(effect.reported_at()),
-                        ],
-                    )
-                    .await?;
-                if inserted == 0 {
-                    return Ok(InboundOutcome::Duplicate);
-                }
-                let incoming = Incoming {
-                    event: &event,
-                    effect: &effect,
-                    notify: notify.as_ref(),
-                };
-                let outcome = apply_effect(tx, &books, &incoming).await?;
-                set_disposition(tx, &event, &effect, outcome).await?;
-                Ok(outcome)
+        self.write_for(client, move || {
+            let (event, effect, books) = (event.clone(), effect.clone(), books.clone());
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    if let Some(reference) = effect.reference() {
+                        lock_reference(tx, &event.provider, reference).await?;
+                    }
+                    let inserted = tx
+                        .exec(
+                            "INSERT INTO inbound_events (provider, id_msg, msg_name, raw, client_id, transaction_id,
+                               received_at, disposition, provider_reference, reported_at)
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, 'applied', $8, $9) ON CONFLICT DO NOTHING",
+                            &[
+                                event.provider.clone().into(),
+                                event.id_msg.clone().into(),
+                                event.msg_name.clone().into(),
+                                event.raw.clone().into(),
+                                event.client_id.into(),
+                                event.transaction_id.into(),
+                                micros(event.received_at),
+                                effect.reference().into(),
+                                opt_micros(effect.reported_at()),
+                            ],
+                        )
+                        .await?;
+                    if inserted == 0 {
+                        return Ok(InboundOutcome::Duplicate);
+                    }
+                    let incoming = Incoming {
+                        event: &event,
+                        effect: &effect,
+                        notify: notify.as_ref(),
+                    };
+                    let outcome = apply_effect(tx, &books, &incoming).await?;
+                    set_disposition(tx, &event, &effect, outcome).await?;
+                    Ok(outcome)
+                })
             })
-        }))
+        })
         .await
     }
 
@@ -408,8 +412,9 @@ impl Store {
     ) -> Result<()> {
         let (provider, id_msg) = (provider.to_string(), id_msg.to_string());
         let books = self.books();
-        self.write_in_lane(
-            txn.client_id,
+        self.write_in_lane(txn.client_id, move || {
+            let (provider, id_msg, txn, books) =
+                (provider.clone(), id_msg.clone(), txn.clone(), books.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
                     let changed = tx
@@ -446,8 +451,8 @@ impl Store {
                     review::close_for_event(tx, &provider, &id_msg, &note, now).await?;
                     Ok(())
                 })
-            }),
-        )
+            })
+        })
         .await
     }
 

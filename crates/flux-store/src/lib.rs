@@ -317,19 +317,32 @@ impl Store {
     /// client's funds account, so on PostgreSQL they are batched per client, several to a
     /// transaction (see `write_lanes`); on SQLite this is `write`. A body must not wait for
     /// another write of the same client, and one client's writes run one batch at a time.
-    pub async fn write_in_lane<T: Send + 'static>(&self, client: Uuid, body: TxFn<T>) -> Result<T> {
-        unerase(self.backend.write_in_lane(client, erase(body)).await?)
+    ///
+    /// `make` makes the body: a write that PostgreSQL failed to break a deadlock (between two
+    /// instances' batches) wrote nothing, and is made and run again, up to three times.
+    pub async fn write_in_lane<T, F>(&self, client: Uuid, make: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn() -> TxFn<T>,
+    {
+        let mut tries = 1;
+        loop {
+            match self.backend.write_in_lane(client, erase(make())).await {
+                Err(StoreError::Deadlock(_)) if tries < 3 => tries += 1,
+                done => return unerase(done?),
+            }
+        }
     }
 
     /// [`Store::write_in_lane`] when the client is known, else [`Store::write`].
-    pub async fn write_for<T: Send + 'static>(
-        &self,
-        client: Option<Uuid>,
-        body: TxFn<T>,
-    ) -> Result<T> {
+    pub async fn write_for<T, F>(&self, client: Option<Uuid>, make: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn() -> TxFn<T>,
+    {
         match client {
-            Some(client) => self.write_in_lane(client, body).await,
-            None => self.write(body).await,
+            Some(client) => self.write_in_lane(client, make).await,
+            None => self.write(make()).await,
         }
     }
 

@@ -177,8 +177,8 @@ impl Store {
     pub async fn insert_transaction(&self, t: &TransactionRecord) -> Result<bool> {
         let t = t.clone();
         let books = self.books();
-        self.write_in_lane(
-            t.client_id,
+        self.write_in_lane(t.client_id, move || {
+            let (t, books) = (t.clone(), books.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
                     let inserted = insert_if_new(tx, &t).await?;
@@ -187,8 +187,8 @@ impl Store {
                     }
                     Ok(inserted)
                 })
-            }),
-        )
+            })
+        })
         .await
     }
 
@@ -289,7 +289,9 @@ impl Store {
     pub async fn record_refund_intent(&self, refund: &TransactionRecord) -> Result<RefundIntent> {
         let refund = refund.clone();
         let books = self.books();
-        self.write_in_lane(refund.client_id, tx_fn(move |tx| {
+        self.write_in_lane(refund.client_id, move || {
+let (refund, books) = (refund.clone(), books.clone());
+tx_fn(move |tx| {
             Box::pin(async move {
                 let original = refund.related_transaction_id.ok_or(StoreError::NotFound)?;
                 // Touching the original takes its row lock: two instances recording refunds of
@@ -334,7 +336,8 @@ impl Store {
                 book(&books, tx, None, &refund).await?;
                 Ok(RefundIntent::Recorded)
             })
-        }))
+        })
+})
         .await
     }
 
@@ -373,15 +376,15 @@ impl Store {
         // In the client's lane, like every other change of its transactions (a status change
         // settles a hold): the lookup is one read, and status reports are rare.
         let client = self.get_transaction(id).await?.map(|t| t.client_id);
-        self.write_for(
-            client,
+        self.write_for(client, move || {
+            let (books, report, source) = (books.clone(), report.clone(), source.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
                     crate::status::apply_report(tx, &books, notify.as_ref(), id, &report, &source)
                         .await
                 })
-            }),
-        )
+            })
+        })
         .await
     }
 }

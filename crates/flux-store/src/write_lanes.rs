@@ -19,7 +19,8 @@
 //! batch against batch. A batch holds its locks longer than one write did, so two instances
 //! whose batches take the same rows in opposite order can deadlock; PostgreSQL detects it
 //! (after `deadlock_timeout`, 1 s by default) and fails one statement, which undoes only its
-//! own write's savepoint: that caller gets an error and retries, the rest of the batch commits.
+//! own write's savepoint while the rest of the batch commits; [`crate::Store::write_in_lane`]
+//! then runs that write again.
 //! Within one process every write that can lock a client's funds goes through the client's
 //! lane, so its writes cannot deadlock each other. Writes not put in a lane (idempotency
 //! claims, audit, the outbox) run on the pool as before.

@@ -34,26 +34,28 @@ async fn write_lanes(store: &Store) {
     let writes = (0..48usize).map(|i| {
         let store = store.clone();
         tokio::spawn(async move {
-            let body = sql::tx_fn(move |tx| {
-                Box::pin(async move {
-                    let insert = "INSERT INTO settings (key, value) VALUES ($1, $2)";
-                    tx.exec(insert, &[format!("lane-{i}").into(), "v".into()])
-                        .await?;
-                    match i % 5 {
-                        1 => Err(StoreError::Refused {
-                            code: "refused".into(),
-                            message: "after writing".into(),
-                        }),
-                        // "k" exists (see `settings`): a unique violation, which aborts the
-                        // transaction on PostgreSQL unless only this body's savepoint is undone.
-                        2 => tx
-                            .exec(insert, &["k".into(), "dup".into()])
-                            .await
-                            .map(|_| i),
-                        _ => Ok(i),
-                    }
+            let body = move || {
+                sql::tx_fn(move |tx| {
+                    Box::pin(async move {
+                        let insert = "INSERT INTO settings (key, value) VALUES ($1, $2)";
+                        tx.exec(insert, &[format!("lane-{i}").into(), "v".into()])
+                            .await?;
+                        match i % 5 {
+                            1 => Err(StoreError::Refused {
+                                code: "refused".into(),
+                                message: "after writing".into(),
+                            }),
+                            // "k" exists (see `settings`): a unique violation, which aborts the
+                            // transaction on PostgreSQL unless only this body's savepoint is undone.
+                            2 => tx
+                                .exec(insert, &["k".into(), "dup".into()])
+                                .await
+                                .map(|_| i),
+                            _ => Ok(i),
+                        }
+                    })
                 })
-            });
+            };
             store.write_in_lane(lanes[i % 3 / 2], body).await
         })
     });
@@ -1093,4 +1095,50 @@ async fn outbox_batches(store: &Store, partner: Uuid, client: Uuid) {
         .collect();
     store.finish_attempts(done).await.unwrap();
     assert!(claim(store, Default::default(), 8).await.is_empty());
+}
+
+/// Two processes' lanes (two stores on one database) whose batches lock two rows in opposite
+/// order: PostgreSQL breaks the deadlock by failing one write, which undoes only that write
+/// and is run again, so every caller gets its answer and every update lands once.
+#[tokio::test]
+async fn postgres_lanes_run_a_write_again_after_a_deadlock() {
+    with_postgres(|url| async move {
+        let (a, b) = (
+            Store::open(&url).await.unwrap(),
+            Store::open(&url).await.unwrap(),
+        );
+        a.migrate().await.unwrap();
+        for key in ["r1", "r2"] {
+            a.put_setting_if_absent(key, "").await.unwrap();
+        }
+        let client = Uuid::new_v4();
+        // Each first write holds its row for 0.3 s before the second asks for the other one.
+        let touch = |key: &'static str, pause: bool| {
+            move || {
+                sql::tx_fn(move |tx| {
+                    Box::pin(async move {
+                        let sql = "UPDATE settings SET value = value || 'x' WHERE key = $1";
+                        tx.exec(sql, &[key.into()]).await?;
+                        if pause {
+                            tx.exec("SELECT pg_sleep(0.3)", &[]).await?;
+                        }
+                        Ok(())
+                    })
+                })
+            }
+        };
+        let (r1, r2, r3, r4) = tokio::join!(
+            a.write_in_lane(client, touch("r1", true)),
+            a.write_in_lane(client, touch("r2", false)),
+            b.write_in_lane(client, touch("r2", true)),
+            b.write_in_lane(client, touch("r1", false)),
+        );
+        for r in [r1, r2, r3, r4] {
+            r.unwrap();
+        }
+        for key in ["r1", "r2"] {
+            assert_eq!(a.get_setting(key).await.unwrap().as_deref(), Some("xx"));
+        }
+    })
+    .await;
 }

@@ -81,8 +81,8 @@ pub async fn open_from_fincore(
     });
     let client_id = client.client_id;
     let booked = store
-        .write_in_lane(
-            client_id,
+        .write_in_lane(client_id, move || {
+            let (reference, detail) = (reference.clone(), detail.clone());
             flux_store::sql::tx_fn(move |tx| {
                 Box::pin(async move {
                     let opening = Opening {
@@ -92,8 +92,8 @@ pub async fn open_from_fincore(
                     };
                     open_balance(tx, client_id, currency, minor, &opening).await
                 })
-            }),
-        )
+            })
+        })
         .await?;
     Ok(if booked {
         Opened::Booked {
