@@ -319,22 +319,17 @@ impl Store {
     /// another write of the same client, and one client's writes run one batch at a time.
     ///
     /// `make` makes the body: a write that PostgreSQL failed to break a deadlock (between two
-    /// instances' batches) wrote nothing, and is made and run again, up to three times.
+    /// instances' batches) wrote nothing, and is made and run again: three attempts in all.
     pub async fn write_in_lane<T, F>(&self, client: Uuid, make: F) -> Result<T>
     where
         T: Send + 'static,
         F: Fn() -> TxFn<T>,
     {
-        let mut tries = 1;
-        loop {
-            match self.backend.write_in_lane(client, erase(make())).await {
-                Err(StoreError::Deadlock(_)) if tries < 3 => tries += 1,
-                done => return unerase(done?),
-            }
-        }
+        again_after_deadlock(|| self.backend.write_in_lane(client, erase(make()))).await
     }
 
-    /// [`Store::write_in_lane`] when the client is known, else [`Store::write`].
+    /// [`Store::write_in_lane`] when the client is known, else [`Store::write`] (on the pool,
+    /// where a deadlock with a lane's batch is run again the same way).
     pub async fn write_for<T, F>(&self, client: Option<Uuid>, make: F) -> Result<T>
     where
         T: Send + 'static,
@@ -342,7 +337,7 @@ impl Store {
     {
         match client {
             Some(client) => self.write_in_lane(client, make).await,
-            None => self.write(make()).await,
+            None => again_after_deadlock(|| self.backend.write(erase(make()))).await,
         }
     }
 
@@ -372,6 +367,23 @@ impl Store {
             Box::pin(async move { tx.query(sql, &params).await })
         }))
         .await
+    }
+}
+
+/// Runs a write, and runs it again when PostgreSQL failed it to break a deadlock (it wrote
+/// nothing then): three attempts in all.
+async fn again_after_deadlock<T, F, Fut>(run: F) -> Result<T>
+where
+    T: 'static,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<AnyResult>>,
+{
+    let mut attempt = 1;
+    loop {
+        match run().await {
+            Err(StoreError::Deadlock(_)) if attempt < 3 => attempt += 1,
+            done => return unerase(done?),
+        }
     }
 }
 

@@ -290,54 +290,54 @@ impl Store {
         let refund = refund.clone();
         let books = self.books();
         self.write_in_lane(refund.client_id, move || {
-let (refund, books) = (refund.clone(), books.clone());
-tx_fn(move |tx| {
-            Box::pin(async move {
-                let original = refund.related_transaction_id.ok_or(StoreError::NotFound)?;
-                // Touching the original takes its row lock: two instances recording refunds of
-                // one transaction at once are serialised here (SQLite serialises all writers).
-                tx.exec(
-                    "UPDATE transactions SET updated_at = updated_at WHERE id = $1",
-                    &[original.into()],
-                )
-                .await?;
-                let rows = tx
-                    .query(
-                        concat!(
-                            "SELECT ",
-                            columns!(),
-                            " FROM transactions WHERE related_transaction_id = $1 AND kind = 'REFUND'"
-                        ),
+            let (refund, books) = (refund.clone(), books.clone());
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    let original = refund.related_transaction_id.ok_or(StoreError::NotFound)?;
+                    // Touching the original takes its row lock: two instances recording refunds of
+                    // one transaction at once are serialised here (SQLite serialises all writers).
+                    tx.exec(
+                        "UPDATE transactions SET updated_at = updated_at WHERE id = $1",
                         &[original.into()],
                     )
                     .await?;
-                for existing in rows.iter().map(transaction) {
-                    let existing = existing?;
-                    if existing.id == refund.id {
-                        return Ok(RefundIntent::Existing(Box::new(existing)));
+                    let rows = tx
+                        .query(
+                            concat!(
+                                "SELECT ",
+                                columns!(),
+                                " FROM transactions WHERE related_transaction_id = $1 AND kind = 'REFUND'"
+                            ),
+                            &[original.into()],
+                        )
+                        .await?;
+                    for existing in rows.iter().map(transaction) {
+                        let existing = existing?;
+                        if existing.id == refund.id {
+                            return Ok(RefundIntent::Existing(Box::new(existing)));
+                        }
+                        // A refund that failed, was rejected or came back leaves the money with
+                        // the client: another may be made. Any other is under way or done.
+                        if !matches!(
+                            existing.status,
+                            TxStatus::Failed | TxStatus::Rejected | TxStatus::Returned
+                        ) {
+                            return Err(refund_refused(&existing));
+                        }
                     }
-                    // A refund that failed, was rejected or came back leaves the money with
-                    // the client: another may be made. Any other is under way or done.
-                    if !matches!(
-                        existing.status,
-                        TxStatus::Failed | TxStatus::Rejected | TxStatus::Returned
-                    ) {
-                        return Err(refund_refused(&existing));
+                    // The id is taken by another transaction: the partner's key was first used
+                    // for a refund of a different credit.
+                    if !insert_if_new(tx, &refund).await? {
+                        return Err(StoreError::Refused {
+                            code: "idempotency_key_reused".into(),
+                            message: "this Idempotency-Key was first used for another refund".into(),
+                        });
                     }
-                }
-                // The id is taken by another transaction: the partner's key was first used
-                // for a refund of a different credit.
-                if !insert_if_new(tx, &refund).await? {
-                    return Err(StoreError::Refused {
-                        code: "idempotency_key_reused".into(),
-                        message: "this Idempotency-Key was first used for another refund".into(),
-                    });
-                }
-                book(&books, tx, None, &refund).await?;
-                Ok(RefundIntent::Recorded)
+                    book(&books, tx, None, &refund).await?;
+                    Ok(RefundIntent::Recorded)
+                })
             })
         })
-})
         .await
     }
 

@@ -21,9 +21,10 @@
 //! (after `deadlock_timeout`, 1 s by default) and fails one statement, which undoes only its
 //! own write's savepoint while the rest of the batch commits; [`crate::Store::write_in_lane`]
 //! then runs that write again.
-//! Within one process every write that can lock a client's funds goes through the client's
-//! lane, so its writes cannot deadlock each other. Writes not put in a lane (idempotency
-//! claims, audit, the outbox) run on the pool as before.
+//! Lane writes of one process cannot deadlock each other. Writes on the pool (idempotency
+//! claims, audit, the outbox, remittance reports, and an inbound status event whose
+//! transaction was not found before the write) can still meet a batch the same way, and are
+//! detected the same way.
 
 use crate::postgres::PgTx;
 use crate::sql::{AnyResult, TxFn};
@@ -137,10 +138,17 @@ impl Drop for LaneRunner {
     }
 }
 
-/// Runs `jobs` in one transaction, each in its own savepoint, and answers each after COMMIT.
-/// Ending one savepoint and opening the next is one round trip; a batch of one needs none.
-/// sqlx's transaction rolls back if this future is dropped half-way.
-async fn run_batch(pool: &PgPool, mut jobs: Vec<Job>) {
+/// Runs `jobs` in one transaction, each in its own savepoint, and answers each after COMMIT:
+/// a body's refusal too, since it may rest on an earlier body's writes (a hold that used the
+/// funds), which count only if the batch commits. Ending one savepoint and opening the next is
+/// one round trip; a batch of one needs none. sqlx's transaction rolls back if this future is
+/// dropped half-way. A write whose caller has gone (a client that disconnected) is not run:
+/// nobody would learn its outcome.
+async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
+    let mut jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
+    if jobs.is_empty() {
+        return;
+    }
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
         Err(e) => return refuse(jobs, StoreError::backend(e)),
@@ -162,39 +170,35 @@ async fn run_batch(pool: &PgPool, mut jobs: Vec<Job>) {
         let _ = job.reply.send(result);
         return;
     }
-    let mut done = Vec::with_capacity(jobs.len());
+    let mut ran: Vec<(Reply, Result<AnyResult, StoreError>)> = Vec::with_capacity(jobs.len());
     let mut end_previous = "";
     for job in jobs {
         let savepoint = format!("{end_previous}SAVEPOINT job");
         if let Err(e) = tx.execute(savepoint.as_str()).await {
             let e = StoreError::from_sqlx(e);
             let _ = job.reply.send(Err(e.clone()));
-            return refuse_done(done, e);
+            return uncommitted(ran, e);
         }
-        match (job.body)(&mut PgTx { conn: &mut tx }).await {
-            Ok(value) => {
-                done.push((job.reply, value));
-                end_previous = "RELEASE SAVEPOINT job; ";
-            }
-            Err(e) => {
-                let _ = job.reply.send(Err(e));
-                end_previous = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; ";
-            }
-        }
+        let result = (job.body)(&mut PgTx { conn: &mut tx }).await;
+        end_previous = match result {
+            Ok(_) => "RELEASE SAVEPOINT job; ",
+            Err(_) => "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; ",
+        };
+        ran.push((job.reply, result));
     }
     // COMMIT ends the last savepoint with the rest; only a failed last body must be undone.
     if end_previous.starts_with("ROLLBACK") {
         if let Err(e) = tx.execute("ROLLBACK TO SAVEPOINT job").await {
-            return refuse_done(done, StoreError::from_sqlx(e));
+            return uncommitted(ran, StoreError::from_sqlx(e));
         }
     }
     match tx.commit().await {
         Ok(()) => {
-            for (reply, value) in done {
-                let _ = reply.send(Ok(value));
+            for (reply, result) in ran {
+                let _ = reply.send(result);
             }
         }
-        Err(e) => refuse_done(done, StoreError::from_sqlx(e)),
+        Err(e) => uncommitted(ran, StoreError::from_sqlx(e)),
     }
 }
 
@@ -204,9 +208,11 @@ fn refuse(jobs: impl IntoIterator<Item = Job>, e: StoreError) {
     }
 }
 
-/// Bodies that ran but whose batch did not commit: nothing of them was written.
-fn refuse_done(done: Vec<(Reply, AnyResult)>, e: StoreError) {
-    for (reply, _) in done {
+/// Bodies that ran in a batch that did not commit: each caller gets the batch's error instead
+/// of its own result (nothing was written, or, when COMMIT itself failed on the wire, nobody
+/// knows; either way the caller retries, and Flux's writes are idempotent under a retry).
+fn uncommitted(ran: Vec<(Reply, Result<AnyResult, StoreError>)>, e: StoreError) {
+    for (reply, _) in ran {
         let _ = reply.send(Err(e.clone()));
     }
 }
