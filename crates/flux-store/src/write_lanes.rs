@@ -151,7 +151,7 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     }
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
-        Err(e) => return refuse(jobs, StoreError::backend(e)),
+        Err(e) => return refuse(jobs.into_iter().map(|j| j.reply), StoreError::backend(e)),
     };
     if jobs.len() == 1 {
         let job = jobs.remove(0);
@@ -177,7 +177,7 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
         if let Err(e) = tx.execute(savepoint.as_str()).await {
             let e = StoreError::from_sqlx(e);
             let _ = job.reply.send(Err(e.clone()));
-            return uncommitted(ran, e);
+            return refuse(ran.into_iter().map(|(r, _)| r), e);
         }
         let result = (job.body)(&mut PgTx { conn: &mut tx }).await;
         end_previous = match result {
@@ -189,7 +189,7 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     // COMMIT ends the last savepoint with the rest; only a failed last body must be undone.
     if end_previous.starts_with("ROLLBACK") {
         if let Err(e) = tx.execute("ROLLBACK TO SAVEPOINT job").await {
-            return uncommitted(ran, StoreError::from_sqlx(e));
+            return refuse(ran.into_iter().map(|(r, _)| r), StoreError::from_sqlx(e));
         }
     }
     match tx.commit().await {
@@ -198,21 +198,16 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
                 let _ = reply.send(result);
             }
         }
-        Err(e) => uncommitted(ran, StoreError::from_sqlx(e)),
+        Err(e) => refuse(ran.into_iter().map(|(r, _)| r), StoreError::from_sqlx(e)),
     }
 }
 
-fn refuse(jobs: impl IntoIterator<Item = Job>, e: StoreError) {
-    for job in jobs {
-        let _ = job.reply.send(Err(e.clone()));
-    }
-}
-
-/// Bodies that ran in a batch that did not commit: each caller gets the batch's error instead
-/// of its own result (nothing was written, or, when COMMIT itself failed on the wire, nobody
-/// knows; either way the caller retries, and Flux's writes are idempotent under a retry).
-fn uncommitted(ran: Vec<(Reply, Result<AnyResult, StoreError>)>, e: StoreError) {
-    for (reply, _) in ran {
+/// Answers every caller with `e`. For bodies that ran in a batch that did not commit, `e`
+/// replaces their own results: nothing was written, or, when COMMIT itself failed on the
+/// wire, nobody knows; either way the caller retries, and Flux's writes are idempotent under
+/// a retry.
+fn refuse(replies: impl IntoIterator<Item = Reply>, e: StoreError) {
+    for reply in replies {
         let _ = reply.send(Err(e.clone()));
     }
 }
