@@ -14,7 +14,10 @@ use crate::pipeline::Caller;
 use crate::state::SharedState;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use flux_store::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome, TransactionRecord};
+use flux_store::{
+    ClaimedIntent, IdempotencyClaim, IdempotencyCompletion, KeyClaim, SaveOutcome,
+    TransactionRecord,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -90,6 +93,45 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// The request's key as a claim to make, or `None` when it carries no key.
+pub fn key_claim(
+    state: &SharedState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> Result<Option<KeyClaim>, ApiError> {
+    let Some(key) = key_of(headers)? else {
+        return Ok(None);
+    };
+    let now = flux_core::time::now();
+    Ok(Some(stamped(
+        state,
+        KeyClaim {
+            partner_id: caller.partner_id,
+            key,
+            fingerprint: fingerprint(method, path, body),
+            now,
+            expires_at: now,
+            stale_before: now,
+        },
+    )))
+}
+
+/// The claim as of now: the key's TTL, and which earlier in-flight claims count as stale
+/// (their process died), both measured from this moment.
+fn stamped(state: &SharedState, mut claim: KeyClaim) -> KeyClaim {
+    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
+        .unwrap_or(chrono::Duration::hours(24));
+    let stale = chrono::Duration::from_std(state.config.idempotency_stale_after)
+        .unwrap_or(chrono::Duration::minutes(2));
+    claim.now = flux_core::time::now();
+    claim.expires_at = claim.now + ttl;
+    claim.stale_before = claim.now - stale;
+    claim
+}
+
 pub async fn begin(
     state: &SharedState,
     caller: &Caller,
@@ -98,23 +140,21 @@ pub async fn begin(
     path: &str,
     body: &[u8],
 ) -> Result<Begin, ApiError> {
-    let Some(key) = key_of(headers)? else {
-        return Ok(Begin::Run(None));
-    };
-    let fp = fingerprint(method, path, body);
-    let now = flux_core::time::now();
-    let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
-        .unwrap_or(chrono::Duration::hours(24));
-    let stale = chrono::Duration::from_std(state.config.idempotency_stale_after)
-        .unwrap_or(chrono::Duration::minutes(2));
-    let mut claim = state
-        .store
-        .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
-        .await?;
-    // An identical request is in flight: wait for its answer, re-reading with a growing pause.
+    match key_claim(state, caller, headers, method, path, body)? {
+        None => Ok(Begin::Run(None)),
+        Some(claim) => begin_claim(state, claim).await,
+    }
+}
+
+/// Claims the key on its own. When an identical request holds it, waits for that request's
+/// answer, claiming again with a growing pause, up to `idempotency_wait`.
+pub async fn begin_claim(state: &SharedState, claim: KeyClaim) -> Result<Begin, ApiError> {
+    let mut claim = stamped(state, claim);
+    let mut found = state.store.claim_idempotency(&claim).await?;
     let deadline = tokio::time::Instant::now() + state.config.idempotency_wait;
     let mut pause_ms = 2u64;
-    while matches!(&claim, IdempotencyClaim::InFlight { fingerprint } if *fingerprint == fp) {
+    while matches!(&found, IdempotencyClaim::InFlight { fingerprint } if *fingerprint == claim.fingerprint)
+    {
         if tokio::time::Instant::now() >= deadline {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -127,25 +167,78 @@ pub async fn begin(
         }
         tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
         pause_ms = (pause_ms * 2).min(50);
-        let now = flux_core::time::now();
-        claim = state
-            .store
-            .claim_idempotency(caller.partner_id, &key, &fp, now, now + ttl, now - stale)
-            .await?;
+        claim = stamped(state, claim);
+        found = state.store.claim_idempotency(&claim).await?;
     }
-    match claim {
+    match found {
         IdempotencyClaim::Claimed => Ok(Begin::Run(Some(Claim {
-            partner_id: caller.partner_id,
-            key,
+            partner_id: claim.partner_id,
+            key: claim.key,
         }))),
         IdempotencyClaim::InFlight { .. } => Err(key_reused()),
-        IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != fp => Err(key_reused()),
+        IdempotencyClaim::Completed { fingerprint, .. } if fingerprint != claim.fingerprint => {
+            Err(key_reused())
+        }
         IdempotencyClaim::Completed { status, body, .. } => {
             let mut resp =
                 json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body);
             resp.headers_mut()
                 .insert("idempotency-replayed", HeaderValue::from_static("true"));
             Ok(Begin::Replay(resp))
+        }
+    }
+}
+
+/// What [`begin_with_intent`] found: a stored answer to replay, or the operation to run, its
+/// intent recorded.
+pub enum Started {
+    Replay(Response),
+    Run {
+        /// The key, held by this request until [`finish`] (or a release).
+        claim: Option<Claim>,
+        /// The intent is new (`true`), or an earlier attempt of the same operation recorded
+        /// it (`false`).
+        inserted: bool,
+    },
+}
+
+/// Claims the request's key and records the operation's intent in one transaction: for a
+/// key never seen before, one commit and one round trip fewer than claiming first. Any other
+/// key goes through [`begin_claim`]: a replay, a wait for the identical request in flight,
+/// a 422 for a different one, or a claim taken over. When the intent cannot be recorded
+/// (refused by the books, or the store failed), no key is left held and the error is
+/// returned.
+pub async fn begin_with_intent(
+    state: &SharedState,
+    key: Option<KeyClaim>,
+    intent: &TransactionRecord,
+) -> Result<Started, ApiError> {
+    let (claim, recorded) = match key {
+        None => (None, state.store.insert_transaction(intent).await),
+        Some(key) => match state.store.claim_and_insert_transaction(&key, intent).await {
+            Ok(ClaimedIntent::KeySeenBefore) => match begin_claim(state, key).await? {
+                Begin::Replay(r) => return Ok(Started::Replay(r)),
+                Begin::Run(claim) => (claim, state.store.insert_transaction(intent).await),
+            },
+            recorded => {
+                let claim = Claim {
+                    partner_id: key.partner_id,
+                    key: key.key,
+                };
+                (Some(claim), recorded.map(|r| r == ClaimedIntent::Recorded))
+            }
+        },
+    };
+    match recorded {
+        Ok(inserted) => Ok(Started::Run { claim, inserted }),
+        Err(e) => {
+            // A refusal undid the claim with the intent; a failed commit may not have, and a
+            // claim taken apart from the intent is still held: give it back either way, so a
+            // retry runs again.
+            if let Some(c) = &claim {
+                let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
+            }
+            Err(e.into())
         }
     }
 }

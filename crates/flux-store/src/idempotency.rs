@@ -5,7 +5,7 @@
 
 use crate::inbound::apply_held;
 use crate::outbox::OutboundEvent;
-use crate::sql::{tx_fn, Tx};
+use crate::sql::{tx_fn, Tx, Value};
 use crate::status::{apply_report, Source, StatusReport};
 use crate::transactions::{book, by_id, insert_if_new, learn_reference};
 use crate::*;
@@ -122,26 +122,50 @@ const CLAIM: &str =
         OR (idempotency_keys.state = 'in_flight' AND idempotency_keys.created_at <= $6)
      RETURNING state";
 
+/// A request to take an Idempotency-Key: whose key, the request's fingerprint, and the clock
+/// that decides whether an earlier holder's claim has expired or gone stale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyClaim {
+    pub partner_id: Uuid,
+    pub key: String,
+    pub fingerprint: String,
+    pub now: DateTime<Utc>,
+    /// When a completed answer stops being replayed (the key's TTL).
+    pub expires_at: DateTime<Utc>,
+    /// An in-flight claim made before this is taken over: its process died.
+    pub stale_before: DateTime<Utc>,
+}
+
+impl KeyClaim {
+    fn params(&self) -> Vec<Value> {
+        vec![
+            self.partner_id.into(),
+            self.key.clone().into(),
+            self.fingerprint.clone().into(),
+            micros(self.now),
+            micros(self.expires_at),
+            micros(self.stale_before),
+        ]
+    }
+}
+
+/// Takes a key never seen before, inside an open transaction: false, with nothing written or
+/// locked, when the key has a row (`ON CONFLICT DO NOTHING` takes no lock on it, where the
+/// takeover of [`CLAIM`] would hold the row to the end of the transaction, here a whole
+/// write lane's batch).
+pub(crate) async fn take_new_key(tx: &mut dyn Tx, c: &KeyClaim) -> Result<bool> {
+    const TAKE_NEW: &str =
+        "INSERT INTO idempotency_keys (partner_id, key, fingerprint, state, created_at, expires_at)
+         VALUES ($1, $2, $3, 'in_flight', $4, $5)
+         ON CONFLICT (partner_id, key) DO NOTHING RETURNING state";
+    Ok(!tx.query(TAKE_NEW, &c.params()[..5]).await?.is_empty())
+}
+
 impl Store {
-    /// Claims `key` for `partner_id`. An expired key (older than its `expires_at`) or an
-    /// in-flight claim older than `stale_before` (its process died) is taken over.
-    pub async fn claim_idempotency(
-        &self,
-        partner_id: Uuid,
-        key: &str,
-        fingerprint: &str,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-        stale_before: DateTime<Utc>,
-    ) -> Result<IdempotencyClaim> {
-        let params = vec![
-            partner_id.into(),
-            key.into(),
-            fingerprint.into(),
-            micros(now),
-            micros(expires_at),
-            micros(stale_before),
-        ];
+    /// Claims `c.key` for `c.partner_id`. An expired key (older than its `expires_at`) or an
+    /// in-flight claim older than `c.stale_before` (its process died) is taken over.
+    pub async fn claim_idempotency(&self, c: &KeyClaim) -> Result<IdempotencyClaim> {
+        let params = c.params();
         // The claim is one statement in its own implicit transaction: on PostgreSQL one round
         // trip, with no BEGIN and COMMIT around it. Only a key that is not ours reads the row.
         for _ in 0..3 {

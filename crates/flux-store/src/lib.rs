@@ -33,7 +33,7 @@ pub use audit::{chain_hash, AuditVerification};
 pub use card_transfers::{CardTransfer, TransferDirection, TransferStatus};
 pub use cards::{CardRecord, CardholderRecord, RevealGrant};
 pub use error::StoreError;
-pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, SaveOutcome};
+pub use idempotency::{IdempotencyClaim, IdempotencyCompletion, KeyClaim, SaveOutcome};
 pub use inbound::{InboundEffect, InboundOutcome};
 pub use keyset::{Listed, Slice};
 pub use models::*;
@@ -47,7 +47,7 @@ pub use review::{NewReview, ReviewItem, ReviewKind};
 pub use rotation::Resealed;
 pub use status::{Applied, Source, StatusReport};
 pub use top_ups::{TopUp, TopUpStatus};
-pub use transactions::{HeldEvent, RefundIntent};
+pub use transactions::{ClaimedIntent, HeldEvent, RefundIntent};
 
 pub(crate) use chrono::{DateTime, Utc};
 use sql::{tx_fn, AnyResult, Backend, Row, TxFn, Value};
@@ -337,8 +337,19 @@ impl Store {
     {
         match client {
             Some(client) => self.write_in_lane(client, make).await,
-            None => again_after_deadlock(|| self.backend.write(erase(make()))).await,
+            None => self.write_again_after_deadlock(make).await,
         }
+    }
+
+    /// [`Store::write`] for a write that can meet a lane's batch on PostgreSQL (it locks what
+    /// a client's writes lock, in another order): made and run again when PostgreSQL fails it
+    /// to break a deadlock, three attempts in all.
+    pub async fn write_again_after_deadlock<T, F>(&self, make: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: Fn() -> TxFn<T>,
+    {
+        again_after_deadlock(|| self.backend.write(erase(make()))).await
     }
 
     /// Runs `body` against a read connection.

@@ -320,29 +320,36 @@ impl Store {
         } else {
             "felix answer"
         };
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move {
-                // The CLABE's lock before the row's, in the order every settlement path takes
-                // them (apply_reports takes it again; it is re-entrant).
-                if let Some(clabe) = settlement::account_to_lock(tx, id).await? {
-                    settlement::lock_account(tx, &clabe).await?;
-                }
-                tx.exec(
-                    "UPDATE remittances SET provider_reference = $2 WHERE id = $1",
-                    &[id.into(), reference.into()],
-                )
-                .await?;
-                apply_reports(tx, id, &[report], source, notify).await?;
-                let saved = by_id_for_update(tx, id)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                if let Some(mut c) = completion {
-                    c.body = serde_json::to_vec(&render(&saved)).map_err(StoreError::backend)?;
-                    complete(tx, &c).await?;
-                }
-                Ok(saved)
+        // Settling takes the CLABE's lock and writes the credit's row, which a client's lane
+        // may hold in the other order: a deadlock PostgreSQL breaks is run again.
+        self.write_again_after_deadlock(move || {
+            let (reference, report, completion) =
+                (reference.clone(), report.clone(), completion.clone());
+            tx_fn(move |tx| {
+                Box::pin(async move {
+                    // The CLABE's lock before the row's, in the order every settlement path
+                    // takes them (apply_reports takes it again; it is re-entrant).
+                    if let Some(clabe) = settlement::account_to_lock(tx, id).await? {
+                        settlement::lock_account(tx, &clabe).await?;
+                    }
+                    tx.exec(
+                        "UPDATE remittances SET provider_reference = $2 WHERE id = $1",
+                        &[id.into(), reference.into()],
+                    )
+                    .await?;
+                    apply_reports(tx, id, &[report], source, notify).await?;
+                    let saved = by_id_for_update(tx, id)
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    if let Some(mut c) = completion {
+                        c.body =
+                            serde_json::to_vec(&render(&saved)).map_err(StoreError::backend)?;
+                        complete(tx, &c).await?;
+                    }
+                    Ok(saved)
+                })
             })
-        }))
+        })
         .await
     }
 
@@ -355,9 +362,13 @@ impl Store {
         notify: Option<RemittanceNotify>,
     ) -> Result<Vec<Decision>> {
         let source = source.to_string();
-        self.write(tx_fn(move |tx| {
-            Box::pin(async move { apply_reports(tx, id, &reports, &source, notify).await })
-        }))
+        // As in save_remittance_answer: settling can meet a lane's batch.
+        self.write_again_after_deadlock(move || {
+            let (reports, source) = (reports.clone(), source.clone());
+            tx_fn(move |tx| {
+                Box::pin(async move { apply_reports(tx, id, &reports, &source, notify).await })
+            })
+        })
         .await
     }
 

@@ -463,25 +463,28 @@ impl Store {
         let ids = rows.iter().map(|r| r.uuid(0)).collect::<Result<Vec<_>>>()?;
         let mut filed = Vec::new();
         for id in ids {
+            // Settling can meet a lane's batch (see save_remittance_answer).
             let r = self
-                .write(tx_fn(move |tx| {
-                    Box::pin(async move {
-                        if let Some(clabe) = account_to_lock(tx, id).await? {
-                            lock_account(tx, &clabe).await?;
-                        }
-                        let mut r = by_id_for_update(tx, id)
-                            .await?
-                            .ok_or(StoreError::NotFound)?;
-                        settle_remittance(tx, &mut r).await?;
-                        if r.settlement_transaction_id.is_some() {
-                            return Ok(None);
-                        }
-                        let now = flux_core::time::now();
-                        Ok(review::file(tx, &unsettled_review(&r, window), now)
-                            .await?
-                            .then_some(r))
+                .write_again_after_deadlock(move || {
+                    tx_fn(move |tx| {
+                        Box::pin(async move {
+                            if let Some(clabe) = account_to_lock(tx, id).await? {
+                                lock_account(tx, &clabe).await?;
+                            }
+                            let mut r = by_id_for_update(tx, id)
+                                .await?
+                                .ok_or(StoreError::NotFound)?;
+                            settle_remittance(tx, &mut r).await?;
+                            if r.settlement_transaction_id.is_some() {
+                                return Ok(None);
+                            }
+                            let now = flux_core::time::now();
+                            Ok(review::file(tx, &unsettled_review(&r, window), now)
+                                .await?
+                                .then_some(r))
+                        })
                     })
-                }))
+                })
                 .await?;
             filed.extend(r);
         }

@@ -7,6 +7,20 @@ use crate::sql::{tx_fn, Row, Tx, Value};
 use crate::*;
 use flux_core::TxStatus;
 
+/// What [`Store::claim_and_insert_transaction`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimedIntent {
+    /// The key is ours and the intent is recorded, its hold placed.
+    Recorded,
+    /// The key is ours; a transaction with this id was recorded before (a retry of the same
+    /// operation), and is left as it was.
+    Exists,
+    /// The key has a row already: another request holds it or finished with it, or left it
+    /// expired or stale. Nothing was written and nothing is locked;
+    /// [`Store::claim_idempotency`] decides which it is.
+    KeySeenBefore,
+}
+
 macro_rules! columns {
     () => {
         "id, partner_id, client_id, kind, status, amount, currency, description, \
@@ -85,6 +99,20 @@ fn params(t: &TransactionRecord) -> Vec<Value> {
         opt_micros(t.cep_processed_at),
         t.remittance_id.into(),
     ]
+}
+
+/// Records a new transaction and books it (a money-out's hold); false, with nothing written,
+/// when the id or the provider reference is known already.
+async fn insert_and_book(
+    tx: &mut dyn Tx,
+    books: &Option<std::sync::Arc<dyn crate::books::Books>>,
+    t: &TransactionRecord,
+) -> Result<bool> {
+    let inserted = insert_if_new(tx, t).await?;
+    if inserted {
+        book(books, tx, None, t).await?;
+    }
+    Ok(inserted)
 }
 
 /// Inserts the transaction unless one with the same id or provider reference exists.
@@ -179,13 +207,34 @@ impl Store {
         let books = self.books();
         self.write_in_lane(t.client_id, move || {
             let (t, books) = (t.clone(), books.clone());
+            tx_fn(move |tx| Box::pin(async move { insert_and_book(tx, &books, &t).await }))
+        })
+        .await
+    }
+
+    /// Takes the request's Idempotency-Key and records the intent in one transaction, one
+    /// commit where a separate claim would cost two. Only a key never seen before is taken
+    /// here; any other leaves nothing written, and [`Store::claim_idempotency`] then decides
+    /// (a replay, a request in flight, a stale claim to take over). A refused intent (the
+    /// books cannot hold its amount) undoes the claim with it, so a retry runs again.
+    pub async fn claim_and_insert_transaction(
+        &self,
+        claim: &KeyClaim,
+        t: &TransactionRecord,
+    ) -> Result<ClaimedIntent> {
+        let (claim, t) = (claim.clone(), t.clone());
+        let books = self.books();
+        self.write_in_lane(t.client_id, move || {
+            let (claim, t, books) = (claim.clone(), t.clone(), books.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
-                    let inserted = insert_if_new(tx, &t).await?;
-                    if inserted {
-                        book(&books, tx, None, &t).await?;
+                    if !crate::idempotency::take_new_key(tx, &claim).await? {
+                        return Ok(ClaimedIntent::KeySeenBefore);
                     }
-                    Ok(inserted)
+                    Ok(match insert_and_book(tx, &books, &t).await? {
+                        true => ClaimedIntent::Recorded,
+                        false => ClaimedIntent::Exists,
+                    })
                 })
             })
         })

@@ -21,10 +21,13 @@
 //! (after `deadlock_timeout`, 1 s by default) and fails one statement, which undoes only its
 //! own write's savepoint while the rest of the batch commits; [`crate::Store::write_in_lane`]
 //! then runs that write again.
-//! Lane writes of one process cannot deadlock each other. Writes on the pool (idempotency
-//! claims, audit, the outbox, remittance reports, and an inbound status event whose
-//! transaction was not found before the write) can still meet a batch the same way, and are
-//! detected the same way.
+//! Lane writes of one process meet only on an Idempotency-Key: a money-out claims its key in
+//! its intent's write, and a second insert of a key that another batch inserted and has not
+//! committed waits for that batch (one partner's key sent for two clients at once, or one
+//! request sent to two instances). Crossed, that is a deadlock, detected and run again the
+//! same way. Writes on the pool (other idempotency claims, audit, the outbox, remittance
+//! reports, and an inbound status event whose transaction was not found before the write) can
+//! meet a batch the same way, and are detected the same way.
 
 use crate::postgres::PgTx;
 use crate::sql::{AnyResult, TxFn};

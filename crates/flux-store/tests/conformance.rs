@@ -18,6 +18,7 @@ async fn suite(store: Store) {
     let client = clients_and_accounts(&store, partner).await;
     idempotency(&store, partner).await;
     transactions(&store, partner, client).await;
+    claim_with_intent(&store, partner, client).await;
     webhooks(&store, partner, client).await;
     inbound(&store, partner, client).await;
     outbox(&store, partner, client).await;
@@ -220,14 +221,14 @@ async fn idempotency(store: &Store, partner: Uuid) {
         let store = store.clone();
         async move {
             store
-                .claim_idempotency(
-                    partner,
-                    key,
-                    fp,
-                    at,
-                    at + Duration::hours(24),
-                    at - Duration::seconds(60),
-                )
+                .claim_idempotency(&KeyClaim {
+                    partner_id: partner,
+                    key: key.into(),
+                    fingerprint: fp.into(),
+                    now: at,
+                    expires_at: at + Duration::hours(24),
+                    stale_before: at - Duration::seconds(60),
+                })
                 .await
                 .unwrap()
         }
@@ -442,6 +443,60 @@ async fn transactions(store: &Store, partner: Uuid, client: Uuid) {
         store.list_transactions(&completed).await.unwrap().items[0].id,
         a.id
     );
+}
+
+/// The key claimed in the intent's own transaction: taken once, and a request that finds it
+/// held writes nothing.
+async fn claim_with_intent(store: &Store, partner: Uuid, client: Uuid) {
+    let now = Utc::now();
+    let key = |key: &str| KeyClaim {
+        partner_id: partner,
+        key: key.into(),
+        fingerprint: "fp".into(),
+        now,
+        expires_at: now + Duration::hours(24),
+        stale_before: now - Duration::seconds(60),
+    };
+    let first = txn(partner, client, "MONEY_OUT", "ref-intent-1", 0);
+    let (i1, i2) = (key("i1"), key("i2"));
+    let taken = store.claim_and_insert_transaction(&i1, &first).await;
+    assert_eq!(taken.unwrap(), ClaimedIntent::Recorded);
+    assert!(store.get_transaction(first.id).await.unwrap().is_some());
+    assert_eq!(
+        store.claim_idempotency(&i1).await.unwrap(),
+        IdempotencyClaim::InFlight {
+            fingerprint: "fp".into()
+        }
+    );
+    // The key is held: another intent under it is not written.
+    let other = txn(partner, client, "MONEY_OUT", "ref-intent-2", 0);
+    let held = store.claim_and_insert_transaction(&i1, &other).await;
+    assert_eq!(held.unwrap(), ClaimedIntent::KeySeenBefore);
+    assert!(store.get_transaction(other.id).await.unwrap().is_none());
+    // The key given back (an unknown outcome), the retry finds its own intent recorded.
+    store.release_idempotency(partner, "i1").await.unwrap();
+    let again = store.claim_and_insert_transaction(&i1, &first).await;
+    assert_eq!(again.unwrap(), ClaimedIntent::Exists);
+    // Twenty at once under one key, each with its own intent: one is recorded.
+    let racers: Vec<_> = (0..20)
+        .map(|i| txn(partner, client, "MONEY_OUT", &format!("ref-race-{i}"), 0))
+        .collect();
+    let results = futures::future::join_all(
+        racers
+            .iter()
+            .map(|t| store.claim_and_insert_transaction(&i2, t)),
+    )
+    .await;
+    let recorded = results
+        .iter()
+        .filter(|r| *r.as_ref().unwrap() == ClaimedIntent::Recorded)
+        .count();
+    assert_eq!(recorded, 1, "{results:?}");
+    let mut stored = 0;
+    for t in &racers {
+        stored += usize::from(store.get_transaction(t.id).await.unwrap().is_some());
+    }
+    assert_eq!(stored, 1);
 }
 
 async fn webhooks(store: &Store, partner: Uuid, client: Uuid) {

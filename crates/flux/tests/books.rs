@@ -91,6 +91,18 @@ async fn money_flow_keeps_books(flux: TestFlux) {
         .await;
     too_much.problem(422, "insufficient_funds");
     assert_eq!(flux.emulator().stats().money_out_executed, executed);
+    // Under an Idempotency-Key, the refusal undoes the key's claim with the intent: the same
+    // request again is refused afresh (not replayed, and not left waiting on a claim nobody
+    // holds any more).
+    let body = flux.money_out_body(&source, &good, "99999999.00");
+    for _ in 0..2 {
+        let refused = flux
+            .post_idem("/api/partners/transactions/money-out", &body, "too-much")
+            .await;
+        refused.problem(422, "insufficient_funds");
+        assert!(refused.headers.get("idempotency-replayed").is_none());
+    }
+    assert_eq!(flux.emulator().stats().money_out_executed, executed);
 
     // The books match the emulator: opening + 250 - 100 - 250 (the rejected 40 came back).
     let (provider, ledger) = balances(&flux).await;

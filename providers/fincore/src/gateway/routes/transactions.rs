@@ -18,7 +18,7 @@ use axum::Extension;
 use flux_core::{TxKind, TxStatus};
 use flux_gateway::delivery::events;
 use flux_gateway::error::ApiError;
-use flux_gateway::idempotency::{self, Begin, Outcome};
+use flux_gateway::idempotency::{self, Begin, Outcome, Started};
 use flux_gateway::model::Transaction;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::pipeline::RequestCtx;
@@ -191,24 +191,18 @@ pub async fn money_out(
 ) -> Result<Response, ApiError> {
     let input = parse_money_out(&body)?;
     let client = owned_client(&state, &caller, input.client_id).await?;
-    let key = idempotency::key_of(&headers)?;
-    let claim = match idempotency::begin(
+    let key = idempotency::key_claim(
         &state,
         &caller,
         &headers,
         "POST",
         "/api/partners/transactions/money-out",
         &body,
-    )
-    .await?
-    {
-        Begin::Replay(r) => return Ok(r),
-        Begin::Run(c) => c,
-    };
+    )?;
     // The same partner key always names the same operation, so a retry reuses the record and
     // the upstream key.
     let operation = match &key {
-        Some(k) => Uuid::new_v5(&caller.partner_id, k.as_bytes()),
+        Some(k) => Uuid::new_v5(&caller.partner_id, k.key.as_bytes()),
         None => Uuid::new_v4(),
     };
     let now = flux_core::time::now();
@@ -238,29 +232,25 @@ pub async fn money_out(
         updated_at: now,
     };
     // Durable intent before money can move: if Flux dies mid-call the record says so. On a
-    // retry of the same operation the record exists already; keep its creation time.
-    match state.store.insert_transaction(&record).await {
-        Ok(true) => {}
-        Ok(false) => {
-            let existing = state
-                .store
-                .get_transaction(operation)
-                .await?
-                .ok_or_else(ApiError::internal)?;
-            if let Some(answer) = retry_of(&existing, &record) {
-                if let Some(c) = &claim {
-                    let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
-                }
-                return answer;
-            }
-            record.created_at = existing.created_at;
-        }
-        Err(e) => {
+    // retry of the same operation the record exists already; keep its creation time. The
+    // key's claim rides in the same transaction.
+    let (claim, inserted) = match idempotency::begin_with_intent(&state, key, &record).await? {
+        Started::Replay(r) => return Ok(r),
+        Started::Run { claim, inserted } => (claim, inserted),
+    };
+    if !inserted {
+        let existing = state
+            .store
+            .get_transaction(operation)
+            .await?
+            .ok_or_else(ApiError::internal)?;
+        if let Some(answer) = retry_of(&existing, &record) {
             if let Some(c) = &claim {
                 let _ = state.store.release_idempotency(c.partner_id, &c.key).await;
             }
-            return Err(e.into());
+            return answer;
         }
+        record.created_at = existing.created_at;
     }
     let req = money_out_request(&record).ok_or_else(ApiError::internal)?;
     let upstream = fincore(&state)?
