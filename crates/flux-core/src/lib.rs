@@ -4,6 +4,7 @@
 
 pub mod banks;
 pub mod card;
+pub mod card_in_text;
 pub mod clabe;
 pub mod curp;
 pub mod json;

@@ -7,6 +7,7 @@
 //! redacted first: API keys, tokens, secrets, PINs and CVCs removed, card numbers cut to their
 //! last four digits.
 
+use flux_core::card_in_text::{contains_card, mask_cards};
 use flux_store::{NewAudit, Store};
 use serde_json::Value;
 use std::time::Duration;
@@ -172,7 +173,7 @@ fn sensitive(string: &str) -> bool {
     named_in(string, SECRET_KEYS)
         || named_in(string, CARD_KEYS)
         || crate::keys::looks_like_key(string)
-        || looks_like_card(string)
+        || contains_card(string)
 }
 
 /// Cuts a body kept in the trail to MAX_AUDIT_BODY, on a character boundary.
@@ -191,6 +192,7 @@ fn cut(mut text: String) -> String {
 pub fn redact(v: &mut Value) {
     match v {
         Value::Object(map) => {
+            hide_names(map);
             for (k, val) in map.iter_mut() {
                 if named_in(k, SECRET_KEYS) {
                     *val = Value::String(REDACTED.into());
@@ -202,16 +204,53 @@ pub fn redact(v: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact),
-        // Defence in depth: a Flux key under any name is removed, and any 13–19 digit string
-        // that passes Luhn is treated as a card number.
+        // Defence in depth: a Flux key under any name is removed, and a card number anywhere
+        // in a string (13–19 digits passing Luhn, grouped or not) keeps its last four digits.
         Value::String(s) if crate::keys::looks_like_key(s) => *s = REDACTED.into(),
-        Value::String(s) if looks_like_card(s) => *s = flux_core::card::mask(s),
+        Value::String(s) if contains_card(s) => *s = mask_cards(s).into_owned(),
         // …and a card number sent as a JSON number under any other name.
-        Value::Number(n) if looks_like_card(&n.to_string()) => {
-            *v = Value::String(flux_core::card::mask(&n.to_string()))
+        Value::Number(n) => {
+            if let Some(masked) = card_in_number(n) {
+                *v = Value::String(masked);
+            }
         }
         _ => {}
     }
+}
+
+/// A field *name* can be the secret too (`{"4111111111111111": "visa"}`, a key used as a map
+/// key): such names are hidden as values are. Two hidden names that come out the same keep
+/// both values, under numbered names.
+fn hide_names(map: &mut serde_json::Map<String, Value>) {
+    let hidden = |name: &str| crate::keys::looks_like_key(name) || contains_card(name);
+    if !map.keys().any(|k| hidden(k)) {
+        return;
+    }
+    // Rebuilt in order, so the trail shows the fields as they were sent.
+    for (i, (name, value)) in std::mem::take(map).into_iter().enumerate() {
+        let mut shown = if crate::keys::looks_like_key(&name) {
+            REDACTED.to_string()
+        } else {
+            mask_cards(&name).into_owned()
+        };
+        if map.contains_key(&shown) {
+            shown = format!("{shown}#{i}");
+        }
+        map.insert(shown, value);
+    }
+}
+
+/// A JSON number that could be a card number, masked: an integer of 13–19 digits passing
+/// Luhn, or one written as a float (`4111111111111111.0`). A float of 13 digits or more
+/// before its point is masked whatever its check digit, since a float may have rounded the
+/// digits (a false positive only hides a value from the trail).
+fn card_in_number(n: &serde_json::Number) -> Option<String> {
+    let text = n.to_string();
+    if contains_card(&text) {
+        return Some(mask_cards(&text).into_owned());
+    }
+    let whole = n.as_f64().filter(|f| n.is_f64() && f.abs() >= 1e12)?;
+    Some(flux_core::card::mask(&format!("{:.0}", whole.abs())))
 }
 
 const REDACTED: &str = "[REDACTED]";
@@ -241,10 +280,6 @@ fn mask_card_value(v: &mut Value) {
         Value::Number(n) => *v = Value::String(flux_core::card::mask(&n.to_string())),
         other => redact(other),
     }
-}
-
-fn looks_like_card(s: &str) -> bool {
-    (13..=19).contains(&s.len()) && flux_core::card::luhn_ok(s)
 }
 
 /// The request target (path and query) as the audit trail keeps it: a query parameter whose
@@ -332,7 +367,7 @@ fn redact_pair(raw: &str) -> String {
         Sensitivity::Secret => REDACTED.to_string(),
         Sensitivity::Card => encoded(&flux_core::card::mask(&value)),
         Sensitivity::Plain if crate::keys::looks_like_key(&value) => REDACTED.to_string(),
-        Sensitivity::Plain if looks_like_card(&value) => encoded(&flux_core::card::mask(&value)),
+        Sensitivity::Plain if contains_card(&value) => encoded(&mask_cards(&value)),
         Sensitivity::Plain => return raw.into(),
     };
     format!("{raw_name}={hidden}")
@@ -472,6 +507,38 @@ mod tests {
         // A card number as a JSON number under any other name.
         let out = redact_body(br#"{"note":4000000000000002,"amount":100}"#).unwrap();
         assert_eq!(out, r#"{"note":"************0002","amount":100}"#);
+    }
+
+    #[test]
+    fn cards_in_free_text_names_and_floats_are_masked() {
+        for (body, kept) in [
+            // In a sentence, grouped by spaces or dashes.
+            (
+                r#"{"description":"tarjeta 4111 1111 1111 1111 gracias"}"#,
+                r#"{"description":"tarjeta **** **** **** 1111 gracias"}"#,
+            ),
+            (
+                r#"{"concept":"4111-1111-1111-1111"}"#,
+                r#"{"concept":"****-****-****-1111"}"#,
+            ),
+            // As a field's name, and a Flux key as a name.
+            (
+                r#"{"4772130000000003":"visa","flux_live_abc":1}"#,
+                r#"{"************0003":"visa","[REDACTED]":1}"#,
+            ),
+            // As a float, with or without a valid check digit.
+            (
+                r#"{"n":4111111111111111.0,"m":4.111111111111112e15}"#,
+                r#"{"n":"************1111.0","m":"************1112"}"#,
+            ),
+        ] {
+            assert_eq!(redact_body(body.as_bytes()).unwrap(), kept, "{body}");
+        }
+        // Two names that hide the same way keep both values.
+        let out = redact_body(br#"{"flux_test_a":1,"flux_test_b":2}"#).unwrap();
+        let out: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(out.as_object().unwrap().len(), 2, "{out}");
+        assert!(!out.to_string().contains("flux_test"), "{out}");
     }
 
     #[test]

@@ -477,6 +477,29 @@ async fn claim_with_intent(store: &Store, partner: Uuid, client: Uuid) {
     store.release_idempotency(partner, "i1").await.unwrap();
     let again = store.claim_and_insert_transaction(&i1, &first).await;
     assert_eq!(again.unwrap(), ClaimedIntent::Exists);
+    // A key whose answer expired is not taken over here (that needs the row's lock, which a
+    // batch would hold to its end): nothing is written, and the claim on its own takes it.
+    store
+        .complete_idempotency(IdempotencyCompletion {
+            partner_id: partner,
+            key: "i1".into(),
+            status: 201,
+            body: b"{}".to_vec(),
+        })
+        .await
+        .unwrap();
+    let later = KeyClaim {
+        now: now + Duration::hours(25),
+        expires_at: now + Duration::hours(49),
+        ..i1.clone()
+    };
+    let expired = store.claim_and_insert_transaction(&later, &other).await;
+    assert_eq!(expired.unwrap(), ClaimedIntent::KeySeenBefore);
+    assert!(store.get_transaction(other.id).await.unwrap().is_none());
+    assert_eq!(
+        store.claim_idempotency(&later).await.unwrap(),
+        IdempotencyClaim::Claimed
+    );
     // Twenty at once under one key, each with its own intent: one is recorded.
     let racers: Vec<_> = (0..20)
         .map(|i| txn(partner, client, "MONEY_OUT", &format!("ref-race-{i}"), 0))
