@@ -10,6 +10,7 @@
 use flux_core::card_in_text::{contains_card, mask_cards};
 use flux_store::{NewAudit, Store};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -160,11 +161,15 @@ fn nothing_to_redact(body: &[u8]) -> Option<&str> {
 }
 
 /// Outside strings JSON has only numbers, literals and punctuation: a run of 13 characters or
-/// more between punctuation is a number that could be a card's.
+/// more between punctuation is a number that could be a card's, and so is a number with an
+/// exponent, however short (`3.4e15`).
 fn long_number(outside_strings: &str) -> bool {
     outside_strings
         .split(|c: char| matches!(c, ',' | ':' | '[' | ']' | '{' | '}') || c.is_whitespace())
-        .any(|run| run.len() >= 13)
+        .any(|run| {
+            let number = run.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+            run.len() >= 13 || (number && run.contains(['e', 'E']))
+        })
 }
 
 /// What `redact` acts on in a string, checked without allocating (this runs on every string
@@ -233,8 +238,11 @@ fn hide_names(map: &mut serde_json::Map<String, Value>) {
         } else {
             mask_cards(&name).into_owned()
         };
-        if map.contains_key(&shown) {
-            shown = format!("{shown}#{i}");
+        // Never over another field: a partner could name one to erase it from the trail.
+        let mut n = i;
+        while map.contains_key(&shown) {
+            shown = format!("{}#{n}", shown.split('#').next().unwrap_or_default());
+            n += 1;
         }
         map.insert(shown, value);
     }
@@ -291,13 +299,16 @@ pub fn redact_target(target: &str) -> String {
         Some((path, query)) => (path, Some(query)),
         None => (target, None),
     };
-    let path: Vec<&str> = path
+    let path: Vec<Cow<str>> = path
         .split('/')
-        .map(|s| {
-            if crate::keys::looks_like_key(&decoded(s)) {
-                REDACTED
+        .map(|segment| {
+            let text = decoded(segment);
+            if crate::keys::looks_like_key(&text) {
+                Cow::Borrowed(REDACTED)
+            } else if contains_card(&text) {
+                Cow::Owned(encoded(&mask_cards(&text)))
             } else {
-                s
+                Cow::Borrowed(segment)
             }
         })
         .collect();
@@ -359,16 +370,20 @@ fn redact_pair(raw: &str) -> String {
     if crate::keys::looks_like_key(&name) {
         return REDACTED.into();
     }
+    // A card number can be the name too (`?4111111111111111=1`).
+    let card_name = contains_card(&name).then(|| encoded(&mask_cards(&name)));
     // A bare name (`?verbose`) carries no value to hide.
     let Some((raw_name, _)) = raw.split_once('=') else {
-        return raw.into();
+        return card_name.unwrap_or_else(|| raw.into());
     };
+    let raw_name = card_name.as_deref().unwrap_or(raw_name);
     let hidden = match sensitivity(&name) {
         Sensitivity::Secret => REDACTED.to_string(),
         Sensitivity::Card => encoded(&flux_core::card::mask(&value)),
         Sensitivity::Plain if crate::keys::looks_like_key(&value) => REDACTED.to_string(),
         Sensitivity::Plain if contains_card(&value) => encoded(&mask_cards(&value)),
-        Sensitivity::Plain => return raw.into(),
+        Sensitivity::Plain if card_name.is_none() => return raw.into(),
+        Sensitivity::Plain => raw.split_once('=').map_or("", |(_, v)| v).to_string(),
     };
     format!("{raw_name}={hidden}")
 }
@@ -534,11 +549,26 @@ mod tests {
         ] {
             assert_eq!(redact_body(body.as_bytes()).unwrap(), kept, "{body}");
         }
-        // Two names that hide the same way keep both values.
-        let out = redact_body(br#"{"flux_test_a":1,"flux_test_b":2}"#).unwrap();
-        let out: Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(out.as_object().unwrap().len(), 2, "{out}");
-        assert!(!out.to_string().contains("flux_test"), "{out}");
+        // Two names that hide the same way keep both values, and a hidden name never lands
+        // on a field that was sent.
+        for body in [
+            r#"{"flux_test_a":1,"flux_test_b":2}"#,
+            r#"{"[REDACTED]":"a","[REDACTED]#2":"b","flux_test_x":"c","flux_test_y":"d"}"#,
+        ] {
+            let out = redact_body(body.as_bytes()).unwrap();
+            let out: Value = serde_json::from_str(&out).unwrap();
+            let sent: Value = serde_json::from_str(body).unwrap();
+            assert_eq!(
+                out.as_object().unwrap().len(),
+                sent.as_object().unwrap().len()
+            );
+            assert!(!out.to_string().contains("flux_test"), "{out}");
+        }
+        // A short float with an exponent is not kept by the fast path.
+        assert_eq!(
+            redact_body(br#"{"n":3.4e15}"#).unwrap(),
+            r#"{"n":"************0000.0"}"#
+        );
     }
 
     #[test]
@@ -571,6 +601,15 @@ mod tests {
             ("/api/flux_test_abc/y", "/api/[REDACTED]/y"),
             ("/api/x?token", "/api/x?token"),
             ("/api/x?company=ACME", "/api/x?company=ACME"),
+            (
+                "/api/cards/4111111111111111/x",
+                "/api/cards/************1111/x",
+            ),
+            (
+                "/api/x?4111111111111111=1&b=2",
+                "/api/x?************1111=1&b=2",
+            ),
+            ("/api/x?4111111111111111", "/api/x?************1111"),
         ] {
             assert_eq!(redact_target(target), kept, "{target}");
         }
