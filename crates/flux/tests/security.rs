@@ -289,14 +289,20 @@ struct Secrets {
     inbound: String,
 }
 
+/// Card numbers as a partner might write them where no card field is expected: in free text,
+/// grouped, and as a field's name.
+const CARDS_IN_TEXT: [&str; 2] = ["4111 1111 1111 1111", "4772130000000003"];
+
 impl Secrets {
     fn all(&self) -> Vec<&str> {
-        vec![
+        let mut all = vec![
             self.key.as_str(),
             self.tokens[0].as_str(),
             self.tokens[1].as_str(),
             self.inbound.as_str(),
-        ]
+        ];
+        all.extend(CARDS_IN_TEXT);
+        all
     }
 }
 
@@ -342,7 +348,9 @@ async fn spread_secrets(flux: &TestFlux) -> (Secrets, Vec<String>) {
     assert_eq!(got[0].header("x-webhook-token"), s.tokens[1]);
 
     let leaky_body = json!({"api_key": s.key, "token": s.tokens[0], "note": s.key,
-                            "nested": [{"password": s.tokens[1]}]});
+                            "nested": [{"password": s.tokens[1]}],
+                            "concept": format!("tarjeta {} gracias", CARDS_IN_TEXT[0]),
+                            CARDS_IN_TEXT[1]: "visa"});
     let requests = [
         (
             Method::GET,
@@ -399,7 +407,7 @@ fn assert_absent(what: &str, haystack: &[u8], secrets: &[&str]) {
             !haystack
                 .windows(secret.len())
                 .any(|w| w == secret.as_bytes()),
-            "secret #{i} (key, tokens, inbound token) is in clear in {what}"
+            "secret #{i} (key, tokens, inbound token, cards) is in clear in {what}"
         );
     }
 }
