@@ -215,3 +215,84 @@ async fn concurrent_money_outs_spend_the_books_exactly_on_postgres() {
     })
     .await;
 }
+
+/// A refund retried with its Idempotency-Key after the client's funds were spent elsewhere
+/// gets its first answer, not a refusal for funds it no longer needs. A refund the funds
+/// cannot cover is still refused, by the hold, before Fincore is called.
+async fn refunds_answer_from_their_key_and_are_covered_by_the_books(flux: TestFlux) {
+    let (_, source) = flux.demo_account().await;
+    let card = flux.card("4772130000000003").await;
+    let money_in = |amount: &'static str| {
+        let flux = &flux;
+        async move {
+            let r = flux
+                .post(
+                    "/api/sandbox/money-in",
+                    &json!({"client_id": DEMO_CLIENT, "amount": amount}),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.body["id"].as_str().unwrap().to_string()
+        }
+    };
+    let spend_all = || async {
+        let (_, ledger) = balances(&flux).await;
+        let available = ledger["available"].as_str().unwrap().to_string();
+        let out = flux
+            .post(
+                "/api/partners/transactions/money-out",
+                &flux.money_out_body(&source, &card, &available),
+            )
+            .await;
+        assert_eq!(out.status, 201, "{}", out.text);
+    };
+    let refund_path = |id: &str| format!("{CLIENTS}/{DEMO_CLIENT}/transactions/{id}/refund");
+
+    let first = money_in("250.00").await;
+    let body = json!({"amount": "250.00", "description": "devolución"});
+    let refund = flux
+        .post_idem(&refund_path(&first), &body, "refund-once")
+        .await;
+    assert_eq!(refund.status, 201, "{}", refund.text);
+    spend_all().await;
+    let retry = flux
+        .post_idem(&refund_path(&first), &body, "refund-once")
+        .await;
+    assert_eq!(retry.status, 201, "{}", retry.text);
+    assert_eq!(retry.headers["idempotency-replayed"], "true");
+    assert_eq!(retry.body["id"], refund.body["id"]);
+
+    let second = money_in("50.00").await;
+    spend_all().await;
+    let refunds = flux.emulator().stats().refunds_executed;
+    let uncovered = flux
+        .post_idem(
+            &refund_path(&second),
+            &json!({"amount": "50.00", "description": "devolución"}),
+            "refund-uncovered",
+        )
+        .await;
+    uncovered.problem(422, "insufficient_funds");
+    assert_eq!(flux.emulator().stats().refunds_executed, refunds);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_answer_from_their_key_and_are_covered_by_the_books_on_sqlite() {
+    refunds_answer_from_their_key_and_are_covered_by_the_books(
+        TestFlux::start(Options::default()).await,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refunds_answer_from_their_key_and_are_covered_by_the_books_on_postgres() {
+    with_postgres(|url| async move {
+        let flux = TestFlux::start(Options {
+            database_url: Some(url),
+            ..Default::default()
+        })
+        .await;
+        refunds_answer_from_their_key_and_are_covered_by_the_books(flux).await;
+    })
+    .await;
+}

@@ -23,7 +23,7 @@ use flux_gateway::model::Transaction;
 use flux_gateway::pipeline::Caller;
 use flux_gateway::pipeline::RequestCtx;
 use flux_gateway::routes::transactions::owned_transaction;
-use flux_gateway::routes::{client_books, owned_client, path_id};
+use flux_gateway::routes::{owned_client, path_id};
 use flux_gateway::validate::{json_object, Fields};
 use flux_gateway::SharedState;
 use flux_store::{RefundIntent, TransactionRecord};
@@ -333,17 +333,10 @@ pub async fn refund(
             "the provider has no reference for this transaction",
         ));
     };
-    // Refunds leave the client's funds like a money-out: refuse before calling Fincore when
-    // Flux's books say the money is not there (the hold itself is placed with the intent).
-    if let Some(books) = client_books(&state, client.client_id, amount.currency()).await? {
-        if i128::from(books.balance().available) < amount.minor_units() {
-            return Err(ApiError::insufficient_funds(format!(
-                "available balance {} is less than {}",
-                books.balance_text().available,
-                amount.to_wire()
-            )));
-        }
-    }
+    // Refunds leave the client's funds like a money-out: the intent's hold is refused (422
+    // insufficient_funds) before Fincore is called when the books say the money is not
+    // there. Not checked before the key: a retry of a refund made, once the funds were spent
+    // since, gets its first answer.
     let path = format!(
         "/api/partners/clients/{}/transactions/{}/refund",
         client.client_id, original.id
