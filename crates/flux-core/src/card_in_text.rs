@@ -64,6 +64,15 @@ pub fn mask_cards(text: &str) -> Cow<'_, str> {
     Cow::Owned(String::from_utf8(out).expect("ASCII replaced by ASCII"))
 }
 
+/// `text` with its card numbers masked as [`mask_cards`] does, or `None` when it holds none:
+/// one scan, where asking [`contains_card`] first would make two.
+pub fn masked(text: &str) -> Option<String> {
+    match mask_cards(text) {
+        Cow::Owned(masked) => Some(masked),
+        Cow::Borrowed(_) => None,
+    }
+}
+
 /// Calls `found` with the byte range (first digit to last) of every window of whole groups
 /// that is a card number, by first group in text order, until it returns false.
 fn scan(text: &str, mut found: impl FnMut(Range<usize>) -> bool) {

@@ -7,7 +7,7 @@
 //! redacted first: API keys, tokens, secrets, PINs and CVCs removed, card numbers cut to their
 //! last four digits.
 
-use flux_core::card_in_text::{contains_card, mask_cards};
+use flux_core::card_in_text::{contains_card, mask_cards, masked};
 use flux_store::{NewAudit, Store};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -212,7 +212,11 @@ pub fn redact(v: &mut Value) {
         // Defence in depth: a Flux key under any name is removed, and a card number anywhere
         // in a string (13–19 digits passing Luhn, grouped or not) keeps its last four digits.
         Value::String(s) if crate::keys::looks_like_key(s) => *s = REDACTED.into(),
-        Value::String(s) if contains_card(s) => *s = mask_cards(s).into_owned(),
+        Value::String(s) => {
+            if let Some(hidden) = masked(s) {
+                *s = hidden;
+            }
+        }
         // …and a card number sent as a JSON number under any other name.
         Value::Number(n) => {
             if let Some(masked) = card_in_number(n) {
@@ -253,9 +257,8 @@ fn hide_names(map: &mut serde_json::Map<String, Value>) {
 /// before its point is masked whatever its check digit, since a float may have rounded the
 /// digits (a false positive only hides a value from the trail).
 fn card_in_number(n: &serde_json::Number) -> Option<String> {
-    let text = n.to_string();
-    if contains_card(&text) {
-        return Some(mask_cards(&text).into_owned());
+    if let Some(hidden) = masked(&n.to_string()) {
+        return Some(hidden);
     }
     let whole = n.as_f64().filter(|f| n.is_f64() && f.abs() >= 1e12)?;
     Some(flux_core::card::mask(&format!("{:.0}", whole.abs())))
@@ -305,8 +308,8 @@ pub fn redact_target(target: &str) -> String {
             let text = decoded(segment);
             if crate::keys::looks_like_key(&text) {
                 Cow::Borrowed(REDACTED)
-            } else if contains_card(&text) {
-                Cow::Owned(encoded(&mask_cards(&text)))
+            } else if let Some(hidden) = masked(&text) {
+                Cow::Owned(encoded(&hidden))
             } else {
                 Cow::Borrowed(segment)
             }
@@ -371,7 +374,7 @@ fn redact_pair(raw: &str) -> String {
         return REDACTED.into();
     }
     // A card number can be the name too (`?4111111111111111=1`).
-    let card_name = contains_card(&name).then(|| encoded(&mask_cards(&name)));
+    let card_name = masked(&name).map(|hidden| encoded(&hidden));
     // A bare name (`?verbose`) carries no value to hide.
     let Some((raw_name, _)) = raw.split_once('=') else {
         return card_name.unwrap_or_else(|| raw.into());
@@ -381,9 +384,11 @@ fn redact_pair(raw: &str) -> String {
         Sensitivity::Secret => REDACTED.to_string(),
         Sensitivity::Card => encoded(&flux_core::card::mask(&value)),
         Sensitivity::Plain if crate::keys::looks_like_key(&value) => REDACTED.to_string(),
-        Sensitivity::Plain if contains_card(&value) => encoded(&mask_cards(&value)),
-        Sensitivity::Plain if card_name.is_none() => return raw.into(),
-        Sensitivity::Plain => raw.split_once('=').map_or("", |(_, v)| v).to_string(),
+        Sensitivity::Plain => match masked(&value) {
+            Some(hidden) => encoded(&hidden),
+            None if card_name.is_none() => return raw.into(),
+            None => raw.split_once('=').map_or("", |(_, v)| v).to_string(),
+        },
     };
     format!("{raw_name}={hidden}")
 }

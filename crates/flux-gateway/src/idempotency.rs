@@ -14,6 +14,7 @@ use crate::pipeline::Caller;
 use crate::state::SharedState;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use flux_store::{
     ClaimedIntent, IdempotencyClaim, IdempotencyCompletion, KeyClaim, SaveOutcome,
     TransactionRecord,
@@ -105,30 +106,31 @@ pub fn key_claim(
     let Some(key) = key_of(headers)? else {
         return Ok(None);
     };
-    let now = flux_core::time::now();
-    Ok(Some(stamped(
-        state,
-        KeyClaim {
-            partner_id: caller.partner_id,
-            key,
-            fingerprint: fingerprint(method, path, body),
-            now,
-            expires_at: now,
-            stale_before: now,
-        },
-    )))
+    let (now, expires_at, stale_before) = clock(state);
+    Ok(Some(KeyClaim {
+        partner_id: caller.partner_id,
+        key,
+        fingerprint: fingerprint(method, path, body),
+        now,
+        expires_at,
+        stale_before,
+    }))
 }
 
-/// The claim as of now: the key's TTL, and which earlier in-flight claims count as stale
-/// (their process died), both measured from this moment.
-fn stamped(state: &SharedState, mut claim: KeyClaim) -> KeyClaim {
+/// Now, when a key taken now expires (its TTL), and before when an in-flight claim counts as
+/// stale (its process died).
+fn clock(state: &SharedState) -> (DateTime<Utc>, DateTime<Utc>, DateTime<Utc>) {
     let ttl = chrono::Duration::from_std(state.config.idempotency_ttl)
         .unwrap_or(chrono::Duration::hours(24));
     let stale = chrono::Duration::from_std(state.config.idempotency_stale_after)
         .unwrap_or(chrono::Duration::minutes(2));
-    claim.now = flux_core::time::now();
-    claim.expires_at = claim.now + ttl;
-    claim.stale_before = claim.now - stale;
+    let now = flux_core::time::now();
+    (now, now + ttl, now - stale)
+}
+
+/// The claim as of now (see [`clock`]).
+fn stamped(state: &SharedState, mut claim: KeyClaim) -> KeyClaim {
+    (claim.now, claim.expires_at, claim.stale_before) = clock(state);
     claim
 }
 
