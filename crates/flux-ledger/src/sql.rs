@@ -3,6 +3,14 @@
 //! array parameter (`= ANY($1)`): one round trip and one cached plan whatever the batch size.
 //! On SQLite a statement is a function call, and a prepared single-row statement per key is the
 //! cheapest form. (Writes: [`crate::write`].)
+//!
+//! One key, the usual case of a write lane's job (one money-out, one hold), is read with
+//! `= $1` on PostgreSQL too. sqlx prepares each statement once per connection, and after five
+//! runs PostgreSQL may keep a generic plan, one made without the parameter's value. For
+//! `= ANY($1)` that plan assumes a 10-element array, and on a young table (no statistics yet,
+//! a few thousand rows) it chose a sequential scan of `ledger_transactions`: 310 µs per
+//! money-out and growing with the table, against 10 µs by the index (auto_explain, 2026-12-01).
+//! For `= $1` the generic plan is the index lookup.
 
 use flux_store::sql::{Row, Tx, Value};
 use flux_store::StoreError;
@@ -23,12 +31,13 @@ pub async fn query_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
-    if is_postgres(tx) {
+    if is_postgres(tx) && keys.len() > 1 {
         let sql = format!("{head} = ANY($1) {tail}");
         let keys = Value::TextArray(keys.into_iter().map(Some).collect());
         return tx.query(&sql, &[keys]).await;
     }
-    let sql = format!("{head} = $1");
+    // `tail` keeps PostgreSQL's `FOR UPDATE`; on SQLite it is at most an `ORDER BY`.
+    let sql = format!("{head} = $1 {tail}");
     let mut out = Vec::new();
     for key in keys {
         out.extend(tx.query(&sql, &[Value::from(key)]).await?);
