@@ -68,7 +68,10 @@ async fn save_answer(
         }
         return Ok(t.clone());
     };
-    let learned = learn_reference(tx, &before, t).await?;
+    let (learned, read) = match learn_reference(tx, &before, t).await? {
+        Some((reference, row)) => (Some(reference), row),
+        None => (None, before),
+    };
     let report = StatusReport {
         status: t.status,
         failure_code: t.failure_code.clone(),
@@ -81,7 +84,7 @@ async fn save_answer(
         what: outcome.source.clone(),
     };
     let announce = outcome.notify.as_ref().filter(|_| outcome.announce);
-    let applied = apply_report(tx, books, announce, t.id, &report, &source).await?;
+    let applied = apply_report(tx, books, announce, read, &report, &source).await?;
     let held = match learned {
         Some(reference) => {
             apply_held(tx, books, outcome.notify.as_ref(), &t.provider, &reference).await?

@@ -194,7 +194,7 @@ async fn apply_effect(
                 what: format!("{} event {}", event.msg_name, event.id_msg),
             };
             Ok(
-                match apply_report(tx, books, *notify, t.id, &report, &source).await? {
+                match apply_report(tx, books, *notify, t, &report, &source).await? {
                     Applied::Changed(_) => InboundOutcome::Applied,
                     Applied::Same | Applied::Stale => InboundOutcome::Ignored,
                     Applied::Illegal => InboundOutcome::Review,
@@ -265,6 +265,10 @@ pub(crate) async fn apply_held(
             &[provider.into(), reference.into()],
         )
         .await?;
+    // Nearly always none: no round trip for the owner then.
+    if rows.is_empty() {
+        return Ok(0);
+    }
     let Some(owner) = by_reference(tx, provider, reference).await? else {
         return Ok(0);
     };

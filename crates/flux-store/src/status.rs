@@ -46,19 +46,24 @@ pub struct Source {
     pub what: String,
 }
 
-/// Applies `report` to the transaction `id`. Re-reads and retries when a concurrent writer moved
-/// the row between the read and the guarded UPDATE (PostgreSQL, several instances).
+/// Applies `report` to the transaction `read`, as the caller read it inside this transaction
+/// (callers have just read or written it, so the first try costs no read). Re-reads and
+/// retries when a concurrent writer moved the row between the read and the guarded UPDATE
+/// (PostgreSQL, several instances).
 pub(crate) async fn apply_report(
     tx: &mut dyn Tx,
     books: &Option<std::sync::Arc<dyn crate::books::Books>>,
     notify: Option<&OutboundEvent>,
-    id: Uuid,
+    read: TransactionRecord,
     report: &StatusReport,
     source: &Source,
 ) -> Result<Applied> {
+    let id = read.id;
+    let mut read = Some(read);
     for _ in 0..3 {
-        let Some(before) = by_id(tx, id).await? else {
-            return Err(StoreError::NotFound);
+        let before = match read.take() {
+            Some(row) => row,
+            None => by_id(tx, id).await?.ok_or(StoreError::NotFound)?,
         };
         let next = match transition(before.kind, before.status, report.status) {
             Transition::To(next) => next,

@@ -133,13 +133,13 @@ pub(crate) async fn insert_if_new(tx: &mut dyn Tx, t: &TransactionRecord) -> Res
 }
 
 /// Records the provider's identifiers for a transaction that had none (its reference, tracking
-/// key, counterparty). Returns the reference when this call set it: events held for it can now
-/// be applied.
+/// key, counterparty). Returns the reference and the row as written when this call set it:
+/// events held for it can now be applied.
 pub(crate) async fn learn_reference(
     tx: &mut dyn Tx,
     before: &TransactionRecord,
     answer: &TransactionRecord,
-) -> Result<Option<String>> {
+) -> Result<Option<(String, TransactionRecord)>> {
     let Some(reference) = answer.provider_reference.clone() else {
         return Ok(None);
     };
@@ -149,10 +149,13 @@ pub(crate) async fn learn_reference(
     // Before the row is touched: an event for this reference is either committed (and held,
     // for apply_held to find) or waits for this transaction (and then finds the reference).
     crate::inbound::lock_reference(tx, &before.provider, &reference).await?;
-    tx.exec(
-        "UPDATE transactions SET provider_reference = $2, tracking_key = COALESCE($3, tracking_key),
-           counterparty = COALESCE($4, counterparty), external_reference = COALESCE(external_reference, $5)
-         WHERE id = $1 AND provider_reference IS NULL",
+    tx.query_opt(
+        concat!(
+            "UPDATE transactions SET provider_reference = $2, tracking_key = COALESCE($3, tracking_key),
+               counterparty = COALESCE($4, counterparty), external_reference = COALESCE(external_reference, $5)
+             WHERE id = $1 AND provider_reference IS NULL RETURNING ",
+            columns!()
+        ),
         &[
             before.id.into(),
             reference.clone().into(),
@@ -161,8 +164,9 @@ pub(crate) async fn learn_reference(
             answer.external_reference.clone().into(),
         ],
     )
-    .await
-    .map(|n| (n == 1).then_some(reference))
+    .await?
+    .map(|row| Ok((reference, transaction(&row)?)))
+    .transpose()
 }
 
 /// The transaction with this id, read inside the caller's transaction.
@@ -429,7 +433,8 @@ impl Store {
             let (books, report, source) = (books.clone(), report.clone(), source.clone());
             tx_fn(move |tx| {
                 Box::pin(async move {
-                    crate::status::apply_report(tx, &books, notify.as_ref(), id, &report, &source)
+                    let read = by_id(tx, id).await?.ok_or(StoreError::NotFound)?;
+                    crate::status::apply_report(tx, &books, notify.as_ref(), read, &report, &source)
                         .await
                 })
             })
