@@ -140,7 +140,7 @@ pub struct KeyClaim {
 }
 
 impl KeyClaim {
-    fn params(&self) -> Vec<Value> {
+    pub(crate) fn params(&self) -> Vec<Value> {
         vec![
             self.partner_id.into(),
             self.key.clone().into(),
