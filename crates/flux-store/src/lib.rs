@@ -323,9 +323,10 @@ impl Store {
     pub async fn write_in_lane<T, F>(&self, client: Uuid, make: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn() -> TxFn<T>,
+        F: Fn() -> TxFn<T> + Send + Sync + 'static,
     {
-        again_after_deadlock(|| self.backend.write_in_lane(client, erase(make()))).await
+        let make: sql::MakeTxFn = std::sync::Arc::new(move || erase(make()));
+        again_after_deadlock(|| self.backend.write_in_lane(client, make.clone())).await
     }
 
     /// [`Store::write_in_lane`] when the client is known, else [`Store::write`] (on the pool,
@@ -333,7 +334,7 @@ impl Store {
     pub async fn write_for<T, F>(&self, client: Option<Uuid>, make: F) -> Result<T>
     where
         T: Send + 'static,
-        F: Fn() -> TxFn<T>,
+        F: Fn() -> TxFn<T> + Send + Sync + 'static,
     {
         match client {
             Some(client) => self.write_in_lane(client, make).await,

@@ -3,7 +3,7 @@
 //! groups concurrent commits. Cross-instance ordering (the audit chain head, idempotency claims)
 //! is enforced in SQL with row locks and unique constraints, not in process memory.
 
-use crate::sql::{AnyResult, Backend, Row, Tx, TxFn, Value};
+use crate::sql::{AnyResult, Backend, MakeTxFn, Row, Tx, TxFn, Value};
 use crate::write_lanes::WriteLanes;
 use crate::StoreError;
 use sqlx::postgres::{PgPoolOptions, PgRow};
@@ -142,12 +142,8 @@ impl Backend for PgBackend {
         }
     }
 
-    async fn write_in_lane(
-        &self,
-        lane: Uuid,
-        body: TxFn<AnyResult>,
-    ) -> Result<AnyResult, StoreError> {
-        self.lanes.write(&self.pool, lane, body).await
+    async fn write_in_lane(&self, lane: Uuid, make: MakeTxFn) -> Result<AnyResult, StoreError> {
+        self.lanes.write(&self.pool, lane, make).await
     }
 
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError> {

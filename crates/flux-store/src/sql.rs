@@ -151,6 +151,10 @@ where
 /// Type-erased result so that backends stay object-safe.
 pub type AnyResult = Box<dyn std::any::Any + Send>;
 
+/// Makes a write's body afresh each time it is called: a write that must run again (its batch
+/// was undone, or PostgreSQL broke a deadlock with it) runs a new body.
+pub type MakeTxFn = std::sync::Arc<dyn Fn() -> TxFn<AnyResult> + Send + Sync>;
+
 /// What a storage engine provides: run a body in a write transaction or a read snapshot.
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
@@ -162,9 +166,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn write_in_lane(
         &self,
         _lane: uuid::Uuid,
-        body: TxFn<AnyResult>,
+        make: MakeTxFn,
     ) -> Result<AnyResult, StoreError> {
-        self.write(body).await
+        self.write(make()).await
     }
     async fn read(&self, body: TxFn<AnyResult>) -> Result<AnyResult, StoreError>;
     /// One statement, atomic by itself (see [`crate::Store::write_statement`]).

@@ -9,18 +9,22 @@
 //! `Lock:tuple` and one client topped out near 400 writes/s whatever the cores.
 //!
 //! A lane is the SQLite writer's trick applied to one client: the writes waiting for it are
-//! taken together and run in one transaction on one connection, each in its own SAVEPOINT (a
-//! body that fails undoes only itself), then committed once. The row lock is taken once per
-//! batch, the WAL is flushed once per batch, and no backend waits in PostgreSQL's lock manager
-//! for a sibling of the same process. A caller is answered only after the batch commits, so a
-//! write is still durable before it is acknowledged.
+//! taken together and run in one transaction on one connection, then committed once. A batch
+//! first runs its writes one after another with nothing between them; should one fail, the
+//! batch is rolled back and run again with each write in its own SAVEPOINT, so that a body
+//! that fails undoes only itself. Failures are rare (a refusal by the books, a lost race on a
+//! unique key), and a savepoint costs a round trip per write, in the section that runs one
+//! write after another. The row lock is taken once per batch, the WAL is flushed once per
+//! batch, and no backend waits in PostgreSQL's lock manager for a sibling of the same process.
+//! A caller is answered only after the batch commits, so a write is still durable before it
+//! is acknowledged.
 //!
 //! Lanes are per process. Two instances writing for one client still meet on the row lock,
 //! batch against batch. A batch holds its locks longer than one write did, so two instances
 //! whose batches take the same rows in opposite order can deadlock; PostgreSQL detects it
-//! (after `deadlock_timeout`, 1 s by default) and fails one statement, which undoes only its
-//! own write's savepoint while the rest of the batch commits; [`crate::Store::write_in_lane`]
-//! then runs that write again.
+//! (after `deadlock_timeout`, 1 s by default) and fails one statement. The batch is then run
+//! again with savepoints, where a write that fails undoes only itself while the rest of the
+//! batch commits, and [`crate::Store::write_in_lane`] runs that write again.
 //! Lane writes of one process meet only on an Idempotency-Key: a money-out claims its key in
 //! its intent's write, and a second insert of a key that another batch inserted and has not
 //! committed waits for that batch (one partner's key sent for two clients at once, or one
@@ -30,7 +34,7 @@
 //! meet a batch the same way, and are detected the same way.
 
 use crate::postgres::PgTx;
-use crate::sql::{AnyResult, TxFn};
+use crate::sql::{AnyResult, MakeTxFn};
 use crate::StoreError;
 use sqlx::{Executor, PgPool};
 use std::collections::HashMap;
@@ -45,9 +49,10 @@ const MAX_BATCH: usize = 32;
 
 type Reply = oneshot::Sender<Result<AnyResult, StoreError>>;
 
-/// A write waiting for its lane.
+/// A write waiting for its lane: what makes its body (a batch that is run again makes it
+/// afresh) and where its caller waits.
 struct Job {
-    body: TxFn<AnyResult>,
+    make: MakeTxFn,
     reply: Reply,
 }
 
@@ -59,23 +64,24 @@ pub(crate) struct WriteLanes {
 }
 
 impl WriteLanes {
-    /// Runs `body` in `lane`'s next batch and returns its result once the batch has committed.
+    /// Runs the body `make` makes in `lane`'s next batch and returns its result once the batch
+    /// has committed.
     pub(crate) async fn write(
         self: &Arc<Self>,
         pool: &PgPool,
         lane: Uuid,
-        body: TxFn<AnyResult>,
+        make: MakeTxFn,
     ) -> Result<AnyResult, StoreError> {
         let (reply, answer) = oneshot::channel();
         let start = {
             let mut waiting = self.lock();
             match waiting.get_mut(&lane) {
                 Some(queue) => {
-                    queue.push(Job { body, reply });
+                    queue.push(Job { make, reply });
                     false
                 }
                 None => {
-                    waiting.insert(lane, vec![Job { body, reply }]);
+                    waiting.insert(lane, vec![Job { make, reply }]);
                     true
                 }
             }
@@ -141,14 +147,15 @@ impl Drop for LaneRunner {
     }
 }
 
-/// Runs `jobs` in one transaction, each in its own savepoint, and answers each after COMMIT:
-/// a body's refusal too, since it may rest on an earlier body's writes (a hold that used the
-/// funds), which count only if the batch commits. Ending one savepoint and opening the next is
-/// one round trip; a batch of one needs none. sqlx's transaction rolls back if this future is
+/// Runs `jobs` in one transaction and answers each after COMMIT: a body's refusal too, since it
+/// may rest on an earlier body's writes (a hold that used the funds), which count only if the
+/// batch commits. A batch of one is that write's own transaction. A larger batch runs its
+/// bodies back to back; if one fails, the transaction is rolled back and the batch runs again
+/// with savepoints ([`run_with_savepoints`]). sqlx's transaction rolls back if this future is
 /// dropped half-way. A write whose caller has gone (a client that disconnected) is not run:
 /// nobody would learn its outcome.
 async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
-    let mut jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
+    let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
     if jobs.is_empty() {
         return;
     }
@@ -156,23 +163,37 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
         Ok(tx) => tx,
         Err(e) => return refuse(jobs.into_iter().map(|j| j.reply), StoreError::backend(e)),
     };
-    if jobs.len() == 1 {
-        let job = jobs.remove(0);
-        let result = (job.body)(&mut PgTx { conn: &mut tx }).await;
-        let result = match result {
-            Ok(value) => tx
-                .commit()
-                .await
-                .map(|_| value)
-                .map_err(StoreError::from_sqlx),
-            Err(e) => {
-                let _ = tx.rollback().await;
-                Err(e)
-            }
-        };
-        let _ = job.reply.send(result);
-        return;
+    let mut ran = Vec::with_capacity(jobs.len());
+    for job in &jobs {
+        match (job.make)()(&mut PgTx { conn: &mut tx }).await {
+            Ok(value) => ran.push(Ok(value)),
+            Err(e) if jobs.len() == 1 => ran.push(Err(e)),
+            Err(_) => break,
+        }
     }
+    if ran.len() < jobs.len() {
+        let _ = tx.rollback().await;
+        metrics::counter!("flux_store_lane_batches_rerun").increment(1);
+        return run_with_savepoints(pool, jobs).await;
+    }
+    if matches!(ran.first(), Some(Err(_))) {
+        // A batch of one that failed: nothing of it may stay.
+        let _ = tx.rollback().await;
+    } else if let Err(e) = tx.commit().await {
+        return refuse(jobs.into_iter().map(|j| j.reply), StoreError::from_sqlx(e));
+    }
+    for (job, result) in jobs.into_iter().zip(ran) {
+        let _ = job.reply.send(result);
+    }
+}
+
+/// Runs `jobs` in one transaction, each in its own savepoint, so that a body that fails undoes
+/// only itself. Ending one savepoint and opening the next is one round trip.
+async fn run_with_savepoints(pool: &PgPool, jobs: Vec<Job>) {
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return refuse(jobs.into_iter().map(|j| j.reply), StoreError::backend(e)),
+    };
     let mut ran: Vec<(Reply, Result<AnyResult, StoreError>)> = Vec::with_capacity(jobs.len());
     let mut end_previous = "";
     for job in jobs {
@@ -182,7 +203,7 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
             let _ = job.reply.send(Err(e.clone()));
             return refuse(ran.into_iter().map(|(r, _)| r), e);
         }
-        let result = (job.body)(&mut PgTx { conn: &mut tx }).await;
+        let result = (job.make)()(&mut PgTx { conn: &mut tx }).await;
         end_previous = match result {
             Ok(_) => "RELEASE SAVEPOINT job; ",
             Err(_) => "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; ",
