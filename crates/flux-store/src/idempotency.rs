@@ -70,6 +70,12 @@ async fn save_answer(
     };
     let (learned, read) = match learn_reference(tx, &before, t).await? {
         Some((reference, row)) => (Some(reference), row),
+        // Another writer set the reference after `before` was read (this one may have waited
+        // for it in `lock_reference`): `before` is out of date, and its status would make the
+        // wrong transition. Read the row as it stands.
+        None if t.provider_reference.is_some() && before.provider_reference.is_none() => {
+            (None, by_id(tx, t.id).await?.ok_or(StoreError::NotFound)?)
+        }
         None => (None, before),
     };
     let report = StatusReport {

@@ -12,9 +12,10 @@
 //! taken together and run in one transaction on one connection, then committed once. A batch
 //! first runs its writes one after another with nothing between them; should one fail, the
 //! batch is rolled back and run again with each write in its own SAVEPOINT, so that a body
-//! that fails undoes only itself. Failures are rare (a refusal by the books, a lost race on a
-//! unique key), and a savepoint costs a round trip per write, in the section that runs one
-//! write after another. The row lock is taken once per batch, the WAL is flushed once per
+//! that fails undoes only itself. Failures are rare for a client that checks its balance (a
+//! refusal by the books, a lost race on a unique key), and a savepoint costs a round trip per
+//! write, in the section that runs one write after another. A client whose writes are often
+//! refused pays for it: each refusal runs its batch twice. The row lock is taken once per batch, the WAL is flushed once per
 //! batch, and no backend waits in PostgreSQL's lock manager for a sibling of the same process.
 //! A caller is answered only after the batch commits, so a write is still durable before it
 //! is acknowledged.
@@ -22,9 +23,10 @@
 //! Lanes are per process. Two instances writing for one client still meet on the row lock,
 //! batch against batch. A batch holds its locks longer than one write did, so two instances
 //! whose batches take the same rows in opposite order can deadlock; PostgreSQL detects it
-//! (after `deadlock_timeout`, 1 s by default) and fails one statement. The batch is then run
-//! again with savepoints, where a write that fails undoes only itself while the rest of the
-//! batch commits, and [`crate::Store::write_in_lane`] runs that write again.
+//! (after `deadlock_timeout`, 1 s by default) and fails one statement. A batch of several is
+//! then run again with savepoints, where the write that fails undoes only itself while the
+//! rest commits; [`crate::Store::write_in_lane`] runs that write again (a batch of one, at
+//! once).
 //! Lane writes of one process meet only on an Idempotency-Key: a money-out claims its key in
 //! its intent's write, and a second insert of a key that another batch inserted and has not
 //! committed waits for that batch (one partner's key sent for two clients at once, or one
