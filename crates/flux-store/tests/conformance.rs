@@ -1220,3 +1220,60 @@ async fn postgres_lanes_run_a_write_again_after_a_deadlock() {
     })
     .await;
 }
+
+/// A provider's answer that waits for another process's reference (the other holds the
+/// reference's lock, sets it and completes the transaction) moves on from the row as that
+/// process left it: its RETURNED is a SPEI return of the COMPLETED transfer. From the row it
+/// read before the wait (PENDING, no reference) it would be an illegal move, filed for review,
+/// and the return's money would not be booked.
+#[tokio::test]
+async fn postgres_answer_after_another_process_set_the_reference_reads_the_row_again() {
+    with_postgres(|url| async move {
+        let (a, b) = (
+            Store::open(&url).await.unwrap(),
+            Store::open(&url).await.unwrap(),
+        );
+        a.migrate().await.unwrap();
+        let mut t = txn(Uuid::new_v4(), Uuid::new_v4(), "MONEY_OUT", "", 1);
+        t.provider_reference = None;
+        t.status = "PENDING".parse().unwrap();
+        assert!(a.insert_transaction(&t).await.unwrap());
+        let id = t.id;
+        let other = b.write(sql::tx_fn(move |tx| {
+            Box::pin(async move {
+                let lock = "SELECT pg_advisory_xact_lock(7270002, hashtext($1))";
+                tx.exec(lock, &["fincore:REF-RACE".into()]).await?;
+                let complete = "UPDATE transactions SET provider_reference = 'REF-RACE', \
+                                status = 'COMPLETED' WHERE id = $1";
+                tx.exec(complete, &[id.into()]).await?;
+                tx.exec("SELECT pg_sleep(0.5)", &[]).await?;
+                Ok(())
+            })
+        }));
+        let answer = TransactionRecord {
+            status: "RETURNED".parse().unwrap(),
+            provider_reference: Some("REF-RACE".into()),
+            ..t.clone()
+        };
+        let this = async {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            a.save_outcome(SaveOutcome {
+                txn: Some(answer),
+                completion: None,
+                render: None,
+                notify: None,
+                announce: false,
+                source: "the provider's answer".into(),
+            })
+            .await
+        };
+        let (other, saved) = tokio::join!(other, this);
+        other.unwrap();
+        let saved = saved.unwrap().unwrap();
+        assert_eq!(saved.status.as_str(), "RETURNED");
+        assert_eq!(saved.provider_reference.as_deref(), Some("REF-RACE"));
+        let stored = a.get_transaction(id).await.unwrap().unwrap();
+        assert_eq!(stored.status.as_str(), "RETURNED");
+    })
+    .await;
+}
