@@ -15,8 +15,9 @@
 //! that fails undoes only itself. Failures are rare for a client that checks its balance (a
 //! refusal by the books, a lost race on a unique key), and a savepoint costs a round trip per
 //! write, in the section that runs one write after another. A client whose writes are often
-//! refused pays for it: each refusal runs its batch twice. The row lock is taken once per batch, the WAL is flushed once per
-//! batch, and no backend waits in PostgreSQL's lock manager for a sibling of the same process.
+//! refused pays for it: each refusal runs its batch twice. The row lock is taken once per
+//! batch, the WAL is flushed once per batch, and no backend waits in PostgreSQL's lock manager
+//! for a sibling of the same process.
 //! A caller is answered only after the batch commits, so a write is still durable before it
 //! is acknowledged.
 //!

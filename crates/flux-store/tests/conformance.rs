@@ -1175,17 +1175,23 @@ async fn outbox_batches(store: &Store, partner: Uuid, client: Uuid) {
     assert!(claim(store, Default::default(), 8).await.is_empty());
 }
 
+/// Two stores on one PostgreSQL database, migrated: two Flux processes.
+async fn two_processes(url: &str) -> (Store, Store) {
+    let (a, b) = (
+        Store::open(url).await.unwrap(),
+        Store::open(url).await.unwrap(),
+    );
+    a.migrate().await.unwrap();
+    (a, b)
+}
+
 /// Two processes' lanes (two stores on one database) whose batches lock two rows in opposite
 /// order: PostgreSQL breaks the deadlock by failing one write, which undoes only that write
 /// and is run again, so every caller gets its answer and every update lands once.
 #[tokio::test]
 async fn postgres_lanes_run_a_write_again_after_a_deadlock() {
     with_postgres(|url| async move {
-        let (a, b) = (
-            Store::open(&url).await.unwrap(),
-            Store::open(&url).await.unwrap(),
-        );
-        a.migrate().await.unwrap();
+        let (a, b) = two_processes(&url).await;
         for key in ["r1", "r2"] {
             a.put_setting_if_absent(key, "").await.unwrap();
         }
@@ -1229,11 +1235,7 @@ async fn postgres_lanes_run_a_write_again_after_a_deadlock() {
 #[tokio::test]
 async fn postgres_answer_after_another_process_set_the_reference_reads_the_row_again() {
     with_postgres(|url| async move {
-        let (a, b) = (
-            Store::open(&url).await.unwrap(),
-            Store::open(&url).await.unwrap(),
-        );
-        a.migrate().await.unwrap();
+        let (a, b) = two_processes(&url).await;
         let mut t = txn(Uuid::new_v4(), Uuid::new_v4(), "MONEY_OUT", "", 1);
         t.provider_reference = None;
         t.status = "PENDING".parse().unwrap();
