@@ -445,7 +445,7 @@ impl Store {
     /// Remittances completed before `now - window` whose credit has not arrived: each is tried
     /// once more against the credits received (one recorded by another instance at the same
     /// moment, say) and, if still unsettled, filed for an operator in the same transaction.
-    /// Returns the ones filed.
+    /// Returns the ones filed; one whose write fails is logged and left for the next round.
     pub async fn file_overdue_settlements(
         &self,
         window: std::time::Duration,
@@ -464,7 +464,7 @@ impl Store {
         let mut filed = Vec::new();
         for id in ids {
             // Settling can meet a lane's batch (see save_remittance_answer).
-            let r = self
+            let r = match self
                 .write_again_after_deadlock(move || {
                     tx_fn(move |tx| {
                         Box::pin(async move {
@@ -485,7 +485,17 @@ impl Store {
                         })
                     })
                 })
-                .await?;
+                .await
+            {
+                Ok(r) => r,
+                // One remittance that cannot be filed now (deadlocked three times, say) is
+                // tried again next round; it must not hide the ones already filed, which the
+                // caller logs, nor stop the rest of the round.
+                Err(e) => {
+                    tracing::warn!(remittance_id = %id, error = %e, "could not file an overdue settlement this round");
+                    continue;
+                }
+            };
             filed.extend(r);
         }
         Ok(filed)
