@@ -29,9 +29,9 @@ if [ "${PERF:-1}" = 1 ]; then
 else
   sleep "$DURATION" &
 fi
-PERF=$!
+RECORDER=$!
 OUT=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "X-API-Key: $KEY" "$URL")
-wait "$PERF" || true
+wait "$RECORDER" || true
 grep -E "requests in|Requests/sec|50%|99%" <<<"$OUT"
 N=$(awk '/requests in/ {print $1}' <<<"$OUT")
 HZ=$(getconf CLK_TCK)
