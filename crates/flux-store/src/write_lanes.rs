@@ -11,11 +11,12 @@
 //! A lane is the SQLite writer's trick applied to one client: the writes waiting for it are
 //! taken together and run in one transaction on one connection, then committed once. A batch
 //! first runs its writes one after another with nothing between them; should one fail, the
-//! batch is rolled back and run again with each write in its own SAVEPOINT, so that a body
-//! that fails undoes only itself. Failures are rare for a client that checks its balance (a
-//! refusal by the books, a lost race on a unique key), and a savepoint costs a round trip per
-//! write, in the section that runs one write after another. A client whose writes are often
-//! refused pays for it: each refusal runs its batch twice. The row lock is taken once per
+//! batch is rolled back and run again: the writes before the failed one back to back as
+//! before, it and the ones after it each in its own SAVEPOINT, so that a body that fails
+//! undoes only itself. Failures are rare for a client that checks its balance (a refusal by
+//! the books, a lost race on a unique key), and a savepoint costs a round trip per write, in
+//! the section that runs one write after another. A client whose writes are often refused
+//! pays for it: each refusal runs its batch twice. The row lock is taken once per
 //! batch, the WAL is flushed once per batch, and no backend waits in PostgreSQL's lock manager
 //! for a sibling of the same process.
 //! A caller is answered only after the batch commits, so a write is still durable before it
@@ -153,8 +154,8 @@ impl Drop for LaneRunner {
 /// Runs `jobs` in one transaction and answers each after COMMIT: a body's refusal too, since it
 /// may rest on an earlier body's writes (a hold that used the funds), which count only if the
 /// batch commits. A batch of one is that write's own transaction. A larger batch runs its
-/// bodies back to back; if one fails, the transaction is rolled back and the batch runs again
-/// with savepoints ([`run_with_savepoints`]). sqlx's transaction rolls back if this future is
+/// bodies back to back; if one fails, the transaction is rolled back and the batch runs again,
+/// with savepoints from the failed body on ([`run_with_savepoints`]). sqlx's transaction rolls back if this future is
 /// dropped half-way. A write whose caller has gone (a client that disconnected) is not run:
 /// nobody would learn its outcome.
 async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
@@ -177,7 +178,9 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     if ran.len() < jobs.len() {
         let _ = tx.rollback().await;
         metrics::counter!("flux_store_lane_batches_rerun").increment(1);
-        return run_with_savepoints(pool, jobs).await;
+        // The writes before the one that failed went through a moment ago: only it and the
+        // ones after it need a savepoint each.
+        return run_with_savepoints(pool, jobs, ran.len()).await;
     }
     if matches!(ran.first(), Some(Err(_))) {
         // A batch of one that failed: nothing of it may stay.
@@ -190,42 +193,74 @@ async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     }
 }
 
-/// Runs `jobs` in one transaction, each in its own savepoint, so that a body that fails undoes
-/// only itself. Ending one savepoint and opening the next is one round trip.
-async fn run_with_savepoints(pool: &PgPool, jobs: Vec<Job>) {
+/// Runs `jobs` again in one transaction: the first `unguarded` back to back, as the first
+/// pass ran them, and each of the others in its own savepoint, so that a body that fails
+/// undoes only itself. Should an unguarded body fail this time (the database changed in
+/// between), the transaction is rolled back and every body gets a savepoint, so this ends.
+async fn run_with_savepoints(pool: &PgPool, jobs: Vec<Job>, mut unguarded: usize) {
+    loop {
+        match guarded_pass(pool, &jobs, unguarded).await {
+            Pass::Committed(results) => {
+                for (job, result) in jobs.into_iter().zip(results) {
+                    let _ = job.reply.send(result);
+                }
+                return;
+            }
+            Pass::UnguardedFailed => unguarded = 0,
+            Pass::Broken(e) => return refuse(jobs.into_iter().map(|j| j.reply), e),
+        }
+    }
+}
+
+/// How a guarded pass over a batch ended.
+enum Pass {
+    /// Committed, with each body's own result.
+    Committed(Vec<Result<AnyResult, StoreError>>),
+    /// A body run without a savepoint failed; the transaction was rolled back.
+    UnguardedFailed,
+    /// The transaction itself failed: nothing, or nobody knows what, was written.
+    Broken(StoreError),
+}
+
+/// One transaction over `jobs`: the first `unguarded` bodies back to back, then each of the
+/// rest in a savepoint. Ending one savepoint and opening the next is one round trip.
+async fn guarded_pass(pool: &PgPool, jobs: &[Job], unguarded: usize) -> Pass {
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
-        Err(e) => return refuse(jobs.into_iter().map(|j| j.reply), StoreError::backend(e)),
+        Err(e) => return Pass::Broken(StoreError::backend(e)),
     };
-    let mut ran: Vec<(Reply, Result<AnyResult, StoreError>)> = Vec::with_capacity(jobs.len());
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in &jobs[..unguarded] {
+        match (job.make)()(&mut PgTx { conn: &mut tx }).await {
+            Ok(value) => results.push(Ok(value)),
+            Err(_) => {
+                let _ = tx.rollback().await;
+                return Pass::UnguardedFailed;
+            }
+        }
+    }
     let mut end_previous = "";
-    for job in jobs {
+    for job in &jobs[unguarded..] {
         let savepoint = format!("{end_previous}SAVEPOINT job");
         if let Err(e) = tx.execute(savepoint.as_str()).await {
-            let e = StoreError::from_sqlx(e);
-            let _ = job.reply.send(Err(e.clone()));
-            return refuse(ran.into_iter().map(|(r, _)| r), e);
+            return Pass::Broken(StoreError::from_sqlx(e));
         }
         let result = (job.make)()(&mut PgTx { conn: &mut tx }).await;
         end_previous = match result {
             Ok(_) => "RELEASE SAVEPOINT job; ",
             Err(_) => "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; ",
         };
-        ran.push((job.reply, result));
+        results.push(result);
     }
     // COMMIT ends the last savepoint with the rest; only a failed last body must be undone.
     if end_previous.starts_with("ROLLBACK") {
         if let Err(e) = tx.execute("ROLLBACK TO SAVEPOINT job").await {
-            return refuse(ran.into_iter().map(|(r, _)| r), StoreError::from_sqlx(e));
+            return Pass::Broken(StoreError::from_sqlx(e));
         }
     }
     match tx.commit().await {
-        Ok(()) => {
-            for (reply, result) in ran {
-                let _ = reply.send(result);
-            }
-        }
-        Err(e) => refuse(ran.into_iter().map(|(r, _)| r), StoreError::from_sqlx(e)),
+        Ok(()) => Pass::Committed(results),
+        Err(e) => Pass::Broken(StoreError::from_sqlx(e)),
     }
 }
 

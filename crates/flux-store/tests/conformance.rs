@@ -24,6 +24,7 @@ async fn suite(store: Store) {
     outbox(&store, partner, client).await;
     outbox_batches(&store, partner, client).await;
     write_lanes(&store).await;
+    lane_batch_run_again(&store).await;
     audit(&store).await;
 }
 
@@ -74,6 +75,78 @@ async fn write_lanes(store: &Store) {
             (_, other) => panic!("write {i}: {other:?}"),
         }
     }
+}
+
+/// A lane batch whose second write is refused runs again. Its first write went through in
+/// the first pass and runs again without a savepoint; here it is refused that second time (the
+/// database changed between the passes), so the batch starts over with a savepoint for every
+/// write. Each caller gets what committed: the first write its third run, the second its
+/// refusal. A gate holds the lane's first batch so that the two queue into the next one, in
+/// order. SQLite runs each write once, in a savepoint.
+async fn lane_batch_run_again(store: &Store) {
+    let lane = Uuid::new_v4();
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    // A write that counts its runs and is refused on the ones `refused` picks.
+    let write = |key: &'static str, refused: fn(usize) -> bool| {
+        let store = store.clone();
+        let runs = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        tokio::spawn(async move {
+            let body = move || {
+                let runs = runs.clone();
+                sql::tx_fn(move |tx| {
+                    Box::pin(async move {
+                        let insert = "INSERT INTO settings (key, value) VALUES ($1, 'v')";
+                        tx.exec(insert, &[key.into()]).await?;
+                        let run = runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        if refused(run) {
+                            return Err(StoreError::Refused {
+                                code: "refused".into(),
+                                message: format!("{key}, run {run}"),
+                            });
+                        }
+                        Ok(run)
+                    })
+                })
+            };
+            store.write_in_lane(lane, body).await
+        })
+    };
+    let opener = {
+        let (store, gate) = (store.clone(), gate.clone());
+        tokio::spawn(async move {
+            let body = move || {
+                let gate = gate.clone();
+                sql::tx_fn(move |_tx| {
+                    Box::pin(async move {
+                        gate.notified().await;
+                        Ok(0usize)
+                    })
+                })
+            };
+            store.write_in_lane(lane, body).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let first = write("lane-again-first", |run| run == 2);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let second = write("lane-again-second", |_| true);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    gate.notify_one();
+    opener.await.unwrap().unwrap();
+    let (first, second) = (first.await.unwrap(), second.await.unwrap());
+    let stored = |key: &'static str| async move { store.get_setting(key).await.unwrap() };
+    assert!(
+        matches!(second, Err(StoreError::Refused { .. })),
+        "{second:?}"
+    );
+    assert_eq!(stored("lane-again-second").await, None);
+    let expected_run = if store.backend_name() == "postgres" {
+        3
+    } else {
+        1
+    };
+    assert_eq!(first.unwrap(), expected_run);
+    assert_eq!(stored("lane-again-first").await.as_deref(), Some("v"));
 }
 
 async fn settings(store: &Store) {
