@@ -319,7 +319,8 @@ impl Store {
     /// another write of the same client, and one client's writes run one batch at a time.
     ///
     /// `make` makes the body, each time it runs: on PostgreSQL a body runs again when another
-    /// write of its batch failed (the batch is rolled back and rerun with savepoints), and a
+    /// write of its batch failed (the batch is rolled back and rerun, with savepoints from the
+    /// failed write on, or for every write if an earlier one fails this time), and a
     /// write that PostgreSQL failed to break a deadlock (between two instances' batches) wrote
     /// nothing and is made and run again, three attempts in all.
     pub async fn write_in_lane<T, F>(&self, client: Uuid, make: F) -> Result<T>

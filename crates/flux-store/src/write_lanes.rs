@@ -13,12 +13,14 @@
 //! first runs its writes one after another with nothing between them; should one fail, the
 //! batch is rolled back and run again: the writes before the failed one back to back as
 //! before, it and the ones after it each in its own SAVEPOINT, so that a body that fails
-//! undoes only itself. Failures are rare for a client that checks its balance (a refusal by
-//! the books, a lost race on a unique key), and a savepoint costs a round trip per write, in
-//! the section that runs one write after another. A client whose writes are often refused
-//! pays for it: each refusal runs its batch twice. The row lock is taken once per
-//! batch, the WAL is flushed once per batch, and no backend waits in PostgreSQL's lock manager
-//! for a sibling of the same process.
+//! undoes only itself. Should one of the writes before it fail this time (the database
+//! changed in between), the batch is rolled back once more and every write gets a savepoint.
+//! Failures are rare for a client that checks its balance (a refusal by the books, a lost
+//! race on a unique key), and a savepoint costs a round trip per write, in the section that
+//! runs one write after another. A client whose writes are often refused pays for it: each
+//! refusal runs the writes before it twice (three times in the case above). The row lock is
+//! taken once per batch, the WAL is flushed once per batch, and no backend waits in
+//! PostgreSQL's lock manager for a sibling of the same process.
 //! A caller is answered only after the batch commits, so a write is still durable before it
 //! is acknowledged.
 //!
@@ -155,9 +157,9 @@ impl Drop for LaneRunner {
 /// may rest on an earlier body's writes (a hold that used the funds), which count only if the
 /// batch commits. A batch of one is that write's own transaction. A larger batch runs its
 /// bodies back to back; if one fails, the transaction is rolled back and the batch runs again,
-/// with savepoints from the failed body on ([`run_with_savepoints`]). sqlx's transaction rolls back if this future is
-/// dropped half-way. A write whose caller has gone (a client that disconnected) is not run:
-/// nobody would learn its outcome.
+/// with savepoints from the failed body on ([`run_with_savepoints`]). sqlx's transaction rolls
+/// back if this future is dropped half-way. A write whose caller has gone (a client that
+/// disconnected) is not run: nobody would learn its outcome.
 async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
     if jobs.is_empty() {
@@ -206,7 +208,10 @@ async fn run_with_savepoints(pool: &PgPool, jobs: Vec<Job>, mut unguarded: usize
                 }
                 return;
             }
-            Pass::UnguardedFailed => unguarded = 0,
+            Pass::UnguardedFailed => {
+                metrics::counter!("flux_store_lane_batches_guarded_again").increment(1);
+                unguarded = 0;
+            }
             Pass::Broken(e) => return refuse(jobs.into_iter().map(|j| j.reply), e),
         }
     }
