@@ -320,7 +320,7 @@ impl Store {
     ///
     /// `make` makes the body, each time it runs: on PostgreSQL a body runs again when another
     /// write of its batch failed (the batch is rolled back and rerun, with savepoints from the
-    /// failed write on, or for every write if an earlier one fails this time), and a
+    /// failed write on, or from an earlier one if that one fails this time), and a
     /// write that PostgreSQL failed to break a deadlock (between two instances' batches) wrote
     /// nothing and is made and run again, three attempts in all.
     pub async fn write_in_lane<T, F>(&self, client: Uuid, make: F) -> Result<T>

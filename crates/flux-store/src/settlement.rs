@@ -418,6 +418,29 @@ macro_rules! not_filed {
     };
 }
 
+/// Settles remittance `id` if its credit has arrived, else files it for an operator, once;
+/// returns it when filed now.
+async fn file_if_unsettled(
+    tx: &mut dyn Tx,
+    id: Uuid,
+    window: std::time::Duration,
+) -> Result<Option<RemittanceRecord>> {
+    if let Some(clabe) = account_to_lock(tx, id).await? {
+        lock_account(tx, &clabe).await?;
+    }
+    let mut r = by_id_for_update(tx, id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    settle_remittance(tx, &mut r).await?;
+    if r.settlement_transaction_id.is_some() {
+        return Ok(None);
+    }
+    let now = flux_core::time::now();
+    Ok(review::file(tx, &unsettled_review(&r, window), now)
+        .await?
+        .then_some(r))
+}
+
 fn unsettled_review(r: &RemittanceRecord, window: std::time::Duration) -> NewReview {
     let completed = r
         .completed_at
@@ -466,24 +489,7 @@ impl Store {
             // Settling can meet a lane's batch (see save_remittance_answer).
             let r = match self
                 .write_again_after_deadlock(move || {
-                    tx_fn(move |tx| {
-                        Box::pin(async move {
-                            if let Some(clabe) = account_to_lock(tx, id).await? {
-                                lock_account(tx, &clabe).await?;
-                            }
-                            let mut r = by_id_for_update(tx, id)
-                                .await?
-                                .ok_or(StoreError::NotFound)?;
-                            settle_remittance(tx, &mut r).await?;
-                            if r.settlement_transaction_id.is_some() {
-                                return Ok(None);
-                            }
-                            let now = flux_core::time::now();
-                            Ok(review::file(tx, &unsettled_review(&r, window), now)
-                                .await?
-                                .then_some(r))
-                        })
-                    })
+                    tx_fn(move |tx| Box::pin(file_if_unsettled(tx, id, window)))
                 })
                 .await
             {

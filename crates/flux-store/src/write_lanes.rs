@@ -14,11 +14,11 @@
 //! batch is rolled back and run again: the writes before the failed one back to back as
 //! before, it and the ones after it each in its own SAVEPOINT, so that a body that fails
 //! undoes only itself. Should one of the writes before it fail this time (the database
-//! changed in between), the batch is rolled back once more and every write gets a savepoint.
+//! changed in between), the batch is rolled back once more and guarded from that write on.
 //! Failures are rare for a client that checks its balance (a refusal by the books, a lost
 //! race on a unique key), and a savepoint costs a round trip per write, in the section that
 //! runs one write after another. A client whose writes are often refused pays for it: each
-//! refusal runs the writes before it twice (three times in the case above). The row lock is
+//! refusal runs the writes before it twice (more in the case above). The row lock is
 //! taken once per batch, the WAL is flushed once per batch, and no backend waits in
 //! PostgreSQL's lock manager for a sibling of the same process.
 //! A caller is answered only after the batch commits, so a write is still durable before it
@@ -156,91 +156,67 @@ impl Drop for LaneRunner {
 /// Runs `jobs` in one transaction and answers each after COMMIT: a body's refusal too, since it
 /// may rest on an earlier body's writes (a hold that used the funds), which count only if the
 /// batch commits. A batch of one is that write's own transaction. A larger batch runs its
-/// bodies back to back; if one fails, the transaction is rolled back and the batch runs again,
-/// with savepoints from the failed body on ([`run_with_savepoints`]). sqlx's transaction rolls
-/// back if this future is dropped half-way. A write whose caller has gone (a client that
-/// disconnected) is not run: nobody would learn its outcome.
+/// bodies back to back; if one fails, the transaction is rolled back and the batch runs again
+/// with the bodies before the failed one back to back and each of the others in a savepoint.
+/// Should a body before it fail this time (the database changed in between), the next pass
+/// guards from that body on: the first guarded index only decreases, so this ends. sqlx's
+/// transaction rolls back if this future is dropped half-way. A write whose caller has gone
+/// (a client that disconnected) is not run: nobody would learn its outcome.
 async fn run_batch(pool: &PgPool, jobs: Vec<Job>) {
     let jobs: Vec<Job> = jobs.into_iter().filter(|j| !j.reply.is_closed()).collect();
     if jobs.is_empty() {
         return;
     }
-    let mut tx = match pool.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return refuse(jobs.into_iter().map(|j| j.reply), StoreError::backend(e)),
-    };
-    let mut ran = Vec::with_capacity(jobs.len());
-    for job in &jobs {
-        match (job.make)()(&mut PgTx { conn: &mut tx }).await {
-            Ok(value) => ran.push(Ok(value)),
-            Err(e) if jobs.len() == 1 => ran.push(Err(e)),
-            Err(_) => break,
-        }
-    }
-    if ran.len() < jobs.len() {
-        let _ = tx.rollback().await;
-        metrics::counter!("flux_store_lane_batches_rerun").increment(1);
-        // The writes before the one that failed went through a moment ago: only it and the
-        // ones after it need a savepoint each.
-        return run_with_savepoints(pool, jobs, ran.len()).await;
-    }
-    if matches!(ran.first(), Some(Err(_))) {
-        // A batch of one that failed: nothing of it may stay.
-        let _ = tx.rollback().await;
-    } else if let Err(e) = tx.commit().await {
-        return refuse(jobs.into_iter().map(|j| j.reply), StoreError::from_sqlx(e));
-    }
-    for (job, result) in jobs.into_iter().zip(ran) {
-        let _ = job.reply.send(result);
-    }
-}
-
-/// Runs `jobs` again in one transaction: the first `unguarded` back to back, as the first
-/// pass ran them, and each of the others in its own savepoint, so that a body that fails
-/// undoes only itself. Should an unguarded body fail this time (the database changed in
-/// between), the transaction is rolled back and every body gets a savepoint, so this ends.
-async fn run_with_savepoints(pool: &PgPool, jobs: Vec<Job>, mut unguarded: usize) {
+    let mut unguarded = jobs.len();
     loop {
-        match guarded_pass(pool, &jobs, unguarded).await {
+        match pass(pool, &jobs, unguarded).await {
             Pass::Committed(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(result);
                 }
                 return;
             }
-            Pass::UnguardedFailed => {
-                metrics::counter!("flux_store_lane_batches_guarded_again").increment(1);
-                unguarded = 0;
+            // A batch of one that failed: rolled back, nothing of it stays.
+            Pass::UnguardedFailed { error, .. } if jobs.len() == 1 => {
+                return refuse(jobs.into_iter().map(|j| j.reply), error);
+            }
+            Pass::UnguardedFailed { at, .. } => {
+                let counter = match unguarded == jobs.len() {
+                    true => "flux_store_lane_batches_rerun",
+                    false => "flux_store_lane_batches_guarded_again",
+                };
+                metrics::counter!(counter).increment(1);
+                unguarded = at;
             }
             Pass::Broken(e) => return refuse(jobs.into_iter().map(|j| j.reply), e),
         }
     }
 }
 
-/// How a guarded pass over a batch ended.
+/// How one pass over a batch ended.
 enum Pass {
     /// Committed, with each body's own result.
     Committed(Vec<Result<AnyResult, StoreError>>),
-    /// A body run without a savepoint failed; the transaction was rolled back.
-    UnguardedFailed,
+    /// The body at `at`, run without a savepoint, failed; the transaction was rolled back.
+    UnguardedFailed { at: usize, error: StoreError },
     /// The transaction itself failed: nothing, or nobody knows what, was written.
     Broken(StoreError),
 }
 
 /// One transaction over `jobs`: the first `unguarded` bodies back to back, then each of the
 /// rest in a savepoint. Ending one savepoint and opening the next is one round trip.
-async fn guarded_pass(pool: &PgPool, jobs: &[Job], unguarded: usize) -> Pass {
+async fn pass(pool: &PgPool, jobs: &[Job], unguarded: usize) -> Pass {
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
         Err(e) => return Pass::Broken(StoreError::backend(e)),
     };
     let mut results = Vec::with_capacity(jobs.len());
-    for job in &jobs[..unguarded] {
+    for (at, job) in jobs[..unguarded].iter().enumerate() {
         match (job.make)()(&mut PgTx { conn: &mut tx }).await {
             Ok(value) => results.push(Ok(value)),
-            Err(_) => {
+            Err(error) => {
                 let _ = tx.rollback().await;
-                return Pass::UnguardedFailed;
+                return Pass::UnguardedFailed { at, error };
             }
         }
     }

@@ -80,8 +80,8 @@ async fn write_lanes(store: &Store) {
 
 /// A lane batch whose second write is refused runs again. Its first write went through in
 /// the first pass and runs again without a savepoint; here it is refused that second time (the
-/// database changed between the passes), so the batch starts over with a savepoint for every
-/// write. Each caller gets what committed: the first write its third run (or, refused on that
+/// database changed between the passes), so the batch starts over with savepoints from it on
+/// (here, every write). Each caller gets what committed: the first write its third run (or, refused on that
 /// run too, its refusal, with nothing of it left), the second its refusal. A gate holds the
 /// lane's first batch so that the two queue into the next one, in order. SQLite runs each
 /// write once.
